@@ -1,0 +1,112 @@
+//! The crate's one error type: a stable machine-readable code plus a human message.
+//!
+//! Messages name the field and the limit that was broken and the actual value where it is not secret.
+//! Neither `Debug` nor `Display` ever prints credentials, tokens or signatures: callers build messages
+//! from field names and sizes only.
+
+use std::fmt;
+
+/// What went wrong, as a stable code. `code()` is the string JavaScript sees as `error.code`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ErrorCode {
+    /// Partition key plus data exceed 1 MiB, or the data exceeds a configured batch cap.
+    RecordTooLarge,
+    /// The partition key is empty or longer than 256 Unicode characters.
+    InvalidPartitionKey,
+    /// The ExplicitHashKey is not a decimal integer in 0..=2^128-1.
+    InvalidExplicitHashKey,
+    /// The data given to `put` cannot be turned into bytes.
+    InvalidData,
+    /// A configuration value is missing, of the wrong type, out of range or unknown.
+    InvalidConfig,
+    /// Credentials are missing a field, mistyped, or already expired.
+    InvalidCredentials,
+    /// The buffer is at its record or byte bound and the overflow policy rejects the new event.
+    BufferFull,
+    /// The producer was closed; it accepts no more events.
+    Closed,
+    /// A response did not follow the PutRecords protocol (bad JSON, record count mismatch).
+    ProtocolError,
+    /// The request could not be sent or no response arrived (network, CORS, timeout).
+    TransportError,
+    /// Kinesis or a proxy answered with an error; the AWS error name is in the message.
+    ServiceError,
+    /// Fetching or refreshing credentials failed.
+    CredentialsError,
+}
+
+impl ErrorCode {
+    /// The stable string form, identical to the variant name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::RecordTooLarge => "RecordTooLarge",
+            ErrorCode::InvalidPartitionKey => "InvalidPartitionKey",
+            ErrorCode::InvalidExplicitHashKey => "InvalidExplicitHashKey",
+            ErrorCode::InvalidData => "InvalidData",
+            ErrorCode::InvalidConfig => "InvalidConfig",
+            ErrorCode::InvalidCredentials => "InvalidCredentials",
+            ErrorCode::BufferFull => "BufferFull",
+            ErrorCode::Closed => "Closed",
+            ErrorCode::ProtocolError => "ProtocolError",
+            ErrorCode::TransportError => "TransportError",
+            ErrorCode::ServiceError => "ServiceError",
+            ErrorCode::CredentialsError => "CredentialsError",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error with a stable [`ErrorCode`] and a message naming the field and the limit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    code: ErrorCode,
+    message: String,
+}
+
+impl Error {
+    /// An error with the given code and message. The message must not contain secrets.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// The human-readable message (no code prefix).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Result with the crate's [`Error`].
+pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_starts_with_the_stable_code() {
+        let error = Error::new(ErrorCode::BufferFull, "maxBufferedRecords 10 reached");
+        assert_eq!(error.code().as_str(), "BufferFull");
+        assert_eq!(error.to_string(), "BufferFull: maxBufferedRecords 10 reached");
+    }
+}

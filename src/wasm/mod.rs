@@ -1,0 +1,1 @@
+//! The thin JavaScript edge over [`crate::core`]; compiled only for `wasm32`.

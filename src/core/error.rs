@@ -107,6 +107,9 @@ mod tests {
     fn display_starts_with_the_stable_code() {
         let error = Error::new(ErrorCode::BufferFull, "maxBufferedRecords 10 reached");
         assert_eq!(error.code().as_str(), "BufferFull");
-        assert_eq!(error.to_string(), "BufferFull: maxBufferedRecords 10 reached");
+        assert_eq!(
+            error.to_string(),
+            "BufferFull: maxBufferedRecords 10 reached"
+        );
     }
 }

@@ -36,7 +36,7 @@ export function localKinesisClient(endpoint, { requestTimeoutMs, ...options } = 
     region: LOCAL_REGION,
     credentials: { ...LOCAL_CREDENTIALS }, // the SDK annotates the object it is given
     maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({ requestTimeout: requestTimeoutMs }),
+    requestHandler: new NodeHttpHandler({ requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true }),
     ...options,
   });
 }

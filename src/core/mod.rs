@@ -4,6 +4,7 @@
 //! epoch, requests go out as plain data and responses come back as plain data.
 
 pub mod clock;
+pub mod cognito;
 pub mod credential_refresh;
 pub mod credentials;
 pub mod error;

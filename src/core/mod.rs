@@ -5,6 +5,7 @@
 
 pub mod clock;
 pub mod cognito;
+pub mod cognito_flow;
 pub mod credential_refresh;
 pub mod credentials;
 pub mod error;

@@ -182,10 +182,11 @@ impl CredentialManager {
             }
         }
         if !self.refreshable {
-            return match (&self.current, &self.last_error) {
-                (Some(credentials), _) => CredentialStep::Ready(credentials),
-                (None, Some(error)) => CredentialStep::Unavailable(error),
-                (None, None) => unreachable!("a fixed manager without credentials records why"),
+            return match &self.current {
+                Some(credentials) => CredentialStep::Ready(credentials),
+                None => CredentialStep::Unavailable(self.last_error.get_or_insert_with(|| {
+                    Error::new(ErrorCode::CredentialsError, "no credentials were given")
+                })),
             };
         }
         let refresh_due = match (&self.current, self.refresh_at_ms) {
@@ -214,7 +215,8 @@ impl CredentialManager {
                 started_at_ms.saturating_add(self.policy.refresh_timeout_ms),
             ),
             RefreshState::BackingOff { until_ms } => CredentialStep::WaitUntil(until_ms),
-            RefreshState::Idle => unreachable!("no credentials makes a refresh due"),
+            // Not reached: without credentials a refresh is due and an idle manager starts it.
+            RefreshState::Idle => CredentialStep::StartRefresh,
         }
     }
 

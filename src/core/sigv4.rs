@@ -237,10 +237,20 @@ pub fn host_header_for(endpoint: &str) -> Result<String> {
         }
         _ => (authority, None),
     };
-    let host_ok = !host.is_empty()
-        && host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'[' | b']' | b':'));
+    let host_ok = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(ipv6) => {
+            !ipv6.is_empty()
+                && ipv6
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        }
+        None => {
+            !host.is_empty()
+                && host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+        }
+    };
     if !host_ok {
         return Err(fail("has no valid host name"));
     }
@@ -410,6 +420,9 @@ mod tests {
             "https://example.com:99999",
             "https://example.com:+80",
             "https://exa mple.com",
+            "http://example.com:80:90",
+            "http://[::1:80",
+            "http://[]:80",
         ] {
             let error = host_header_for(bad).unwrap_err();
             assert_eq!(error.code(), ErrorCode::InvalidConfig, "{bad}");

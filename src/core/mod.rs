@@ -5,7 +5,15 @@
 
 pub mod config;
 pub mod error;
+pub mod event_id;
+pub mod events;
+pub mod flush;
 pub mod limits;
 pub mod partition;
+pub mod producer;
+pub mod queue;
 pub mod record;
+pub mod retry;
+pub mod rng;
+pub mod stats;
 pub mod wire;

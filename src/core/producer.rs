@@ -758,10 +758,10 @@ impl Producer {
     /// Makes everything buffered so far due now; the returned id's report appears once each of
     /// those records is acknowledged, finally failed, dropped, or held by a pause.
     pub fn flush(&mut self, now_ms: u64) -> FlushId {
-        self.expire(now_ms);
         let id = self
             .flushes
             .request(self.next_seq, self.held_records() as u64);
+        self.expire(now_ms);
         self.complete_flushes();
         id
     }

@@ -1,6 +1,6 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! Event ids: UUIDv7 layout, uniqueness and order, monotonic within a millisecond and across clock
 //! steps backwards.
+#![cfg(not(target_arch = "wasm32"))]
 
 use kinesis_clickstream::core::event_id::{EventId, EventIdGenerator};
 use kinesis_clickstream::core::rng::Rng;

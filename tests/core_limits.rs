@@ -1,6 +1,6 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! Put-time validation at every Kinesis limit boundary: record size, partition key length,
 //! ExplicitHashKey range.
+#![cfg(not(target_arch = "wasm32"))]
 
 use kinesis_clickstream::core::error::ErrorCode;
 use kinesis_clickstream::core::limits::{MAX_PARTITION_KEY_CHARS, MAX_RECORD_BYTES};

@@ -1,8 +1,8 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! Model-based test of the producer: across any sequence of puts, clock advances, polls, flushes,
 //! responses (success, partial failure, 5xx, throttling, expired token, clock skew, non-retryable,
 //! count mismatch, malformed body), transport errors and resumes, no record is lost, duplicated in
 //! flight or sent past its limits, and per-key order holds as documented.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod core_support;
 

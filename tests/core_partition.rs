@@ -1,6 +1,6 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! Shard mapping: MD5 hash keys against vectors computed independently with Python's hashlib, the
 //! ExplicitHashKey override, and shard-range lookup.
+#![cfg(not(target_arch = "wasm32"))]
 
 use kinesis_clickstream::core::partition::{
     effective_hash_key, partition_hash_key, ShardMap, ShardRange,

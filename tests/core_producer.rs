@@ -1,6 +1,6 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! Scripted producer scenarios with a manual clock: flush triggers, batching caps, per-key order and
 //! exclusivity, every retry path, pauses, TTL, overflow policies, close and stats.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod core_support;
 

@@ -1,6 +1,6 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! Retry policy: one case per classification row of DESIGN.md §1, full-jitter backoff bounds, and
 //! the give-up rules.
+#![cfg(not(target_arch = "wasm32"))]
 
 use kinesis_clickstream::core::retry::{
     classify, give_up, Backoff, Classification, Classification::*, GiveUp,

@@ -1,7 +1,7 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! The PutRecords wire format: byte equality with bodies captured from the AWS SDK for JavaScript v3
 //! (tests/fixtures/capture-sdk-bodies.mjs), JSON.stringify escaping, round trips, response and
 //! error-body decoding.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::path::PathBuf;
 

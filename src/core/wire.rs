@@ -26,8 +26,8 @@ pub fn base64_len(n: usize) -> usize {
     n.div_ceil(3) * 4
 }
 
-/// Bytes `record` takes in a request body when its key needs no escaping (the usual case); a
-/// capacity hint, never less than the encoded size of an unescaped key.
+/// A capacity hint for `record` in a request body: at least its encoded size when the partition key
+/// needs no escaping (the usual case).
 pub fn encoded_record_len_hint(record: &Record) -> usize {
     RECORD_FRAME_BYTES
         + base64_len(record.data().len())

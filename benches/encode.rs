@@ -57,14 +57,16 @@ fn bench_encode(label: &str, count: usize, data_bytes: usize) {
     );
 }
 
-fn bench_put(data_bytes: usize) {
+fn bench_put(data_bytes: usize, distinct_keys: usize) {
     let mut config = ProducerConfig::new(StreamTarget::Name("clickstream".into()));
     config.max_buffered_records = 1_000_000;
     config.max_buffered_bytes = 1 << 30;
     config.flush_interval_ms = 600_000;
     let data = vec![b'x'; data_bytes];
-    let keys: Vec<String> = (0..1000).map(|i| format!("session-{i}")).collect();
     let puts = 100_000;
+    let keys: Vec<String> = (0..distinct_keys.min(puts))
+        .map(|i| format!("session-{i}"))
+        .collect();
     let runs_per_second = per_second(|| {
         let mut producer = Producer::new(config.clone(), 1).unwrap();
         for i in 0..puts {
@@ -80,7 +82,8 @@ fn bench_put(data_bytes: usize) {
         black_box(producer.poll(1_000) != Action::Idle);
     });
     println!(
-        "put {data_bytes} B over 1000 keys: {:.0} puts/s (including the data and key copies)",
+        "put {data_bytes} B over {} keys: {:.0} puts/s (including the data and key copies)",
+        keys.len(),
         runs_per_second * puts as f64
     );
 }
@@ -88,5 +91,7 @@ fn bench_put(data_bytes: usize) {
 fn main() {
     bench_encode("500 x 200 B", 500, 200);
     bench_encode("500 x 10 kB", 500, 10_000);
-    bench_put(200);
+    bench_put(200, 1);
+    bench_put(200, 1000);
+    bench_put(200, 100_000);
 }

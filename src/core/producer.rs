@@ -34,13 +34,16 @@ use std::sync::Arc;
 use crate::core::config::{OverflowPolicy, ProducerConfig};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::event_id::{EventId, EventIdGenerator};
-use crate::core::events::{DropReason, ProducerEvent};
-use crate::core::flush::{FlushId, FlushReport, FlushTracker, Resolution};
+use crate::core::events::DropReason;
+pub use crate::core::events::ProducerEvent;
+pub use crate::core::flush::{FlushId, FlushReport};
+use crate::core::flush::{FlushTracker, Resolution};
 use crate::core::queue::{key_hash, QueuedRecord, RecordQueue};
 use crate::core::record::{PutOptions, Record};
 use crate::core::retry::{classify, give_up, Backoff, Classification, Failure, GiveUp};
 use crate::core::rng::Rng;
-use crate::core::stats::{Counters, Stats};
+use crate::core::stats::Counters;
+pub use crate::core::stats::Stats;
 use crate::core::wire::{
     decode_error_body, decode_put_records_response, encode_put_records, RecordResult,
 };

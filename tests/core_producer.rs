@@ -606,3 +606,58 @@ fn put_returns_time_ordered_uuid_v7_ids() {
     assert!(a < b && b < c, "{a} {b} {c}");
     assert_eq!(&a[14..15], "7");
 }
+
+#[test]
+fn a_non_retryable_record_error_pauses_and_keeps_that_record() {
+    let mut h = Harness::new(config());
+    h.put("a", "1");
+    h.put("b", "2");
+    h.producer.flush(h.now);
+    let sent = h.poll_one();
+    let body = partial_body_with(&[true, false], "KMSAccessDeniedException");
+    assert_eq!(h.respond(sent.id, 200, &body), ResponseOutcome::Paused);
+    let events = h.producer.drain_events();
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, ProducerEvent::BatchDelivered { ids, .. } if ids.len() == 1)));
+    assert!(events.iter().any(|e| matches!(e, ProducerEvent::Paused { aws_error, .. } if aws_error.as_deref() == Some("KMSAccessDeniedException"))));
+    let stats = h.producer.stats(h.now);
+    assert_eq!(
+        (stats.sent, stats.buffered_records, stats.failed_total()),
+        (1, 1, 0)
+    );
+    h.advance(60_000);
+    assert_eq!(h.poll_one().texts(), ["2"]);
+}
+
+#[test]
+fn a_clock_stepping_back_keeps_ids_and_ages_ordered() {
+    let mut h = Harness::new(config());
+    let first = h.put("a", "1");
+    h.now -= 5_000;
+    let second = h.put("b", "2");
+    assert!(second > first);
+    // The second record counts as put no earlier than the first: both are due together.
+    assert_eq!(h.poll().1, Action::WaitUntil(START_MS + 1000));
+    h.now = START_MS + 1000;
+    assert_eq!(h.poll_one().texts(), ["1", "2"]);
+}
+
+#[test]
+fn a_flush_report_counts_dropped_records() {
+    let mut cfg = config();
+    cfg.max_buffered_records = 1;
+    cfg.overflow = OverflowPolicy::DropOldest;
+    let mut h = Harness::new(cfg);
+    h.put("a", "1");
+    let flush = h.producer.flush(h.now);
+    h.put("a", "2");
+    let report = h.producer.flush_report(flush).unwrap();
+    assert_eq!(
+        report,
+        FlushReport {
+            dropped: 1,
+            ..FlushReport::default()
+        }
+    );
+}

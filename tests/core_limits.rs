@@ -18,9 +18,15 @@ fn options(key: &str, explicit: Option<&str>) -> PutOptions {
     }
 }
 
-/// Any Unicode scalar value: 1, 2, 3 and 4-byte UTF-8 sequences all occur.
+/// Any character of the Basic Multilingual Plane (one UTF-16 code unit): 1, 2 and 3-byte UTF-8
+/// sequences all occur.
 fn any_char() -> impl Strategy<Value = char> {
-    prop_oneof![Just('a'), Just('é'), Just('中'), Just('😀'), any::<char>()]
+    prop_oneof![
+        Just('a'),
+        Just('é'),
+        Just('中'),
+        any::<char>().prop_filter("one UTF-16 code unit", |c| c.len_utf16() == 1)
+    ]
 }
 
 proptest! {
@@ -102,10 +108,20 @@ fn an_empty_partition_key_is_rejected() {
 
 #[test]
 fn key_bytes_count_toward_the_record_size() {
-    // 256 four-byte characters are 1024 bytes of key: the data may be 1 MiB - 1024 bytes.
-    let key: String = std::iter::repeat_n('😀', MAX_PARTITION_KEY_CHARS).collect();
-    assert_eq!(key.len(), 1024);
-    assert!(Record::new(vec![0; MAX_RECORD_BYTES - 1024], options(&key, None)).is_ok());
-    let error = Record::new(vec![0; MAX_RECORD_BYTES - 1023], options(&key, None)).unwrap_err();
+    // 256 three-byte characters are 768 bytes of key: the data may be 1 MiB - 768 bytes.
+    let key: String = std::iter::repeat_n('中', MAX_PARTITION_KEY_CHARS).collect();
+    assert_eq!(key.len(), 768);
+    assert!(Record::new(vec![0; MAX_RECORD_BYTES - 768], options(&key, None)).is_ok());
+    let error = Record::new(vec![0; MAX_RECORD_BYTES - 767], options(&key, None)).unwrap_err();
     assert_eq!(error.code(), ErrorCode::RecordTooLarge);
+}
+
+#[test]
+fn characters_outside_the_bmp_count_twice_as_kinesis_counts_them() {
+    let at_limit: String = std::iter::repeat_n('😀', MAX_PARTITION_KEY_CHARS / 2).collect();
+    assert!(Record::new(vec![1], options(&at_limit, None)).is_ok());
+    let over = format!("{at_limit}a");
+    let error = Record::new(vec![1], options(&over, None)).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::InvalidPartitionKey);
+    assert!(error.message().contains("257"), "{}", error.message());
 }

@@ -3,10 +3,13 @@
 /// Largest record: partition key (UTF-8 bytes) plus data, 1 MiB.
 pub const MAX_RECORD_BYTES: usize = 1_048_576;
 
-/// Longest partition key, in Unicode characters (Rust `char`s, not bytes).
+/// Longest partition key, in Unicode characters as Kinesis counts them: UTF-16 code units (what
+/// JavaScript's `String.length` gives), so a character outside the Basic Multilingual Plane, such as
+/// an emoji, counts twice. Counting Rust `char`s instead would accept keys of 129..=256 emoji that
+/// the service (and kinesalite) reject, and a rejected request would hold its records forever.
 pub const MAX_PARTITION_KEY_CHARS: usize = 256;
 
-/// Shortest partition key, in Unicode characters.
+/// Shortest partition key, in UTF-16 code units.
 pub const MIN_PARTITION_KEY_CHARS: usize = 1;
 
 /// Most records in one `PutRecords` request.

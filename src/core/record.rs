@@ -79,9 +79,11 @@ impl Record {
     }
 }
 
-/// Checks that a partition key has 1..=256 Unicode characters.
+/// Checks that a partition key has 1..=256 Unicode characters, counted as UTF-16 code units
+/// (see [`MAX_PARTITION_KEY_CHARS`]).
 pub fn validate_partition_key(key: &str) -> Result<()> {
-    // Each char takes 1..=4 bytes, so a key of at most 256 bytes has at most 256 chars.
+    // A UTF-16 code unit never takes fewer UTF-8 bytes than one, so a key of at most 256 bytes
+    // has at most 256 code units.
     let chars = if key.len() <= MAX_PARTITION_KEY_CHARS {
         if key.is_empty() {
             0
@@ -89,7 +91,7 @@ pub fn validate_partition_key(key: &str) -> Result<()> {
             MIN_PARTITION_KEY_CHARS
         }
     } else {
-        key.chars().count()
+        key.encode_utf16().count()
     };
     if chars < MIN_PARTITION_KEY_CHARS {
         return Err(Error::new(
@@ -103,7 +105,7 @@ pub fn validate_partition_key(key: &str) -> Result<()> {
         return Err(Error::new(
             ErrorCode::InvalidPartitionKey,
             format!(
-                "partitionKey has {chars} Unicode characters; it must have {MIN_PARTITION_KEY_CHARS}..={MAX_PARTITION_KEY_CHARS}"
+                "partitionKey has {chars} Unicode characters (UTF-16 code units); it must have {MIN_PARTITION_KEY_CHARS}..={MAX_PARTITION_KEY_CHARS}"
             ),
         ));
     }

@@ -1,1 +1,12 @@
 //! The thin JavaScript edge over [`crate::core`]; compiled only for `wasm32`.
+//!
+//! It reads the time, moves bytes through the global `fetch`, hashes with WebCrypto, schedules
+//! wake-ups with `setTimeout` and exports the JS `Producer` class. Every decision stays in the core.
+
+pub mod config;
+pub mod digest;
+pub mod envelope;
+pub mod js_error;
+pub mod log;
+pub mod timer;
+pub mod transport;

@@ -4,6 +4,7 @@
 //! wake-ups with `setTimeout` and exports the JS `Producer` class. Every decision stays in the core.
 
 pub mod config;
+pub mod credentials;
 pub mod digest;
 pub mod envelope;
 pub mod js_error;

@@ -5,10 +5,25 @@
 # the module); Node 20 and workerd load the same .wasm with `initSync({ module })` (Node reads the file,
 # workerd imports it as a WebAssembly.Module). wasm-opt comes from the binaryen npm package
 # (node_modules/.bin on PATH); its flags are in Cargo.toml [package.metadata.wasm-pack.profile.release].
-# Ends by loading the built module in Node and creating a Producer class object, so a broken build fails here.
+# Ends by loading the built module in Node and checking it exports Producer, so a broken build fails here.
+#
+#   bash scripts/build.sh             always builds
+#   bash scripts/build.sh --if-stale  builds only when pkg/ is older than src/, Cargo.toml or Cargo.lock;
+#                                     concurrent callers (parallel test files) wait on one lock and build once
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+if [ "${1:-}" = "--if-stale" ]; then
+  mkdir -p target
+  exec 9>target/.pkg-build.lock
+  flock 9
+  wasm=pkg/kinesis_clickstream_bg.wasm
+  if [ -f "$wasm" ] && [ -z "$(find src Cargo.toml Cargo.lock -newer "$wasm" -print -quit)" ]; then
+    echo "build: pkg/ is up to date"
+    exit 0
+  fi
+fi
 
 command -v wasm-opt >/dev/null || { echo "build: wasm-opt missing (npm ci installs binaryen)" >&2; exit 1; }
 wasm-pack build --release --target web --out-dir pkg

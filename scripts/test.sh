@@ -13,14 +13,16 @@ run_stage() {
   local log=tests/artifacts/$name.log start=$SECONDS
   echo "=== $name: $*"
   "$@" 2>&1 | tee "$log"
-  local status=${PIPESTATUS[0]} p=0 f=0
+  local status=${PIPESTATUS[0]} p=0 f=0 s=0 skipped=""
   case $kind in
     check) if [ "$status" -eq 0 ]; then p=1; else f=1; fi ;;
     cargo) # cargo test and wasm-bindgen-test-runner both print "test result: ... N passed; M failed"
       p=$(sed -n 's/.*test result: .* \([0-9][0-9]*\) passed; \([0-9][0-9]*\) failed.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
       f=$(sed -n 's/.*test result: .* \([0-9][0-9]*\) passed; \([0-9][0-9]*\) failed.*/\2/p' "$log" | awk '{s+=$1} END {print s+0}') ;;
     node) p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
-      f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | awk '{s+=$1} END {print s+0}') ;;
+      f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+      s=$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+      [ "$s" -gt 0 ] && skipped=", $s skipped (see its log)" ;;
   esac
   p=${p:-0} f=${f:-0}
   # A stage that exits non-zero without a failed test (build error, crash) counts as one failure.
@@ -30,7 +32,7 @@ run_stage() {
   fi
   passed=$((passed + p)) failed=$((failed + f))
   [ "$f" -gt 0 ] && failed_stages+=("$name")
-  echo "=== $name: $p passed, $f failed ($((SECONDS - start)) s)"
+  echo "=== $name: $p passed, $f failed$skipped ($((SECONDS - start)) s)"
 }
 
 run_stage fmt check cargo fmt --check

@@ -1,0 +1,159 @@
+#!/usr/bin/env node
+// `make demo`: kinesalite (stream `clickstream`, 4 shards) behind the fault proxy, the demo page and the
+// built package served on 127.0.0.1, and every record that lands in the stream printed as it arrives.
+//
+//   node scripts/demo.mjs [--port N] [--check]
+//
+// --port N            serve the page on this port (default 8080, or a free one if 8080 is taken; env DEMO_PORT)
+// --check             start everything, prove the page, its config and the stream path work, exit 0 or 1
+// DEMO_EXIT_AFTER_MS  stop by itself after this many milliseconds (exit 0), for scripted runs
+// Ctrl-C stops everything.
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { startStandins } from '../tests/support/standins.mjs';
+import { localKinesisClient, LOCAL_CREDENTIALS, LOCAL_REGION } from '../tests/support/kinesalite.mjs';
+import { tailRecords, preview } from '../tests/support/readback.mjs';
+import { startStaticServer } from './serve.mjs';
+
+const STREAM_NAME = 'clickstream';
+const SHARDS = 4;
+const DEFAULT_PORT = 8080;
+const TAIL_INTERVAL_MS = 500;
+
+function parseArgs(argv) {
+  const options = { check: false, port: process.env.DEMO_PORT ? Number(process.env.DEMO_PORT) : undefined };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--check') options.check = true;
+    else if (argv[i] === '--port') options.port = Number(argv[++i]);
+    else throw new Error(`unknown option ${argv[i]} (usage: node scripts/demo.mjs [--port N] [--check])`);
+  }
+  if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 0 && options.port <= 65535)) {
+    throw new Error(`--port must be 0..65535, got ${options.port}`);
+  }
+  return options;
+}
+
+/** What the page reads from /config.json: where to send, as whom, and where the fault controls are. */
+function pageConfig(standins) {
+  return {
+    streamName: standins.streamName,
+    region: LOCAL_REGION,
+    endpoint: standins.faultProxyUrl,
+    faultProxyUrl: standins.faultProxyUrl,
+    credentials: { ...LOCAL_CREDENTIALS, sessionToken: 'local-demo-session-token' },
+  };
+}
+
+async function startPageServer(port, config) {
+  if (port !== undefined) return startStaticServer({ port, config });
+  try {
+    return await startStaticServer({ port: DEFAULT_PORT, config });
+  } catch (err) {
+    if (err.code !== 'EADDRINUSE') throw err;
+    return startStaticServer({ port: 0, config });
+  }
+}
+
+function formatRecord(r) {
+  return `${r.shardId}  …${r.sequenceNumber.slice(-8)}  ${r.partitionKey.padEnd(24)}  ${preview(r.data, 80)}`;
+}
+
+function formatFault(e) {
+  const status = e.status === null ? 'no answer' : e.status;
+  return `fault proxy: ${e.target ?? e.method} ${e.records} record(s): ${e.fault} -> ${status}`;
+}
+
+async function selfCheck(pageUrl, standins, seen) {
+  const page = await fetch(`${pageUrl}/`);
+  const html = await page.text();
+  if (page.status !== 200 || !html.includes('app.js')) throw new Error(`page ${pageUrl}/ answered ${page.status}`);
+  const config = await fetch(`${pageUrl}/config.json`).then((r) => r.json());
+  if (config.endpoint !== standins.faultProxyUrl) throw new Error('config.json does not name the fault proxy');
+  const pkg = await fetch(`${pageUrl}/pkg/kinesis_clickstream.js`);
+  await pkg.arrayBuffer();
+  console.log(pkg.status === 200 ? 'check: /pkg/kinesis_clickstream.js is served' : 'check: pkg/ not built yet (run `make build`); page shows a notice');
+
+  const client = localKinesisClient(config.endpoint, { credentials: { ...config.credentials } });
+  const keys = ['check-a', 'check-b', 'check-c'];
+  const sent = await client.send(new PutRecordsCommand({
+    StreamName: config.streamName,
+    Records: keys.map((k) => ({ PartitionKey: k, Data: new TextEncoder().encode(`{"check":"${k}"}`) })),
+  }));
+  client.destroy();
+  if (sent.FailedRecordCount !== 0) throw new Error(`check records failed: ${JSON.stringify(sent.Records)}`);
+  const deadline = Date.now() + 10_000;
+  while (!keys.every((k) => seen.has(k))) {
+    if (Date.now() > deadline) throw new Error('check records did not show in the tail');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  console.log('check: records sent through the fault proxy were read back from the stream');
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const standins = await startStandins({ shards: SHARDS, streams: [STREAM_NAME] });
+  let pageServer;
+  let tail;
+  let timer;
+  let stopping = false;
+  const seenKeys = new Set();
+
+  async function stop(code) {
+    if (stopping) return;
+    stopping = true;
+    clearTimeout(timer);
+    tail?.close();
+    await Promise.allSettled([pageServer?.stop(), standins.stop()]);
+    process.exit(code);
+  }
+  process.on('SIGINT', () => { console.log('\nstopping'); stop(0); });
+  process.on('SIGTERM', () => stop(0));
+
+  try {
+    pageServer = await startPageServer(options.port, pageConfig(standins));
+    tail = await tailRecords({ endpoint: standins.kinesaliteUrl, streamName: STREAM_NAME });
+  } catch (err) {
+    console.error(`demo: could not start: ${err.stack ?? err}`);
+    return stop(1);
+  }
+
+  console.log(`kinesalite      ${standins.kinesaliteUrl} (stream ${STREAM_NAME}, ${SHARDS} shards)`);
+  console.log(`fault proxy     ${standins.faultProxyUrl} (POST /__faults, GET /__log, POST /__reset)`);
+  console.log(`\n  demo page:  ${pageServer.url}/\n`);
+  console.log('records as they land (shard, sequence, partition key, first 80 bytes); Ctrl-C stops\n');
+
+  let logged = 0;
+  const poll = async () => {
+    try {
+      for (const r of await tail.next()) {
+        seenKeys.add(r.partitionKey);
+        console.log(formatRecord(r));
+      }
+      const log = standins.proxy.log();
+      if (log.length < logged) logged = 0; // the page reset the proxy
+      for (const e of log.slice(logged)) if (e.fault && e.fault !== 'preflight') console.log(formatFault(e));
+      logged = log.length;
+    } catch (err) {
+      if (!stopping) console.error(`tail: ${err.message}`);
+    }
+    if (!stopping) timer = setTimeout(poll, TAIL_INTERVAL_MS);
+  };
+  poll();
+
+  if (options.check) {
+    try {
+      await selfCheck(pageServer.url, standins, seenKeys);
+      console.log('check: ok');
+      return stop(0);
+    } catch (err) {
+      console.error(`check: FAILED: ${err.message}`);
+      return stop(1);
+    }
+  }
+  const exitAfter = Number(process.env.DEMO_EXIT_AFTER_MS);
+  if (exitAfter > 0) setTimeout(() => stop(0), exitAfter).unref();
+}
+
+main().catch((err) => {
+  console.error(`demo: ${err.stack ?? err}`);
+  process.exit(1);
+});

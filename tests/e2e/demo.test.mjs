@@ -1,0 +1,107 @@
+// The demo's plumbing: the static server serves the page and the package with the right types and
+// nothing outside them, and `scripts/demo.mjs --check` starts everything and sees its records land.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { startStaticServer } from '../../scripts/serve.mjs';
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+let dir;
+let server;
+
+before(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'serve-test-'));
+  await fs.mkdir(path.join(dir, 'www', 'sub'), { recursive: true });
+  await fs.mkdir(path.join(dir, 'pkg'));
+  await fs.writeFile(path.join(dir, 'www', 'index.html'), '<!doctype html><title>t</title>');
+  await fs.writeFile(path.join(dir, 'www', 'sub', 'index.html'), 'sub page');
+  await fs.writeFile(path.join(dir, 'www', 'app.mjs'), 'export {}');
+  await fs.writeFile(path.join(dir, 'pkg', 'kinesis_clickstream.js'), 'export default 1');
+  await fs.writeFile(path.join(dir, 'pkg', 'kinesis_clickstream_bg.wasm'), Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+  await fs.writeFile(path.join(dir, 'secret.txt'), 'TOP-SECRET');
+  server = await startStaticServer({
+    routes: [{ prefix: '/pkg/', dir: path.join(dir, 'pkg') }, { prefix: '/', dir: path.join(dir, 'www') }],
+    config: { endpoint: 'http://127.0.0.1:1' },
+  });
+});
+after(async () => {
+  await server?.stop();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+test('serve.mjs answers files with their MIME types, index.html for directories, and /config.json', async () => {
+  const get = (p) => fetch(`${server.url}${p}`);
+  const cases = [
+    ['/', 'text/html; charset=utf-8', '<!doctype html><title>t</title>'],
+    ['/sub/', 'text/html; charset=utf-8', 'sub page'],
+    ['/app.mjs', 'text/javascript; charset=utf-8', 'export {}'],
+    ['/pkg/kinesis_clickstream.js', 'text/javascript; charset=utf-8', 'export default 1'],
+  ];
+  for (const [p, type, body] of cases) {
+    const res = await get(p);
+    assert.equal(res.status, 200, p);
+    assert.equal(res.headers.get('content-type'), type, p);
+    assert.equal(await res.text(), body, p);
+  }
+  const wasm = await get('/pkg/kinesis_clickstream_bg.wasm');
+  assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+  assert.deepEqual([...new Uint8Array(await wasm.arrayBuffer())], [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+  assert.deepEqual(await get('/config.json').then((r) => r.json()), { endpoint: 'http://127.0.0.1:1' });
+  assert.equal((await get('/missing.js')).status, 404);
+  assert.equal((await fetch(server.url, { method: 'POST' })).status, 405);
+});
+
+test('serve.mjs never serves a file outside its directories', async () => {
+  // fetch() normalises "..", so the traversal goes over a raw socket.
+  for (const target of ['/../secret.txt', '/pkg/../../secret.txt', '/%2e%2e/secret.txt', '/pkg/%2e%2e%2f%2e%2e%2fsecret.txt']) {
+    const answer = await rawGet(server.port, target);
+    assert.match(answer, /^HTTP\/1\.1 (403|404)/, target);
+    assert.doesNotMatch(answer, /TOP-SECRET/, target);
+  }
+});
+
+function rawGet(port, target) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+    });
+    let data = '';
+    socket.on('data', (c) => { data += c; });
+    socket.on('end', () => resolve(data));
+    socket.on('error', reject);
+  });
+}
+
+test('demo --check starts the stand-ins and the page, sends through the proxy and reads the records back', async () => {
+  const child = spawn(process.execPath, ['scripts/demo.mjs', '--check', '--port', '0'], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c) => { output += c; });
+  child.stderr.on('data', (c) => { output += c; });
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  assert.equal(code, 0, output);
+  assert.match(output, /demo page: {2}http:\/\/127\.0\.0\.1:\d+\//);
+  assert.match(output, /shardId-\d{12} +…\d+ +check-a +"\{\\"check\\":\\"check-a\\"\}"/);
+  assert.match(output, /check: ok/);
+});
+
+test('demo stops by itself after DEMO_EXIT_AFTER_MS with exit code 0', async () => {
+  const child = spawn(process.execPath, ['scripts/demo.mjs', '--port', '0'], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DEMO_EXIT_AFTER_MS: '300' },
+  });
+  let output = '';
+  child.stdout.on('data', (c) => { output += c; });
+  child.stderr.on('data', (c) => { output += c; });
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  assert.equal(code, 0, output);
+  assert.match(output, /fault proxy +http:\/\/127\.0\.0\.1:\d+/);
+});

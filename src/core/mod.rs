@@ -3,4 +3,11 @@
 //! Nothing here reads a clock, sleeps or does I/O: time comes in as milliseconds since the Unix
 //! epoch, requests go out as plain data and responses come back as plain data.
 
+pub mod clock;
+pub mod cognito;
+pub mod cognito_flow;
+pub mod credential_refresh;
+pub mod credentials;
 pub mod error;
+pub mod http_date;
+pub mod sigv4;

@@ -1,0 +1,475 @@
+//! Cognito Identity on the wire: `GetId` and `GetCredentialsForIdentity` request bodies and the
+//! parsing of their answers, for browsers that get temporary credentials from an identity pool.
+//!
+//! Both calls are AWS JSON 1.1 `POST /` requests to the Cognito Identity endpoint, unsigned, with
+//! `Content-Type: application/x-amz-json-1.1` and the `X-Amz-Target` of the operation. Without
+//! `Logins` they use the pool's unauthenticated role. The flow: `GetId` once (the identity id can be
+//! kept, e.g. in storage), then `GetCredentialsForIdentity` at each refresh; a
+//! `ResourceNotFoundException` for a kept identity means it was deleted: call `GetId` again
+//! ([`CognitoFailure::invalidates_identity`]).
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::core::credentials::Credentials;
+use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::sigv4::AMZ_JSON_CONTENT_TYPE;
+
+/// `X-Amz-Target` of `GetId`.
+pub const GET_ID_TARGET: &str = "AWSCognitoIdentityService.GetId";
+/// `X-Amz-Target` of `GetCredentialsForIdentity`.
+pub const GET_CREDENTIALS_FOR_IDENTITY_TARGET: &str =
+    "AWSCognitoIdentityService.GetCredentialsForIdentity";
+/// Longest identity pool id or identity id Cognito accepts.
+pub const MAX_ID_LENGTH: usize = 55;
+
+/// Identity-provider name to token (e.g. `accounts.google.com` to an ID token), sent as `Logins`.
+pub type Logins = BTreeMap<String, String>;
+
+/// The Cognito Identity endpoint of `region`: `https://cognito-identity.{region}.amazonaws.com/`.
+pub fn default_endpoint(region: &str) -> String {
+    format!("https://cognito-identity.{region}.amazonaws.com/")
+}
+
+fn check_id(field: &str, value: &str) -> Result<()> {
+    let len = value.chars().count();
+    let well_formed = match value.split_once(':') {
+        Some((region, id)) => {
+            !region.is_empty()
+                && !id.is_empty()
+                && region
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        }
+        None => false,
+    };
+    if !well_formed || len > MAX_ID_LENGTH {
+        let shown: String = value.chars().take(MAX_ID_LENGTH + 5).collect();
+        return Err(Error::new(
+            ErrorCode::InvalidConfig,
+            format!(
+                "{field} {shown:?} must be \"<region>:<id>\" of letters, digits and '-', at most \
+                 {MAX_ID_LENGTH} characters ({len} given)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The region an identity pool id (`us-east-1:…`) belongs to, after checking its form.
+pub fn region_of_identity_pool(identity_pool_id: &str) -> Result<&str> {
+    check_id("cognitoIdentityPoolId", identity_pool_id)?;
+    Ok(identity_pool_id
+        .split_once(':')
+        .map(|(region, _)| region)
+        .unwrap_or_default())
+}
+
+/// A Cognito Identity call to send: `POST /` to the endpoint with [`Self::headers`] and `body`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CognitoRequest {
+    /// The operation's `X-Amz-Target`.
+    pub target: &'static str,
+    /// The JSON body.
+    pub body: String,
+}
+
+impl CognitoRequest {
+    /// The headers to set: `Content-Type` and `X-Amz-Target`.
+    pub fn headers(&self) -> [(&'static str, &str); 2] {
+        [
+            ("Content-Type", AMZ_JSON_CONTENT_TYPE),
+            ("X-Amz-Target", self.target),
+        ]
+    }
+}
+
+fn body_with_logins(key: &str, id: &str, logins: &Logins) -> String {
+    let mut body = Map::new();
+    body.insert(key.to_owned(), Value::String(id.to_owned()));
+    if !logins.is_empty() {
+        let map = logins
+            .iter()
+            .map(|(provider, token)| (provider.clone(), Value::String(token.clone())))
+            .collect();
+        body.insert("Logins".to_owned(), Value::Object(map));
+    }
+    Value::Object(body).to_string()
+}
+
+/// `GetId` for `identity_pool_id`, with `logins` for an authenticated identity (empty: unauthenticated).
+pub fn get_id_request(identity_pool_id: &str, logins: &Logins) -> Result<CognitoRequest> {
+    check_id("cognitoIdentityPoolId", identity_pool_id)?;
+    Ok(CognitoRequest {
+        target: GET_ID_TARGET,
+        body: body_with_logins("IdentityPoolId", identity_pool_id, logins),
+    })
+}
+
+/// `GetCredentialsForIdentity` for `identity_id`, with the same `logins` as its `GetId`.
+pub fn get_credentials_request(identity_id: &str, logins: &Logins) -> Result<CognitoRequest> {
+    check_id("identityId", identity_id)?;
+    Ok(CognitoRequest {
+        target: GET_CREDENTIALS_FOR_IDENTITY_TARGET,
+        body: body_with_logins("IdentityId", identity_id, logins),
+    })
+}
+
+fn protocol_error(message: String) -> Error {
+    Error::new(ErrorCode::ProtocolError, message)
+}
+
+fn parse_object(operation: &str, body: &str) -> Result<Map<String, Value>> {
+    match serde_json::from_str::<Value>(body) {
+        Ok(Value::Object(object)) => Ok(object),
+        _ => Err(protocol_error(format!(
+            "Cognito {operation} response is not a JSON object ({} bytes)",
+            body.len()
+        ))),
+    }
+}
+
+fn string_field<'a>(
+    object: &'a Map<String, Value>,
+    operation: &str,
+    field: &str,
+) -> Result<&'a str> {
+    match object.get(field) {
+        Some(Value::String(text)) if !text.is_empty() => Ok(text),
+        Some(_) => Err(protocol_error(format!(
+            "Cognito {operation} response field {field} is not a non-empty string"
+        ))),
+        None => Err(protocol_error(format!(
+            "Cognito {operation} response has no {field}"
+        ))),
+    }
+}
+
+/// The `IdentityId` of a successful `GetId` response body.
+pub fn parse_get_id_response(body: &str) -> Result<String> {
+    let object = parse_object("GetId", body)?;
+    let identity_id = string_field(&object, "GetId", "IdentityId")?;
+    check_id("identityId", identity_id)
+        .map_err(|e| protocol_error(format!("Cognito GetId response: {}", e.message())))?;
+    Ok(identity_id.to_owned())
+}
+
+/// Temporary credentials from `GetCredentialsForIdentity`, with the identity they belong to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CognitoCredentials {
+    /// The identity id the response names (Cognito may return a merged identity's id).
+    pub identity_id: String,
+    /// The credentials, validated against `now_ms`.
+    pub credentials: Credentials,
+}
+
+/// Parses a successful `GetCredentialsForIdentity` response body. `Expiration` is epoch seconds,
+/// integer or fractional; it becomes milliseconds (rounded). Credentials already expired at
+/// `now_ms` are a `CredentialsError`; a malformed body is a `ProtocolError`. Messages never
+/// contain the body (it holds secrets).
+pub fn parse_get_credentials_response(body: &str, now_ms: u64) -> Result<CognitoCredentials> {
+    const OPERATION: &str = "GetCredentialsForIdentity";
+    let object = parse_object(OPERATION, body)?;
+    let identity_id = string_field(&object, OPERATION, "IdentityId")?.to_owned();
+    let credentials = match object.get("Credentials") {
+        Some(Value::Object(credentials)) => credentials,
+        _ => {
+            return Err(protocol_error(format!(
+                "Cognito {OPERATION} response has no Credentials object"
+            )))
+        }
+    };
+    let access_key_id = string_field(credentials, OPERATION, "AccessKeyId")?;
+    let secret_key = string_field(credentials, OPERATION, "SecretKey")?;
+    let session_token = string_field(credentials, OPERATION, "SessionToken")?;
+    let expires_at_ms = match credentials.get("Expiration") {
+        None | Some(Value::Null) => None,
+        Some(value) => match value.as_f64() {
+            Some(seconds) if seconds.is_finite() && seconds > 0.0 => {
+                Some((seconds * 1_000.0).round() as u64)
+            }
+            _ => {
+                return Err(protocol_error(format!(
+                    "Cognito {OPERATION} response field Expiration is not a positive number of \
+                     epoch seconds"
+                )))
+            }
+        },
+    };
+    let credentials = Credentials::new(
+        access_key_id,
+        secret_key,
+        Some(session_token.to_owned()),
+        expires_at_ms,
+        now_ms,
+    )
+    .map_err(|e| {
+        Error::new(
+            ErrorCode::CredentialsError,
+            format!(
+                "Cognito {OPERATION} returned unusable credentials: {}",
+                e.message()
+            ),
+        )
+    })?;
+    Ok(CognitoCredentials {
+        identity_id,
+        credentials,
+    })
+}
+
+/// A failed Cognito call: the HTTP status and the AWS error name and message from the body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CognitoFailure {
+    /// HTTP status of the response.
+    pub status: u16,
+    /// AWS error name without namespace, e.g. `NotAuthorizedException`; `Unknown` when the body
+    /// does not say.
+    pub name: String,
+    /// The service's message; empty when the body has none.
+    pub message: String,
+}
+
+/// The AWS error name and message of an AWS JSON error body: `__type` (a `namespace#` prefix and a
+/// `:…` suffix are dropped) or `code`, then `message` or `Message`. `None` when the body says
+/// neither.
+pub fn parse_aws_error_body(body: &str) -> Option<(String, String)> {
+    let object = match serde_json::from_str::<Value>(body) {
+        Ok(Value::Object(object)) => object,
+        _ => return None,
+    };
+    let raw = ["__type", "code", "Code"]
+        .iter()
+        .find_map(|key| object.get(*key).and_then(Value::as_str))?;
+    let after_namespace = raw.rsplit('#').next().unwrap_or(raw);
+    let name = after_namespace
+        .split(':')
+        .next()
+        .unwrap_or(after_namespace)
+        .trim();
+    if name.is_empty() {
+        return None;
+    }
+    let message = ["message", "Message"]
+        .iter()
+        .find_map(|key| object.get(*key).and_then(Value::as_str))
+        .unwrap_or_default();
+    Some((name.to_owned(), message.to_owned()))
+}
+
+impl CognitoFailure {
+    /// Reads a non-2xx response of a Cognito call.
+    pub fn from_response(status: u16, body: &str) -> Self {
+        let (name, message) =
+            parse_aws_error_body(body).unwrap_or_else(|| ("Unknown".to_owned(), String::new()));
+        CognitoFailure {
+            status,
+            name,
+            message,
+        }
+    }
+
+    /// Worth retrying later unchanged: throttling, internal errors, 5xx.
+    pub fn is_retryable(&self) -> bool {
+        self.status >= 500
+            || self.status == 429
+            || matches!(
+                self.name.as_str(),
+                "TooManyRequestsException" | "InternalErrorException" | "LimitExceededException"
+            )
+    }
+
+    /// The kept identity id is gone (deleted identity): forget it and call `GetId` again.
+    pub fn invalidates_identity(&self) -> bool {
+        self.name == "ResourceNotFoundException"
+    }
+
+    /// A `CredentialsError` naming the operation, status, AWS error name and message.
+    pub fn to_error(&self, operation: &str) -> Error {
+        let mut message = format!(
+            "Cognito {operation} failed with HTTP {}: {}",
+            self.status, self.name
+        );
+        if !self.message.is_empty() {
+            let shown: String = self.message.chars().take(300).collect();
+            message.push_str(": ");
+            message.push_str(&shown);
+        }
+        Error::new(ErrorCode::CredentialsError, message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: u64 = 1_795_700_677_000;
+    const POOL: &str = "us-east-1:4f1c2a77-9e0e-4a53-b7a4-6c1a1f0d2c11";
+
+    #[test]
+    fn get_id_body_without_and_with_logins() {
+        let request = get_id_request(POOL, &Logins::new()).unwrap();
+        assert_eq!(request.target, "AWSCognitoIdentityService.GetId");
+        assert_eq!(request.body, format!(r#"{{"IdentityPoolId":"{POOL}"}}"#));
+        let logins = Logins::from([("accounts.google.com".to_owned(), "eyJ\"x".to_owned())]);
+        let request = get_id_request(POOL, &logins).unwrap();
+        let parsed: Value = serde_json::from_str(&request.body).unwrap();
+        assert_eq!(parsed["Logins"]["accounts.google.com"], "eyJ\"x");
+        assert_eq!(
+            request.headers(),
+            [
+                ("Content-Type", "application/x-amz-json-1.1"),
+                ("X-Amz-Target", "AWSCognitoIdentityService.GetId")
+            ]
+        );
+    }
+
+    #[test]
+    fn get_credentials_body() {
+        let request = get_credentials_request(POOL, &Logins::new()).unwrap();
+        assert_eq!(
+            request.target,
+            "AWSCognitoIdentityService.GetCredentialsForIdentity"
+        );
+        assert_eq!(request.body, format!(r#"{{"IdentityId":"{POOL}"}}"#));
+    }
+
+    #[test]
+    fn ids_are_checked_and_the_region_extracted() {
+        assert_eq!(region_of_identity_pool(POOL).unwrap(), "us-east-1");
+        for bad in [
+            "",
+            "us-east-1",
+            ":abc",
+            "us-east-1:",
+            "us east-1:abc",
+            "us-east-1:a\"b",
+            "us-east-1:0123456789012345678901234567890123456789012345",
+        ] {
+            let error = get_id_request(bad, &Logins::new()).unwrap_err();
+            assert_eq!(error.code(), ErrorCode::InvalidConfig, "{bad}");
+            assert!(error.message().contains("cognitoIdentityPoolId"), "{bad}");
+        }
+        assert!(get_credentials_request("nope", &Logins::new())
+            .unwrap_err()
+            .message()
+            .contains("identityId"));
+        assert_eq!(
+            default_endpoint("eu-west-1"),
+            "https://cognito-identity.eu-west-1.amazonaws.com/"
+        );
+    }
+
+    #[test]
+    fn parses_identity_id() {
+        assert_eq!(
+            parse_get_id_response(&format!(r#"{{"IdentityId":"{POOL}"}}"#)).unwrap(),
+            POOL
+        );
+        for bad in [
+            "",
+            "[]",
+            "{}",
+            r#"{"IdentityId":3}"#,
+            r#"{"IdentityId":"x"}"#,
+        ] {
+            assert_eq!(
+                parse_get_id_response(bad).unwrap_err().code(),
+                ErrorCode::ProtocolError,
+                "{bad}"
+            );
+        }
+    }
+
+    fn credentials_body(expiration: &str) -> String {
+        format!(
+            r#"{{"IdentityId":"{POOL}","Credentials":{{"AccessKeyId":"ASIAQEXAMPLE",
+            "SecretKey":"s3cr3t/KEY","SessionToken":"IQoJtoken==","Expiration":{expiration}}}}}"#
+        )
+    }
+
+    #[test]
+    fn parses_credentials_with_integer_or_fractional_expiration() {
+        for (expiration, ms) in [
+            ("1795704277", 1_795_704_277_000),
+            ("1795704277.5", 1_795_704_277_500),
+            ("1.7957042771234E9", 1_795_704_277_123),
+        ] {
+            let parsed =
+                parse_get_credentials_response(&credentials_body(expiration), NOW).unwrap();
+            assert_eq!(parsed.identity_id, POOL);
+            assert_eq!(parsed.credentials.access_key_id(), "ASIAQEXAMPLE");
+            assert_eq!(parsed.credentials.secret_access_key(), "s3cr3t/KEY");
+            assert_eq!(parsed.credentials.session_token(), Some("IQoJtoken=="));
+            assert_eq!(parsed.credentials.expires_at_ms(), Some(ms), "{expiration}");
+        }
+    }
+
+    #[test]
+    fn credentials_errors_name_the_field_and_never_echo_secrets() {
+        let expired =
+            parse_get_credentials_response(&credentials_body("1795700000"), NOW).unwrap_err();
+        assert_eq!(expired.code(), ErrorCode::CredentialsError);
+        assert!(expired.message().contains("expiration"), "{expired}");
+        let cases = [
+            (credentials_body("\"soon\""), "Expiration"),
+            (credentials_body("-1"), "Expiration"),
+            (
+                credentials_body("1795704277").replace("SecretKey", "Secret"),
+                "SecretKey",
+            ),
+            (
+                credentials_body("1795704277")
+                    .replace("\"SessionToken\":\"IQoJtoken==\"", "\"SessionToken\":7"),
+                "SessionToken",
+            ),
+            (format!(r#"{{"IdentityId":"{POOL}"}}"#), "Credentials"),
+            (r#"{"Credentials":{}}"#.to_owned(), "IdentityId"),
+            ("not json s3cr3t".to_owned(), "not a JSON object"),
+        ];
+        for (body, field) in cases {
+            let error = parse_get_credentials_response(&body, NOW).unwrap_err();
+            assert_eq!(error.code(), ErrorCode::ProtocolError, "{body}");
+            assert!(error.message().contains(field), "{error}");
+            assert!(!error.message().contains("s3cr3t"), "{error}");
+            assert!(!error.message().contains("IQoJ"), "{error}");
+        }
+    }
+
+    #[test]
+    fn error_bodies_give_the_aws_name() {
+        let failure = CognitoFailure::from_response(
+            400,
+            r#"{"__type":"com.amazonaws.cognito.identity#NotAuthorizedException:http://internal/","message":"Unauthenticated access is not supported for this identity pool."}"#,
+        );
+        assert_eq!(failure.name, "NotAuthorizedException");
+        assert!(!failure.is_retryable());
+        let error = failure.to_error("GetId");
+        assert_eq!(error.code(), ErrorCode::CredentialsError);
+        assert_eq!(
+            error.message(),
+            "Cognito GetId failed with HTTP 400: NotAuthorizedException: Unauthenticated access is \
+             not supported for this identity pool."
+        );
+        let throttled = CognitoFailure::from_response(
+            400,
+            r#"{"__type":"TooManyRequestsException","Message":"Rate exceeded"}"#,
+        );
+        assert!(throttled.is_retryable());
+        assert_eq!(throttled.message, "Rate exceeded");
+        let gone = CognitoFailure::from_response(
+            400,
+            r#"{"__type":"ResourceNotFoundException","message":"Identity 'x' not found."}"#,
+        );
+        assert!(gone.invalidates_identity());
+        let opaque = CognitoFailure::from_response(502, "<html>Bad Gateway</html>");
+        assert_eq!(opaque.name, "Unknown");
+        assert!(opaque.is_retryable());
+        assert_eq!(
+            opaque.to_error("GetId").message(),
+            "Cognito GetId failed with HTTP 502: Unknown"
+        );
+    }
+}

@@ -10,12 +10,20 @@
 //! `expiration` may be a `Date`, a number (ms since the epoch) or a date string `Date.parse` reads.
 //! Extra keys on a credentials object are ignored (SDK providers add e.g. `credentialScope`).
 
+use crate::core::cognito_flow::{CognitoFlow, CognitoStep};
+use crate::core::credentials::Credentials;
 use crate::core::error::{Error, ErrorCode, Result};
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::js_error::describe_js_value;
+use super::now_ms;
+use super::transport::{self, HttpPost};
+
+/// Cognito calls a refresh may make: `GetId`, a retried `GetId` after a deleted identity, and
+/// `GetCredentialsForIdentity` twice.
+const MAX_COGNITO_CALLS: usize = 4;
 
 /// Credential fields read from a JS object, not yet validated by the core.
 #[derive(Clone, PartialEq, Eq)]
@@ -52,7 +60,7 @@ pub struct CognitoPool {
     /// `cognitoEndpoint`, default `https://cognito-identity.{pool region}.amazonaws.com/`.
     pub endpoint: String,
     /// `logins`: provider name → token, for authenticated identities.
-    pub logins: Vec<(String, String)>,
+    pub logins: crate::core::cognito::Logins,
 }
 
 /// The `credentials` option, classified.
@@ -125,6 +133,17 @@ pub fn expiration_ms(value: &JsValue) -> Result<Option<u64>> {
 }
 
 impl CredentialFields {
+    /// Validated core credentials (`InvalidCredentials` naming the field, e.g. already expired).
+    pub fn into_credentials(self, now_ms: u64) -> Result<Credentials> {
+        Credentials::new(
+            self.access_key_id,
+            self.secret_access_key,
+            self.session_token,
+            self.expiration_ms,
+            now_ms,
+        )
+    }
+
     /// Reads `{ accessKeyId, secretAccessKey, sessionToken?, expiration? }`. Field checks beyond the
     /// types (empty values, characters, expiry in the past) are the core's.
     pub fn from_js(value: &JsValue) -> Result<CredentialFields> {
@@ -164,9 +183,10 @@ pub fn default_cognito_endpoint(identity_pool_id: &str) -> Result<String> {
     Ok(format!("https://cognito-identity.{region}.{suffix}/"))
 }
 
-fn parse_logins(value: &JsValue) -> Result<Vec<(String, String)>> {
+fn parse_logins(value: &JsValue) -> Result<crate::core::cognito::Logins> {
+    let mut logins = crate::core::cognito::Logins::new();
     if value.is_undefined() {
-        return Ok(Vec::new());
+        return Ok(logins);
     }
     if !value.is_object() {
         return Err(invalid(format!(
@@ -174,7 +194,6 @@ fn parse_logins(value: &JsValue) -> Result<Vec<(String, String)>> {
             type_name(value)
         )));
     }
-    let mut logins = Vec::new();
     for entry in Object::entries(value.unchecked_ref()).iter() {
         let pair: js_sys::Array = entry.unchecked_into();
         let provider = pair.get(0).as_string().unwrap_or_default();
@@ -183,7 +202,7 @@ fn parse_logins(value: &JsValue) -> Result<Vec<(String, String)>> {
                 "credentials.logins[{provider:?}] must be a string token"
             )));
         };
-        logins.push((provider, token));
+        logins.insert(provider, token);
     }
     Ok(logins)
 }
@@ -234,4 +253,48 @@ pub async fn call_provider(provider: &Function) -> Result<CredentialFields> {
             )
         })?;
     CredentialFields::from_js(&resolved)
+}
+
+/// One refresh through Cognito Identity: the flow's calls (`GetId` when no identity is kept, then
+/// `GetCredentialsForIdentity`), each an unsigned POST to `endpoint` over the global `fetch`.
+pub async fn cognito_refresh(
+    flow: &mut CognitoFlow,
+    endpoint: &str,
+    timeout_ms: u32,
+) -> Result<Credentials> {
+    for _ in 0..MAX_COGNITO_CALLS {
+        let request = flow.next_request()?;
+        let headers: Vec<(String, String)> = request
+            .headers()
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect();
+        let body = Uint8Array::from(request.body.as_bytes());
+        let reply = transport::post(HttpPost {
+            url: endpoint,
+            headers: &headers,
+            body: &body,
+            keepalive: false,
+            timeout_ms,
+        })
+        .await
+        .map_err(|error| {
+            Error::new(
+                ErrorCode::CredentialsError,
+                format!(
+                    "Cognito {} could not be sent ({:?}): {}",
+                    request.target, error.kind, error.message
+                ),
+            )
+        })?;
+        let text = String::from_utf8_lossy(&reply.body);
+        match flow.on_response(reply.status, &text, now_ms())? {
+            CognitoStep::Continue => continue,
+            CognitoStep::Credentials(credentials) => return Ok(credentials),
+        }
+    }
+    Err(Error::new(
+        ErrorCode::CredentialsError,
+        format!("Cognito gave no credentials within {MAX_COGNITO_CALLS} calls"),
+    ))
 }

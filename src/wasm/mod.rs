@@ -9,5 +9,11 @@ pub mod digest;
 pub mod envelope;
 pub mod js_error;
 pub mod log;
+pub mod random;
 pub mod timer;
 pub mod transport;
+
+/// The local time in ms since the Unix epoch (`Date.now()`).
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}

@@ -72,7 +72,10 @@ pub fn has_document() -> bool {
 /// The current time as X-Amz-Date (`20261126T134437Z`), so the fault proxy's skew check passes.
 pub fn amz_date_now() -> String {
     let iso = String::from(js_sys::Date::new_0().to_iso_string());
-    let compact: String = iso[..19].chars().filter(|c| *c != '-' && *c != ':').collect();
+    let compact: String = iso[..19]
+        .chars()
+        .filter(|c| *c != '-' && *c != ':')
+        .collect();
     format!("{compact}Z")
 }
 

@@ -6,7 +6,6 @@
 //! pages, where the Rust hash runs.
 
 use js_sys::{Object, Promise, Reflect, Uint8Array};
-use sha2::{Digest, Sha256};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -58,9 +57,9 @@ pub async fn sha256_hex_webcrypto(body: &Uint8Array) -> Option<String> {
     Some(hex(&Uint8Array::new(&buffer).to_vec()))
 }
 
-/// SHA-256 computed in Rust.
+/// SHA-256 computed in Rust (the signer's own payload hash).
 pub fn sha256_hex_rust(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
+    crate::core::sigv4::payload_sha256_hex(bytes)
 }
 
 fn hex(bytes: &[u8]) -> String {

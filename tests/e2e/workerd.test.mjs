@@ -32,14 +32,15 @@ import { initSync, Producer } from './kinesis_clickstream.js';
 import wasm from './kinesis_clickstream_bg.wasm';
 initSync({ module: wasm });
 let producer;
+const reports = [];
 export default {
   async fetch(request, env, ctx) {
     const url = new URL(request.url);
     producer ??= await Producer.create(${JSON.stringify(config)});
-    if (url.pathname === '/stats') return Response.json(producer.stats());
+    if (url.pathname === '/stats') return Response.json({ stats: producer.stats(), reports });
     const n = url.searchParams.get('n');
     const id = producer.put('event ' + n, { partitionKey: 'worker-' + (n % 3) });
-    ctx.waitUntil(producer.flush());
+    ctx.waitUntil(producer.flush().then((report) => { reports.push(report); }));
     return new Response(id);
   },
 };`;
@@ -92,9 +93,18 @@ async function runRequests(streamName, endpoint, requests) {
     assert.equal(ids.size, requests);
     const read = await readUntil(streamName, requests);
     assertSameRecords(expected, read);
-    const stats = await (await mf.dispatchFetch('http://worker.test/stats')).json();
+    let stats;
+    let reports;
+    const deadline = Date.now() + 10000;
+    do {
+      ({ stats, reports } = await (await mf.dispatchFetch('http://worker.test/stats')).json());
+    } while (reports.length < requests && Date.now() < deadline && (await new Promise((r) => setTimeout(r, 50)), true));
     assert.equal(stats.sent, requests);
     assert.equal(stats.buffered, 0);
+    // Every waitUntil'd flush settled inside its own request (a request the runtime cancelled as
+    // hung would never run its .then).
+    assert.equal(reports.length, requests, JSON.stringify(reports));
+    assert.ok(reports.every((r) => r.pending === 0 && r.failed === 0), JSON.stringify(reports));
   });
 }
 

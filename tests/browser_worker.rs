@@ -1,5 +1,5 @@
-#![cfg(target_arch = "wasm32")]
 //! The shared browser tests (tests/browser_common) in headless Chromium: in a dedicated worker.
+#![cfg(target_arch = "wasm32")]
 
 #[macro_use]
 mod browser_common;

@@ -3,9 +3,11 @@
 //! It reads the time, moves bytes through the global `fetch`, hashes with WebCrypto, schedules
 //! wake-ups with `setTimeout` and exports the JS `Producer` class. Every decision stays in the core.
 
+pub mod api;
 pub mod config;
 pub mod credentials;
 pub mod digest;
+pub mod driver;
 pub mod envelope;
 pub mod js_error;
 pub mod log;

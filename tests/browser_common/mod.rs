@@ -6,6 +6,7 @@
 
 use js_sys::{Object, Reflect, Uint8Array};
 use kinesis_clickstream::core::error::ErrorCode;
+use kinesis_clickstream::wasm::api::Producer;
 use kinesis_clickstream::wasm::{config, digest, envelope, js_error, transport};
 use serde_json::{json, Value};
 use wasm_bindgen::{JsCast, JsValue};
@@ -37,6 +38,8 @@ macro_rules! all_browser_tests {
             js_error_carries_code_and_aws_error,
             envelope_is_json_with_page_context_only_where_a_document_exists,
             envelope_rejects_bad_names_and_attributes,
+            producer_delivers_every_record_through_partial_failures,
+            producer_rejects_bad_input_with_codes_and_keeps_working,
         );
     };
 }
@@ -540,4 +543,265 @@ pub async fn envelope_rejects_bad_names_and_attributes() {
             error.message()
         );
     }
+}
+
+/// Creates `name` with `shards` shards on kinesalite and waits until it is ACTIVE.
+pub async fn create_stream(name: &str, shards: u32) {
+    let reply = kinesis_call(
+        kinesalite_url(),
+        "CreateStream",
+        &json!({ "StreamName": name, "ShardCount": shards }),
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    for _ in 0..200 {
+        let reply = kinesis_call(
+            kinesalite_url(),
+            "DescribeStreamSummary",
+            &json!({ "StreamName": name }),
+        )
+        .await;
+        if parse_json(&reply.body)["StreamDescriptionSummary"]["StreamStatus"] == "ACTIVE" {
+            return;
+        }
+        gloo_timers::future::TimeoutFuture::new(10).await;
+    }
+    panic!("stream {name} never became ACTIVE");
+}
+
+/// Every record of every shard of `stream`, as (partition key, data), shard by shard in sequence order.
+pub async fn read_back(stream: &str) -> Vec<(String, Vec<u8>)> {
+    use base64::Engine;
+    let shards = parse_json(
+        &kinesis_call(
+            kinesalite_url(),
+            "ListShards",
+            &json!({ "StreamName": stream }),
+        )
+        .await
+        .body,
+    );
+    let mut records = Vec::new();
+    for shard in shards["Shards"].as_array().expect("Shards") {
+        let iterator = parse_json(
+            &kinesis_call(
+                kinesalite_url(),
+                "GetShardIterator",
+                &json!({ "StreamName": stream, "ShardId": shard["ShardId"],
+                    "ShardIteratorType": "TRIM_HORIZON" }),
+            )
+            .await
+            .body,
+        );
+        let mut iterator = iterator["ShardIterator"].as_str().map(str::to_owned);
+        while let Some(current) = iterator {
+            let page = parse_json(
+                &kinesis_call(
+                    kinesalite_url(),
+                    "GetRecords",
+                    &json!({ "ShardIterator": current, "Limit": 10000 }),
+                )
+                .await
+                .body,
+            );
+            let batch = page["Records"].as_array().cloned().unwrap_or_default();
+            for record in &batch {
+                let data = base64::engine::general_purpose::STANDARD
+                    .decode(record["Data"].as_str().unwrap())
+                    .unwrap();
+                records.push((record["PartitionKey"].as_str().unwrap().to_owned(), data));
+            }
+            if batch.is_empty() && page["MillisBehindLatest"].as_u64().unwrap_or(0) == 0 {
+                break;
+            }
+            iterator = page["NextShardIterator"].as_str().map(str::to_owned);
+        }
+    }
+    records
+}
+
+/// Asserts both lists hold the same (key, data) pairs the same number of times.
+pub fn assert_same_records(
+    mut expected: Vec<(String, Vec<u8>)>,
+    mut actual: Vec<(String, Vec<u8>)>,
+) {
+    expected.sort();
+    actual.sort();
+    assert_eq!(expected.len(), actual.len(), "record count");
+    assert!(expected == actual, "records differ");
+}
+
+async fn create_producer(config: &JsValue) -> Producer {
+    Producer::create(config.clone())
+        .await
+        .unwrap_or_else(|e| panic!("create failed: {}", js_error::describe_js_value(&e)))
+}
+
+async fn await_report(promise: js_sys::Promise) -> Value {
+    let report = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .expect("flush resolves");
+    let text = String::from(js_sys::JSON::stringify(&report).unwrap());
+    serde_json::from_str(&text).unwrap()
+}
+
+fn producer_config(stream: &str, endpoint: &str, extra: &str) -> JsValue {
+    js(&format!(
+        r#"{{ streamName: "{stream}", region: "us-east-1", endpoint: "{endpoint}",
+            credentials: {{ accessKeyId: "ASIALOCALTEST", secretAccessKey: "local-secret",
+                sessionToken: "local-token" }}, logLevel: "silent" {extra} }}"#
+    ))
+}
+
+fn error_code(error: &JsValue) -> String {
+    Reflect::get(error, &"code".into())
+        .unwrap()
+        .as_string()
+        .unwrap_or_default()
+}
+
+pub async fn producer_delivers_every_record_through_partial_failures() {
+    let stream = "browser-faults";
+    create_stream(stream, 4).await;
+    configure_faults(&json!({ "seed": 11, "rules": [
+        { "fault": "partial", "fraction": 0.3, "errorCode": "mixed", "times": 8 },
+        { "fault": "error", "status": 503, "times": 1 }
+    ] }))
+    .await;
+    let producer = create_producer(&producer_config(
+        stream,
+        fault_proxy_url(),
+        ", maxBatchRecords: 40, retryBaseMs: 1, retryMaxMs: 20",
+    ))
+    .await;
+    let mut expected = Vec::new();
+    for i in 0..150u32 {
+        let key = format!("key-{}", i % 11);
+        let bytes = if i % 2 == 0 {
+            format!("event {i} ✓ \"q\"").into_bytes()
+        } else {
+            pseudo_random_bytes(1 + (i as usize * 53) % 2000, i + 1)
+        };
+        let data: JsValue = if i % 2 == 0 {
+            JsValue::from_str(std::str::from_utf8(&bytes).unwrap())
+        } else {
+            Uint8Array::from(bytes.as_slice()).into()
+        };
+        let options = Object::new();
+        Reflect::set(&options, &"partitionKey".into(), &JsValue::from_str(&key)).unwrap();
+        producer.put(data, options.into()).expect("valid put");
+        expected.push((key, bytes));
+    }
+    let report = await_report(producer.flush()).await;
+    assert_eq!(report["sent"], 150, "{report}");
+    assert_eq!(report["failed"], 0, "{report}");
+    assert_eq!(report["pending"], 0, "{report}");
+    assert!(
+        report["retried"].as_u64().unwrap() > 0,
+        "faults were applied: {report}"
+    );
+    assert_same_records(expected, read_back(stream).await);
+    await_report(producer.close()).await;
+    configure_faults(&json!({})).await;
+}
+
+pub async fn producer_rejects_bad_input_with_codes_and_keeps_working() {
+    let stream = "browser-bad-input";
+    create_stream(stream, 1).await;
+    let bad_configs = [
+        (
+            r#"{ streamName: "s", region: "us-east-1", credentials: {}, maxInFlight: 0 }"#,
+            "InvalidConfig",
+        ),
+        (
+            r#"{ streamName: "s", region: "us-east-1", credentials: { accessKeyId: "a" } }"#,
+            "InvalidCredentials",
+        ),
+        (
+            r#"{ streamName: "s", region: "us-east-1", credentials: {}, colour: 1 }"#,
+            "InvalidConfig",
+        ),
+    ];
+    for (source, code) in bad_configs {
+        let error = Producer::create(js(source)).await.err().expect(source);
+        assert_eq!(error_code(&error), code, "{source}");
+    }
+    let producer = create_producer(&producer_config(
+        stream,
+        kinesalite_url(),
+        ", maxBufferedRecords: 2, partitionKey: 'random'",
+    ))
+    .await;
+    let bad_puts: [(&str, JsValue, &str); 6] = [
+        (
+            "empty key",
+            js(r#"{ partitionKey: "" }"#),
+            "InvalidPartitionKey",
+        ),
+        (
+            "long key",
+            js(r#"{ partitionKey: "é".repeat(257) }"#),
+            "InvalidPartitionKey",
+        ),
+        (
+            "hash key",
+            js(r#"{ partitionKey: "k", explicitHashKey: "12a" }"#),
+            "InvalidExplicitHashKey",
+        ),
+        (
+            "hash key range",
+            js(r#"{ partitionKey: "k", explicitHashKey: (2n ** 128n).toString() }"#),
+            "InvalidExplicitHashKey",
+        ),
+        (
+            "unknown option",
+            js(r#"{ partitionKey: "k", ttl: 5 }"#),
+            "InvalidData",
+        ),
+        ("options type", JsValue::from_str("k"), "InvalidData"),
+    ];
+    for (what, options, code) in bad_puts {
+        let error = producer
+            .put(JsValue::from_str("x"), options)
+            .expect_err(what);
+        assert_eq!(error_code(&error), code, "{what}");
+    }
+    let too_large = Uint8Array::new_with_length(1_048_576);
+    let error = producer
+        .put(too_large.into(), js(r#"{ partitionKey: "k" }"#))
+        .expect_err("1 MiB + key");
+    assert_eq!(error_code(&error), "RecordTooLarge");
+    let error = producer
+        .put(js("Symbol('s')"), JsValue::UNDEFINED)
+        .expect_err("symbol");
+    assert_eq!(error_code(&error), "InvalidData");
+    producer
+        .put(JsValue::from_str("first"), JsValue::UNDEFINED)
+        .unwrap();
+    producer
+        .track(JsValue::from_str("view"), JsValue::UNDEFINED)
+        .unwrap();
+    let error = producer
+        .put(JsValue::from_str("third"), JsValue::UNDEFINED)
+        .expect_err("full");
+    assert_eq!(error_code(&error), "BufferFull");
+    let report = await_report(producer.flush()).await;
+    assert_eq!(report["sent"], 2, "{report}");
+    let read = read_back(stream).await;
+    assert_eq!(read.len(), 2);
+    assert_eq!(read[0].1, b"first");
+    let envelope: Value = serde_json::from_slice(&read[1].1).unwrap();
+    assert_eq!(envelope["name"], "view");
+    assert_eq!(envelope.get("page").is_some(), has_document(), "{envelope}");
+    assert_ne!(read[0].0, read[1].0, "random partition keys differ");
+    await_report(producer.close()).await;
+    let error = producer
+        .put(JsValue::from_str("late"), JsValue::UNDEFINED)
+        .expect_err("closed");
+    assert_eq!(error_code(&error), "Closed");
 }

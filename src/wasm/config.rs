@@ -219,7 +219,9 @@ pub fn whole_number(key: &str, value: &JsValue) -> Result<u64> {
         && number <= MAX_SAFE_INTEGER as f64;
     if !in_range {
         return Err(invalid(format!(
-            "{key} must be a whole number in 0..={MAX_SAFE_INTEGER}, got {number}"
+            "{key} must be a whole number in 0..={MAX_SAFE_INTEGER}, got {}",
+            // JS prints the number (NaN, -1, 1.5, 1e+300) without Rust's float formatting code.
+            super::js_error::describe_js_value(value)
         )));
     }
     // Checked above: a non-negative whole number no larger than 2^53 - 1.

@@ -27,6 +27,7 @@ use super::credentials::CredentialSource;
 use super::driver::{self, Edge, Shared};
 use super::envelope::{self, EnvelopeHeader};
 use super::js_error::{describe_js_value, to_js_error};
+use super::lifecycle::PageLifecycle;
 use super::log::Logger;
 use super::now_ms;
 use super::random::{random_seed, SplitMix};
@@ -272,6 +273,8 @@ impl Producer {
         }
         let session_id = random.uuid_v4();
         let shared: Shared = Rc::new(std::cell::RefCell::new(edge));
+        let lifecycle = PageLifecycle::attach(Rc::downgrade(&shared));
+        shared.borrow_mut().lifecycle = lifecycle;
         driver::schedule_pump(&shared);
         Ok(Producer {
             shared,
@@ -386,14 +389,23 @@ impl Producer {
 impl Producer {
     /// Checks `config` and creates a producer. Rejects with `InvalidConfig` (naming the option) or
     /// `InvalidCredentials`. Credentials from a function or Cognito are fetched in the background.
-    pub async fn create(config: JsValue) -> std::result::Result<Producer, JsValue> {
+    pub async fn create(
+        #[wasm_bindgen(unchecked_param_type = "ProducerConfig")] config: JsValue,
+    ) -> std::result::Result<Producer, JsValue> {
         Producer::build(&config).map_err(|error| to_js_error(&error))
     }
 
     /// Buffers one event and returns its id (a UUIDv7). Throws `InvalidData`, `InvalidPartitionKey`,
     /// `InvalidExplicitHashKey`, `RecordTooLarge`, `BufferFull` or `Closed`; a thrown put buffers
     /// nothing.
-    pub fn put(&self, data: JsValue, options: JsValue) -> std::result::Result<String, JsValue> {
+    pub fn put(
+        &self,
+        #[wasm_bindgen(
+            unchecked_param_type = "string | Uint8Array | ArrayBuffer | ArrayBufferView | unknown"
+        )]
+        data: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "PutOptions")] options: JsValue,
+    ) -> std::result::Result<String, JsValue> {
         let run = || -> Result<String> {
             let bytes = data_bytes(&data)?;
             let options = self.put_options(&options, &data)?;
@@ -406,7 +418,8 @@ impl Producer {
     /// `name` and returns its id. Partitioned like `put` without a `partitionKey`.
     pub fn track(
         &self,
-        name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Record<string, unknown>")]
         attributes: JsValue,
     ) -> std::result::Result<String, JsValue> {
         let run = || -> Result<String> {
@@ -445,12 +458,14 @@ impl Producer {
 
     /// Sends everything buffered so far; resolves with `{sent, failed, retried, dropped, pending}` once
     /// each of those records is acknowledged, finally failed, or held by a pause (`pending`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<FlushReport>")]
     pub fn flush(&self) -> Promise {
         self.flush_promise(false)
     }
 
     /// `{buffered, bufferedBytes, inFlight, inFlightRequests, inFlightBytes, sent, retried, failed,
     /// failedByCode, dropped, rejected, requests, oldestAgeMs, paused, clockOffsetMs}`.
+    #[wasm_bindgen(unchecked_return_type = "ProducerStats")]
     pub fn stats(&self) -> JsValue {
         let edge = self.shared.borrow();
         stats_to_js(&edge.core.stats(now_ms()), edge.clock.offset_ms())
@@ -463,13 +478,14 @@ impl Producer {
     }
 
     /// The session id the `"session"` partition key and `track` envelopes use.
-    #[wasm_bindgen(getter, js_name = sessionId)]
+    #[wasm_bindgen(getter = sessionId)]
     pub fn session_id(&self) -> String {
         self.session_id.clone()
     }
 
     /// Flushes, then stops: resolves with the final flush report; afterwards `put` throws `Closed` and
     /// no timer is left.
+    #[wasm_bindgen(unchecked_return_type = "Promise<FlushReport>")]
     pub fn close(&self) -> Promise {
         self.flush_promise(true)
     }

@@ -89,6 +89,10 @@ pub struct Edge {
     reported_unavailable: bool,
     /// `close()` was called; once its report resolves no timer is scheduled again.
     pub closing: bool,
+    /// The page is being hidden or left: hash synchronously so each `fetch` starts at once.
+    pub urgent: bool,
+    /// Page lifecycle listeners (pages only); dropped, and so removed, when sending stops.
+    pub lifecycle: Option<super::lifecycle::PageLifecycle>,
     /// The runtime cancels a request's I/O when the request ends (workerd); see [`drive_flush`].
     pub request_scoped: bool,
     /// Wakes the newest flush driver (request-scoped runtimes only).
@@ -152,6 +156,8 @@ impl Edge {
             warned_long_term: false,
             reported_unavailable: false,
             closing: false,
+            urgent: false,
+            lifecycle: None,
             request_scoped: is_request_scoped_runtime(),
             kick: None,
             driver_generation: 0,
@@ -298,6 +304,10 @@ fn pump_now(shared: &Shared) -> Option<u64> {
         if edge.closing && edge.waiters.is_empty() {
             edge.stopped = true;
             edge.timer.cancel();
+            // This may run inside a lifecycle listener: free the listener after it returns.
+            if let Some(lifecycle) = edge.lifecycle.take() {
+                wasm_bindgen_futures::spawn_local(async move { drop(lifecycle) });
+            }
         } else if !edge.request_scoped {
             match wake {
                 Some(at) => {
@@ -515,7 +525,12 @@ fn core_kind(kind: TransportErrorKind) -> CoreTransportErrorKind {
 /// Hashes, signs and sends one PutRecords request, then reports the result to the core.
 async fn send(shared: Shared, request: OutgoingRequest, credentials: Credentials) {
     let body = Uint8Array::from(request.body.as_slice());
-    let payload_hash = digest::sha256_hex(&body, &request.body).await;
+    let urgent = shared.borrow().urgent;
+    let payload_hash = if urgent {
+        digest::sha256_hex_rust(&request.body)
+    } else {
+        digest::sha256_hex(&body, &request.body).await
+    };
     let (url, host, region, timeout_ms, keepalive, signing_time, sent_at) = {
         let mut edge = shared.borrow_mut();
         let keepalive = edge.keepalive_bytes + request.body.len() <= KEEPALIVE_BUDGET_BYTES;

@@ -10,10 +10,12 @@ pub mod digest;
 pub mod driver;
 pub mod envelope;
 pub mod js_error;
+pub mod lifecycle;
 pub mod log;
 pub mod random;
 pub mod timer;
 pub mod transport;
+pub mod types;
 
 /// The local time in ms since the Unix epoch (`Date.now()`).
 pub fn now_ms() -> u64 {

@@ -40,6 +40,7 @@ macro_rules! all_browser_tests {
             envelope_rejects_bad_names_and_attributes,
             producer_delivers_every_record_through_partial_failures,
             producer_rejects_bad_input_with_codes_and_keeps_working,
+            producer_flushes_when_the_page_is_left,
         );
     };
 }
@@ -804,4 +805,47 @@ pub async fn producer_rejects_bad_input_with_codes_and_keeps_working() {
         .put(JsValue::from_str("late"), JsValue::UNDEFINED)
         .expect_err("closed");
     assert_eq!(error_code(&error), "Closed");
+}
+
+pub async fn producer_flushes_when_the_page_is_left() {
+    let stream = "browser-lifecycle";
+    create_stream(stream, 1).await;
+    let producer = create_producer(&producer_config(
+        stream,
+        kinesalite_url(),
+        ", flushIntervalMs: 600000",
+    ))
+    .await;
+    producer
+        .put(JsValue::from_str("before leaving"), JsValue::UNDEFINED)
+        .unwrap();
+    let sent = || {
+        let stats = producer.stats();
+        Reflect::get(&stats, &"sent".into())
+            .unwrap()
+            .as_f64()
+            .unwrap()
+    };
+    if has_document() {
+        js("document.dispatchEvent(new Event('pagehide'))");
+        for _ in 0..500 {
+            if sent() == 1.0 {
+                break;
+            }
+            gloo_timers::future::TimeoutFuture::new(10).await;
+        }
+        assert_eq!(sent(), 1.0, "pagehide flushed without an explicit flush()");
+    } else {
+        gloo_timers::future::TimeoutFuture::new(200).await;
+        assert_eq!(
+            sent(),
+            0.0,
+            "no lifecycle events outside pages: the interval still applies"
+        );
+        await_report(producer.flush()).await;
+    }
+    let read = read_back(stream).await;
+    assert_eq!(read.len(), 1);
+    assert_eq!(read[0].1, b"before leaving");
+    await_report(producer.close()).await;
 }

@@ -1,6 +1,6 @@
 // The built package (pkg/, the wasm-pack `web` build loaded with initSync) in Node 20, against
 // kinesalite directly and through the fault proxy; every record is read back and compared byte for byte.
-import { test, before, after } from 'node:test';
+import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { startStandins } from '../support/standins.mjs';
 import { readAllRecords, assertSameRecords } from '../support/readback.mjs';
+import { startMoto, setupMoto, setMotoAuth, postAwsJson } from '../support/moto.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const credentials = { accessKeyId: 'ASIALOCALTEST', secretAccessKey: 'local-secret', sessionToken: 'local-token' };
@@ -194,4 +195,145 @@ test('close() flushes, then put throws Closed and no timer is left behind', asyn
   assert.equal(activeTimeouts(), before, 'no setTimeout left pending after close()');
   const read = await readAllRecords({ endpoint: standins.kinesaliteUrl, streamName });
   assert.equal(read.length, 1);
+});
+
+test('a provider function is called again after ExpiredTokenException and the records go through', async () => {
+  const streamName = await freshStream(1);
+  await standins.proxy.reset();
+  await standins.proxy.configure({ expiredTokens: ['token-1'] });
+  let calls = 0;
+  const provider = async () => {
+    calls += 1;
+    return { ...credentials, sessionToken: `token-${calls}`, expiration: new Date(Date.now() + 3600_000) };
+  };
+  const producer = await Producer.create(config(streamName, standins.faultProxyUrl, { credentials: provider }));
+  producer.put('needs a fresh token', { partitionKey: 'k' });
+  const report = await producer.flush();
+  assert.equal(report.sent, 1, JSON.stringify(report));
+  assert.equal(calls, 2, 'one call at start, one after the expired token');
+  const log = await (await fetch(`${standins.faultProxyUrl}/__log`)).json();
+  assert.deepEqual(log.map((entry) => entry.fault), ['expired-token', null], JSON.stringify(log));
+  await producer.close();
+  await standins.proxy.reset();
+});
+
+test('a signature rejected for clock skew is corrected from the Date header and resent', async () => {
+  const streamName = await freshStream(1);
+  await standins.proxy.reset();
+  await standins.proxy.configure({ clockOffsetMs: 15 * 60_000 });
+  const producer = await Producer.create(config(streamName, standins.faultProxyUrl));
+  producer.put('signed with a skewed clock', { partitionKey: 'k' });
+  const report = await producer.flush();
+  assert.equal(report.sent, 1, JSON.stringify(report));
+  const log = await (await fetch(`${standins.faultProxyUrl}/__log`)).json();
+  assert.deepEqual(log.map((entry) => entry.fault), ['clock-skew', null], JSON.stringify(log));
+  const offset = producer.stats().clockOffsetMs;
+  assert.ok(Math.abs(offset - 15 * 60_000) < 5_000, `clock offset ${offset} ms`);
+  await producer.close();
+  await standins.proxy.reset();
+});
+
+test('fixed credentials that expire stop sending with one CredentialsError; flush still resolves', async () => {
+  const streamName = await freshStream(1);
+  const errors = [];
+  const producer = await Producer.create(config(streamName, standins.kinesaliteUrl, {
+    credentials: { ...credentials, expiration: Date.now() + 300 },
+    onError: (error) => errors.push(error),
+  }));
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  producer.put('too late', { partitionKey: 'k' });
+  const report = await producer.flush();
+  assert.deepEqual({ sent: report.sent, pending: report.pending }, { sent: 0, pending: 1 });
+  assert.deepEqual(errors.map((e) => e.code), ['CredentialsError']);
+  assert.equal(producer.stats().buffered, 1, 'the record is kept, not dropped');
+});
+
+describe('against moto (Cognito identity pool, SigV4 verified with IAM auth on)', () => {
+  let moto;
+  let setup;
+
+  before(async () => {
+    moto = await startMoto();
+    setup = await setupMoto(moto.url);
+  });
+
+  after(async () => {
+    await moto?.stop();
+  });
+
+  async function readMotoStream() {
+    // Unsigned, with IAM auth off; moto routes by the credential scope's service name.
+    const headers = {
+      'Content-Type': 'application/x-amz-json-1.1',
+      Authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/${setup.region}/kinesis/aws4_request, SignedHeaders=host, Signature=00`,
+    };
+    const call = (operation, body) =>
+      postAwsJson(moto.url, { ...headers, 'X-Amz-Target': `Kinesis_20131202.${operation}` }, JSON.stringify(body));
+    const shards = (await call('ListShards', { StreamName: setup.streamName })).json.Shards;
+    const records = [];
+    for (const shard of shards) {
+      let iterator = (await call('GetShardIterator', {
+        StreamName: setup.streamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON',
+      })).json.ShardIterator;
+      for (;;) {
+        const page = (await call('GetRecords', { ShardIterator: iterator })).json;
+        for (const r of page.Records) {
+          records.push({ partitionKey: r.PartitionKey, data: Buffer.from(r.Data, 'base64').toString('utf8') });
+        }
+        if (page.Records.length === 0) break;
+        iterator = page.NextShardIterator;
+      }
+    }
+    return records;
+  }
+
+  test('Cognito credentials fetched over fetch sign requests moto accepts', async () => {
+    const producer = await Producer.create({
+      streamName: setup.streamName,
+      region: setup.region,
+      endpoint: moto.url,
+      credentials: { cognitoIdentityPoolId: setup.identityPoolId, cognitoEndpoint: `${moto.url}/` },
+      logLevel: 'silent',
+    });
+    producer.put('via cognito 1', { partitionKey: 'cognito' });
+    producer.put('via cognito 2', { partitionKey: 'cognito' });
+    const report = await producer.flush();
+    assert.equal(report.sent, 2, JSON.stringify(report));
+    await producer.close();
+    const read = (await readMotoStream()).filter((r) => r.partitionKey === 'cognito');
+    assert.deepEqual(read.map((r) => r.data), ['via cognito 1', 'via cognito 2']);
+  });
+
+  test('with IAM auth on, STS temporary credentials are accepted and a wrong secret pauses with the AWS error', async () => {
+    await setMotoAuth(moto.url, true);
+    try {
+      const good = await Producer.create({
+        streamName: setup.streamName, region: setup.region, endpoint: moto.url,
+        credentials: setup.temporaryCredentials, logLevel: 'silent',
+      });
+      good.put('verified by moto', { partitionKey: 'signed' });
+      const report = await good.flush();
+      assert.equal(report.sent, 1, JSON.stringify(report));
+      await good.close();
+
+      const errors = [];
+      const bad = await Producer.create({
+        streamName: setup.streamName, region: setup.region, endpoint: moto.url,
+        credentials: { ...setup.temporaryCredentials, secretAccessKey: 'wrong-secret' },
+        logLevel: 'silent', onError: (error) => errors.push(error),
+      });
+      bad.put('rejected by moto', { partitionKey: 'signed' });
+      const rejected = await bad.flush();
+      assert.deepEqual({ sent: rejected.sent, pending: rejected.pending }, { sent: 0, pending: 1 });
+      assert.equal(errors.length, 1, errors.map((e) => e.message).join('; '));
+      assert.equal(errors[0].code, 'ServiceError', errors[0].message);
+      // moto answers a bad signature with 403 and an XML body (Kinesis itself sends JSON with __type).
+      assert.match(errors[0].message, /403/);
+      assert.equal(bad.stats().paused, true);
+    } finally {
+      await setMotoAuth(moto.url, false);
+    }
+    const read = (await readMotoStream()).filter((r) => r.partitionKey === 'signed');
+    assert.deepEqual(read.map((r) => r.data), ['verified by moto']);
+  });
 });

@@ -14,6 +14,7 @@ pub mod event_id;
 pub mod events;
 pub mod flush;
 pub mod http_date;
+pub mod json;
 pub mod limits;
 pub mod partition;
 pub mod producer;

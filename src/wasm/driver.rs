@@ -175,6 +175,11 @@ impl Edge {
         }
     }
 
+    /// Whether a `flush()`/`close()` promise for `id` is still unresolved.
+    pub fn is_waiting(&self, id: FlushId) -> bool {
+        self.waiters.iter().any(|waiter| waiter.id == id)
+    }
+
     /// Registers a `flush()`/`close()` promise's resolve function for `id`.
     pub fn add_waiter(&mut self, id: FlushId, resolve: Function) {
         let stats = self.core.stats(now_ms());
@@ -362,7 +367,7 @@ pub async fn drive_flush(shared: Shared, id: FlushId) {
         let wake = pump_now(&shared);
         let kick = {
             let mut edge = shared.borrow_mut();
-            if edge.core.flush_report(id).is_some() || edge.stopped {
+            if !edge.is_waiting(id) || edge.stopped {
                 return;
             }
             Promise::new(&mut |resolve: Function, _reject: Function| {
@@ -383,7 +388,7 @@ pub async fn drive_flush(shared: Shared, id: FlushId) {
     loop {
         {
             let edge = shared.borrow();
-            if edge.core.flush_report(id).is_some() || edge.stopped {
+            if !edge.is_waiting(id) || edge.stopped {
                 return;
             }
         }

@@ -8,6 +8,9 @@
 //!   on one that hangs, so every `StartRefresh` it returns starts one.
 //! - One timer at most, for the earliest of the core's and the credential manager's wake-ups; none when
 //!   both are idle, and none after `close()` has resolved.
+//! - In request-scoped runtimes (workerd) nothing sends in the background: the newest `flush()`
+//!   drives sending from its own request (see [`drive_flush`]), so `ctx.waitUntil(producer.flush())`
+//!   delivers everything put before it.
 //! - User callbacks run after the state borrow is released, so they may call back into the producer.
 //! - Fixed credentials that expire (or are rejected) stop sending: `onError` gets one
 //!   `CredentialsError`, records stay buffered, and waiting `flush()` promises resolve with what is

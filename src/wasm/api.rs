@@ -18,6 +18,7 @@ use crate::core::cognito_flow::CognitoFlow;
 use crate::core::config::{OverflowPolicy, ProducerConfig, StreamTarget, OPTION_TABLE};
 use crate::core::credential_refresh::{CredentialManager, RefreshPolicy};
 use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::flush::FlushReport;
 use crate::core::producer::Producer as CoreProducer;
 use crate::core::record::PutOptions;
 use crate::core::stats::Stats;
@@ -364,6 +365,16 @@ impl Producer {
         let promise = Promise::new(&mut |resolve: Function, _reject: Function| {
             let mut edge = shared.borrow_mut();
             let now = now_ms();
+            if edge.is_stopped() {
+                // Closed and done: nothing will be sent any more; report what is still held.
+                let stats = edge.core.stats(now);
+                let report = FlushReport {
+                    pending: (stats.buffered_records + stats.in_flight_records) as u64,
+                    ..FlushReport::default()
+                };
+                let _ = resolve.call1(&JsValue::UNDEFINED, &driver::report_to_js(&report));
+                return;
+            }
             let id = if close {
                 edge.closing = true;
                 edge.core.close(now)

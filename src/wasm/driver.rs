@@ -178,6 +178,11 @@ impl Edge {
         }
     }
 
+    /// Whether `close()` has completed: nothing is sent or scheduled any more.
+    pub fn is_stopped(&self) -> bool {
+        self.stopped
+    }
+
     /// Whether a `flush()`/`close()` promise for `id` is still unresolved.
     pub fn is_waiting(&self, id: FlushId) -> bool {
         self.waiters.iter().any(|waiter| waiter.id == id)

@@ -4,7 +4,8 @@
 # It takes the one wasm-pack `--target web` build in pkg/ (scripts/build.sh: the glue module and the
 # .wasm) and adds pkg-config/: package.json (exports conditions; version from Cargo.toml), one entry
 # per environment (browser.js, node.js, workerd.js), index.d.ts and the npm README. The staged
-# package is dist/package/; `npm pack` writes the tarball and prints its file list.
+# package is dist/package/ (its README: pkg-config/README.md + the usage-to-limitations sections of
+# README.md); `npm pack` writes the tarball and prints its file list.
 #
 #   bash scripts/package.sh             always repacks (building pkg/ first if it is stale)
 #   bash scripts/package.sh --if-stale  repacks only when the tarball is older than its inputs;
@@ -24,7 +25,7 @@ flock 9
 if [ -z "${PKG_DIR:-}" ]; then
   bash scripts/build.sh --if-stale
 fi
-inputs=("$pkg_dir/kinesis_clickstream.js" "$pkg_dir/kinesis_clickstream_bg.wasm" pkg-config scripts/package.sh Cargo.toml)
+inputs=("$pkg_dir/kinesis_clickstream.js" "$pkg_dir/kinesis_clickstream_bg.wasm" pkg-config scripts/package.sh Cargo.toml README.md)
 if [ "${1:-}" = "--if-stale" ] && [ -f "$tarball" ] && [ -z "$(find "${inputs[@]}" -newer "$tarball" -print -quit)" ]; then
   echo "package: up to date"
   echo "package: $tarball"
@@ -35,7 +36,14 @@ stage=dist/package
 rm -rf "$stage"
 mkdir -p "$stage"
 cp "$pkg_dir/kinesis_clickstream.js" "$pkg_dir/kinesis_clickstream_bg.wasm" "$stage/"
-cp pkg-config/browser.js pkg-config/node.js pkg-config/workerd.js pkg-config/index.d.ts pkg-config/README.md "$stage/"
+cp pkg-config/browser.js pkg-config/node.js pkg-config/workerd.js pkg-config/index.d.ts "$stage/"
+# The npm README: pkg-config/README.md, then the user-facing sections of the repository README
+# (from "## Usage" on, without "## Architecture", which is about the source tree).
+{
+  cat pkg-config/README.md
+  echo
+  sed -n '/^## Usage$/,$p' README.md | awk '/^## /{skip = ($0 == "## Architecture")} !skip'
+} >"$stage/README.md"
 VERSION=$version node --input-type=module -e "
   import { readFileSync, writeFileSync } from 'node:fs';
   const manifest = JSON.parse(readFileSync('pkg-config/package.json', 'utf8'));

@@ -329,3 +329,81 @@ const sent: string = (await producer.flush()).sent;
   const errors = failure.stdout.split('\n').filter((line) => /^\w+\.ts\(\d+,\d+\): error/.test(line));
   assert.deepEqual(errors.map((line) => line.match(/^(\w+\.ts)\((\d+),/).slice(1).join(':')), ['bad.ts:3', 'bad.ts:4', 'bad.ts:6', 'bad.ts:7'], failure.stdout);
 });
+
+/** README table rows under `heading` as arrays of trimmed cells (first column without backticks). */
+function readmeTable(heading) {
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf(`\n## ${heading}\n`));
+  const lines = section.split('\n').slice(1);
+  const start = lines.findIndex((line) => line.startsWith('| '));
+  const rows = [];
+  for (const line of lines.slice(start + 2)) {
+    if (!line.startsWith('| ')) break;
+    const cells = line.split(' | ').map((cell) => cell.replace(/^\| |\s*\|$/g, '').trim());
+    rows.push([cells[0].replace(/`/g, ''), ...cells.slice(1)]);
+  }
+  return rows;
+}
+
+test('the README configuration table names exactly the accepted options, with the ranges Producer.create enforces', async () => {
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', `
+import { Producer } from 'kinesis-clickstream';
+const base = { streamName: 's', region: 'us-east-1', endpoint: 'http://127.0.0.1:9/', credentials: { accessKeyId: 'ASIAX', secretAccessKey: 'x' }, logLevel: 'silent' };
+const rows = JSON.parse(process.argv[1]);
+const outcome = async (extra) => {
+  try { const p = await Producer.create({ ...base, ...extra }); await p.close(); return 'ok'; }
+  catch (error) { return error.code + ': ' + error.message; }
+};
+const known = (await outcome({ notAnOption: 1 })).replace(/.*known options: /, '').split(', ');
+const results = {};
+for (const [name, min, max] of rows) {
+  // retryMaxMs must stay at least retryBaseMs.
+  const pair = (value) => name === 'retryMaxMs' ? { retryBaseMs: 1 } : name === 'retryBaseMs' ? { retryMaxMs: 3600000 } : {};
+  results[name] = {
+    min: await outcome({ [name]: min, ...pair(min) }),
+    max: await outcome({ [name]: max, ...pair(max) }),
+    below: min > 0 ? await outcome({ [name]: min - 1, ...pair(min - 1) }) : null,
+    above: await outcome({ [name]: max + 1, ...pair(max + 1) }),
+  };
+}
+console.log(JSON.stringify({ known, results }));
+`, JSON.stringify(readmeTable('Configuration').filter((row) => /^\d/.test(row[2])).map((row) => [row[0], Number(row[2].split(' ')[0]), Number(row[3].split(' ')[0])]))],
+  { cwd: project, timeout: 60000 });
+  const { known, results } = JSON.parse(stdout);
+  const rows = readmeTable('Configuration');
+  assert.deepEqual(rows.map((row) => row[0]).sort(), [...known].sort(), 'README rows = the options Producer.create accepts');
+  const declared = [...readFileSync(path.join(root, 'pkg-config/index.d.ts'), 'utf8').matchAll(/^ {2}(?: {4})?(\w+)\??: /gm)].map((m) => m[1]);
+  for (const name of known) assert.ok(declared.includes(name), `index.d.ts declares ${name}`);
+  const numeric = rows.filter((row) => /^\d/.test(row[2]));
+  assert.equal(numeric.length, 12);
+  for (const [name, , min, max] of numeric) {
+    const result = results[name];
+    assert.equal(result.min, 'ok', `${name} = ${min} is accepted`);
+    assert.equal(result.max, 'ok', `${name} = ${max} is accepted`);
+    for (const outside of [result.below, result.above].filter((r) => r !== null)) {
+      assert.match(outside, new RegExp(`^InvalidConfig: .*${name}.*${min}\\.\\.=${max}`), `${name} outside its range`);
+    }
+  }
+  // index.d.ts states the same default and range in each numeric option's doc comment.
+  const types = readFileSync(path.join(root, 'pkg-config/index.d.ts'), 'utf8');
+  for (const [name, defaultCell, min, max] of numeric) {
+    const doc = types.match(new RegExp(`/\\*\\* Default (\\d+)[^,]*, (\\d+)\\.\\.=(\\d+)[^*]*\\*/\\n\\s*${name}\\?:`));
+    assert.ok(doc, `index.d.ts documents ${name}`);
+    assert.deepEqual(doc.slice(1), [defaultCell.split(' ')[0], min, max], name);
+  }
+  // The edge-only default lives in src/wasm/config.rs.
+  const edge = readFileSync(path.join(root, 'src/wasm/config.rs'), 'utf8');
+  const constant = (suffix) => edge.match(new RegExp(`REQUEST_TIMEOUT_${suffix}_MS: u64 = ([\\d_]+);`))[1].replace(/_/g, '');
+  assert.deepEqual(numeric.find((row) => row[0] === 'requestTimeoutMs').slice(1, 4), [constant('DEFAULT'), constant('MIN'), constant('MAX')]);
+});
+
+test('the README error table, the ErrorCode type and the core error codes are the same set', () => {
+  const readme = readmeTable('Error codes').map((row) => row[0]).sort();
+  const core = [...readFileSync(path.join(root, 'src/core/error.rs'), 'utf8').matchAll(/ErrorCode::(\w+) => "(\w+)"/g)].map((m) => m[2]).sort();
+  const types = readFileSync(path.join(root, 'pkg-config/index.d.ts'), 'utf8');
+  const union = types.slice(types.indexOf('export type ErrorCode'), types.indexOf("';\n", types.indexOf('export type ErrorCode')) + 1);
+  const declared = [...union.matchAll(/\| '(\w+)'/g)].map((m) => m[1]).sort();
+  assert.equal(core.length, 13);
+  assert.deepEqual(readme, core);
+  assert.deepEqual(declared, core);
+});

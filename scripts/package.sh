@@ -54,6 +54,13 @@ VERSION=$version node --input-type=module -e "
     if (!glue.includes(name)) throw new Error('package: the wasm-bindgen glue lacks ' + name);
   }
 "
+node --input-type=module -e "
+  import { readFileSync } from 'node:fs';
+  import { gzipSync } from 'node:zlib';
+  const gz = (files) => files.reduce((sum, f) => sum + gzipSync(readFileSync('$stage/' + f), { level: 9 }).length, 0) / 1024;
+  console.log('package: a browser loads ' + gz(['kinesis_clickstream_bg.wasm']).toFixed(1) + ' KiB (.wasm) + '
+    + gz(['kinesis_clickstream.js', 'browser.js']).toFixed(1) + ' KiB (JS), gzip -9, each file alone');
+"
 rm -f "$tarball"
 (cd "$stage" && npm pack --pack-destination .. --loglevel notice 2>&1 >/dev/null) | sed -n 's/^npm notice \(..*\)/package: \1/p'
 test -f "$tarball"

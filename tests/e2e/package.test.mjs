@@ -81,6 +81,11 @@ test('the tarball holds one entry per environment, the types, the README and one
   assert.deepEqual(readdirSync(installed).sort(), [
     'README.md', 'browser.js', 'index.d.ts', 'kinesis_clickstream.js', 'kinesis_clickstream_bg.wasm', 'node.js', 'package.json', 'workerd.js',
   ]);
+  const readme = readFileSync(path.join(installed, 'README.md'), 'utf8');
+  for (const heading of ['## Usage', '### In a Cloudflare Worker (workerd)', '## Configuration', '## Error codes', '## Delivery guarantees', '## Running against real AWS']) {
+    assert.ok(readme.includes(`\n${heading}\n`), `the npm README has ${heading}`);
+  }
+  assert.ok(!readme.includes('make demo'), 'the npm README leaves out the repository commands');
 });
 
 test('Node 20 ESM: import { Producer } from "kinesis-clickstream" sends records that are read back', async () => {

@@ -1,7 +1,7 @@
 // Types of kinesis-clickstream. Every entry (browser, worker, workerd, node) exports this same API.
 
 /** Temporary (or, for local tests only, long-term) AWS credentials used to sign requests. */
-export interface Credentials {
+export interface AwsCredentials {
   /** The access key id, e.g. `ASIA…` for temporary credentials. */
   accessKeyId: string;
   /** The secret access key; never logged or put into error messages. */
@@ -19,10 +19,10 @@ export interface Credentials {
  * Called whenever credentials are needed or about to expire; may return a promise. An AWS SDK v3
  * credential provider fits. Extra fields on the result are ignored.
  */
-export type CredentialProvider = () => Credentials | Promise<Credentials>;
+export type CredentialsProvider = () => AwsCredentials | Promise<AwsCredentials>;
 
 /** Credentials from an Amazon Cognito identity pool, fetched and refreshed by the producer. */
-export interface CognitoCredentials {
+export interface CognitoCredentialsSource {
   /** The identity pool id, `region:uuid`, e.g. `us-east-1:1234abcd-…`. */
   cognitoIdentityPoolId: string;
   /** Default `https://cognito-identity.{pool region}.amazonaws.com/`; change it for tests only. */
@@ -47,7 +47,7 @@ export interface ProducerOptions {
   /** Kinesis endpoint, `http(s)://host[:port]` with path `/`. Default `https://kinesis.{region}.amazonaws.com`. */
   endpoint?: string;
   /** Static credentials, a provider function, or a Cognito identity pool. Required. */
-  credentials: Credentials | CredentialProvider | CognitoCredentials;
+  credentials: AwsCredentials | CredentialsProvider | CognitoCredentialsSource;
   /** Default 1000, 0..=600000: a partial batch is sent this long after its oldest record was put. */
   flushIntervalMs?: number;
   /** Default 500, 1..=500: records per PutRecords request. */
@@ -147,7 +147,7 @@ export interface DeliveredBatch {
 }
 
 /** A snapshot of the producer's counters; lifetime counters never decrease. */
-export interface Stats {
+export interface ProducerStats {
   /** Records waiting to be sent or backing off before a retry. */
   buffered: number;
   /** Partition key plus data bytes of those records. */
@@ -271,7 +271,7 @@ export declare class Producer {
   /** Flushes, then stops timers; afterwards `put` throws `Closed`. Resolves with the final report. */
   close(): Promise<FlushReport>;
   /** The producer's counters now. */
-  stats(): Stats;
+  stats(): ProducerStats;
   /** Ends a pause caused by a non-retryable error now instead of at the next probe. */
   resume(): void;
   /** The session id the `"session"` partition key and `track` events use (a UUIDv4). */

@@ -299,7 +299,7 @@ test('the TypeScript declarations type a real use strictly and reject wrong opti
   }));
   write('types-app/package.json', JSON.stringify({ type: 'module' }));
   write('types-app/good.ts', `
-import { Producer, initialize, type ProducerConfig, type FlushReport, type Stats, type ErrorCode, type ProducerError, type ClickstreamEvent } from 'kinesis-clickstream';
+import { Producer, initialize, type ProducerConfig, type FlushReport, type ProducerStats, type ErrorCode, type ProducerError, type ClickstreamEvent } from 'kinesis-clickstream';
 const config: ProducerConfig = {
   streamName: 'clickstream', region: 'us-east-1',
   credentials: { cognitoIdentityPoolId: 'us-east-1:00000000-0000-0000-0000-000000000000' },
@@ -313,7 +313,7 @@ const id: string = producer.put(new Uint8Array([1]), { partitionKey: 'k', explic
 producer.put({ any: 'json' });
 producer.track('click', { elementId: 'buy' });
 const report: FlushReport = await producer.flush();
-const stats: Stats = producer.stats();
+const stats: ProducerStats = producer.stats();
 const age: number | null = stats.oldestAgeMs;
 const event: ClickstreamEvent<{ elementId: string }> | undefined = undefined;
 const byArn = await Producer.create({ streamArn: 'arn:aws:kinesis:eu-west-1:123456789012:stream/s', credentials: async () => ({ accessKeyId: 'a', secretAccessKey: 'b', expiration: new Date() }) });

@@ -16,6 +16,7 @@ import { startStandins } from '../support/standins.mjs';
 import { LOCAL_REGION } from '../support/kinesalite.mjs';
 import { readAllRecords, assertSameRecords } from '../support/readback.mjs';
 import { startStaticServer } from '../../scripts/serve.mjs';
+import { startMoto, setupMoto } from '../support/moto.mjs';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -230,8 +231,7 @@ try {
   }
 });
 
-test('a Cloudflare-style Worker bundled with the workerd conditions runs in miniflare; ctx.waitUntil(flush()) delivers', async () => {
-  const streamName = await freshStream();
+test('a Cloudflare-style Worker bundled with the workerd conditions runs in miniflare; ctx.waitUntil(flush()) delivers, with fixed and with Cognito credentials', async () => {
   write('worker-app/src/index.js', `
 import { Producer } from 'kinesis-clickstream';
 let producer;
@@ -264,13 +264,26 @@ export default {
   const bundle = path.join(workerDir, 'dist/index.js');
   assert.ok(existsSync(bundle));
   assert.match(readFileSync(bundle, 'utf8'), /^import \w+ from "[^"]*\/kinesis_clickstream_bg\.wasm";$/m, 'the workerd entry imports the .wasm as a module');
+  await runWorker(bundle, credentials, await freshStream());
+  // The README's form: credentials from a Cognito identity pool (moto's), fetched inside workerd.
+  const moto = await startMoto();
+  try {
+    const { identityPoolId } = await setupMoto(moto.url);
+    await runWorker(bundle, { cognitoIdentityPoolId: identityPoolId, cognitoEndpoint: `${moto.url}/` }, await freshStream());
+  } finally {
+    await moto.stop();
+  }
+});
+
+/** Sends 12 requests to the bundled Worker in miniflare; each puts one record and waitUntil's a flush. */
+async function runWorker(bundle, workerCredentials, streamName) {
   const mf = new Miniflare({
     modules: true,
     scriptPath: bundle,
     modulesRoot: project,
     modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
     compatibilityDate: '2025-01-01',
-    bindings: { STREAM_NAME: streamName, KINESIS_ENDPOINT: standins.kinesaliteUrl, CREDENTIALS: JSON.stringify(credentials) },
+    bindings: { STREAM_NAME: streamName, KINESIS_ENDPOINT: standins.kinesaliteUrl, CREDENTIALS: JSON.stringify(workerCredentials) },
   });
   try {
     const ids = new Set();
@@ -289,7 +302,7 @@ export default {
   } finally {
     await mf.dispose();
   }
-});
+}
 
 test('the TypeScript declarations type a real use strictly and reject wrong option types', async () => {
   const tsc = path.join(root, 'node_modules/typescript/bin/tsc');

@@ -477,6 +477,55 @@ mod tests {
     }
 
     #[test]
+    fn expiration_seconds_become_rounded_milliseconds_without_floats() {
+        for (text, ms) in [
+            ("1", Some(1_000)),
+            ("0.0005", Some(1)),
+            ("0.0004999", Some(0)),
+            ("1795704277.1234", Some(1_795_704_277_123)),
+            ("1795704277.1235", Some(1_795_704_277_124)),
+            ("17957042771235e-4", Some(1_795_704_277_124)),
+            ("1.795704277E+9", Some(1_795_704_277_000)),
+            ("1e-400", Some(0)),
+            ("1e400", Some(u64::MAX)),
+            (
+                "123456789012345678901234567890123456789012345",
+                Some(u64::MAX),
+            ),
+            ("0", None),
+            ("0.000e5", None),
+            ("-1", None),
+            ("-0.5", None),
+        ] {
+            assert_eq!(millis_from_seconds(text), ms, "{text}");
+        }
+        // Agrees with rounding the float product wherever the decimal has at most 3 fraction digits
+        // (no float rounding ties).
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..10_000 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            let seconds = (state >> 34) % 4_000_000_000;
+            let millis = (state >> 20) % 1_000;
+            let exponent = (state % 7) as i32 - 3;
+            let text = format!("{seconds}.{millis:03}e{exponent}");
+            let float: f64 = text.parse().unwrap();
+            let expected = (float * 1_000.0).round() as u64;
+            let ours = millis_from_seconds(&text);
+            if float > 0.0 {
+                let ours = ours.unwrap();
+                assert!(ours.abs_diff(expected) <= 1, "{text}: {ours} vs {expected}");
+                if exponent >= 0 {
+                    assert_eq!(ours, expected, "{text}");
+                }
+            } else {
+                assert_eq!(ours, None, "{text}");
+            }
+        }
+    }
+
+    #[test]
     fn credentials_errors_name_the_field_and_never_echo_secrets() {
         let expired =
             parse_get_credentials_response(&credentials_body("1795700000"), NOW).unwrap_err();

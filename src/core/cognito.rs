@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use crate::core::credentials::Credentials;
-use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::json::{self, JsonValue};
 use crate::core::sigv4::AMZ_JSON_CONTENT_TYPE;
 use crate::core::wire::write_json_string_contents;
@@ -50,8 +50,9 @@ fn check_id(field: &str, value: &str) -> Result<()> {
         return Err(Error::new(
             ErrorCode::InvalidConfig,
             format!(
-                "{field} {shown:?} must be \"<region>:<id>\" of letters, digits and '-', at most \
-                 {MAX_ID_LENGTH} characters ({len} given)"
+                "{field} {} must be \"<region>:<id>\" of letters, digits and '-', at most \
+                 {MAX_ID_LENGTH} characters ({len} given)",
+                quoted(&shown)
             ),
         ));
     }
@@ -112,7 +113,8 @@ fn body_with_logins(key: &str, id: &str, logins: &Logins) -> String {
         body.push(b'}');
     }
     body.push(b'}');
-    String::from_utf8(body).expect("JSON escaping keeps UTF-8 text UTF-8")
+    // Escaping copies UTF-8 text and adds ASCII, so the bytes stay UTF-8.
+    String::from_utf8(body).unwrap_or_default()
 }
 
 /// `GetId` for `identity_pool_id`, with `logins` for an authenticated identity (empty: unauthenticated).

@@ -17,7 +17,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::core::cognito_flow::CognitoFlow;
 use crate::core::config::{OverflowPolicy, ProducerConfig, StreamTarget, OPTION_TABLE};
 use crate::core::credential_refresh::{CredentialManager, RefreshPolicy};
-use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::flush::FlushReport;
 use crate::core::producer::Producer as CoreProducer;
 use crate::core::record::PutOptions;
@@ -326,7 +326,8 @@ impl Producer {
                 let key = key.as_string().unwrap_or_default();
                 if key != "partitionKey" && key != "explicitHashKey" {
                     return Err(invalid_data(format!(
-                        "unknown put option {key:?}; known: partitionKey, explicitHashKey"
+                        "unknown put option {key}; known: partitionKey, explicitHashKey",
+                        key = quoted(&key)
                     )));
                 }
             }

@@ -13,7 +13,7 @@
 //! | `persistence`      | `"memory"` |     |           | `"memory"`; `"auto"` is accepted and means memory for now |
 //! | `endpoint`         | `https://kinesis.{region}.amazonaws.com` | | | `http(s)://host[:port]`, path `/` only |
 
-use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::error::{quoted, Error, ErrorCode, Result};
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -241,8 +241,9 @@ fn reject_unknown_keys(config: &Object) -> Result<()> {
         let name = key.as_string().unwrap_or_default();
         if !KNOWN_OPTIONS.contains(&name.as_str()) {
             return Err(invalid(format!(
-                "unknown option {name:?}; known options: {}",
-                KNOWN_OPTIONS.join(", ")
+                "unknown option {name}; known options: {}",
+                KNOWN_OPTIONS.join(", "),
+                name = quoted(&name)
             )));
         }
     }
@@ -260,7 +261,8 @@ pub fn check_region(region: &str) -> Result<()> {
         Ok(())
     } else {
         Err(invalid(format!(
-            "region must be 1..=32 characters of a-z, 0-9 and -, got {region:?}"
+            "region must be 1..=32 characters of a-z, 0-9 and -, got {region}",
+            region = quoted(region)
         )))
     }
 }
@@ -293,17 +295,23 @@ pub fn default_endpoint(region: &str) -> Endpoint {
 /// Parses an `endpoint` option with the global `URL`: `http:` or `https:`, path `/`, no query or
 /// fragment, no user info.
 pub fn parse_endpoint(text: &str) -> Result<Endpoint> {
-    let url = web_sys::Url::new(text)
-        .map_err(|_| invalid(format!("endpoint must be an absolute URL, got {text:?}")))?;
+    let url = web_sys::Url::new(text).map_err(|_| {
+        invalid(format!(
+            "endpoint must be an absolute URL, got {text}",
+            text = quoted(text)
+        ))
+    })?;
     let protocol = url.protocol();
     if protocol != "http:" && protocol != "https:" {
         return Err(invalid(format!(
-            "endpoint must use http: or https:, got {protocol:?}"
+            "endpoint must use http: or https:, got {protocol}",
+            protocol = quoted(&protocol)
         )));
     }
     if url.pathname() != "/" || !url.search().is_empty() || !url.hash().is_empty() {
         return Err(invalid(format!(
-            "endpoint must have path \"/\" and no query or fragment, got {text:?}"
+            "endpoint must have path \"/\" and no query or fragment, got {text}",
+            text = quoted(text)
         )));
     }
     if !url.username().is_empty() || !url.password().is_empty() {
@@ -338,8 +346,7 @@ fn parse_stream(config: &JsValue) -> Result<StreamChoice> {
         (None, Some(arn)) => {
             if region_of_arn(&arn).is_none() || arn.len() > 2048 {
                 return Err(invalid(format!(
-                    "streamArn must look like arn:aws:kinesis:<region>:<account>:stream/<name>, got {arn:?}"
-                )));
+                    "streamArn must look like arn:aws:kinesis:<region>:<account>:stream/<name>, got {arn}", arn = quoted(&arn))));
             }
             Ok(StreamChoice::Arn(arn))
         }
@@ -366,7 +373,7 @@ fn parse_partition_key(config: &JsValue) -> Result<PartitionKeyMode> {
 
 fn describe(value: &JsValue) -> String {
     match value.as_string() {
-        Some(text) => format!("{text:?}"),
+        Some(text) => quoted(&text),
         None => type_name(value),
     }
 }
@@ -376,7 +383,8 @@ fn parse_persistence(config: &JsValue) -> Result<Persistence> {
         None | Some("memory") => Ok(Persistence::Memory),
         Some("auto") => Ok(Persistence::Auto),
         Some(other) => Err(invalid(format!(
-            "persistence must be \"memory\" or \"auto\", got {other:?}"
+            "persistence must be \"memory\" or \"auto\", got {other}",
+            other = quoted(other)
         ))),
     }
 }
@@ -387,7 +395,8 @@ fn parse_overflow(config: &JsValue) -> Result<Option<OverflowChoice>> {
         Some("rejectNew") => Ok(Some(OverflowChoice::RejectNew)),
         Some("dropOldest") => Ok(Some(OverflowChoice::DropOldest)),
         Some(other) => Err(invalid(format!(
-            "overflow must be \"rejectNew\" or \"dropOldest\", got {other:?}"
+            "overflow must be \"rejectNew\" or \"dropOldest\", got {other}",
+            other = quoted(other)
         ))),
     }
 }

@@ -626,8 +626,10 @@ async fn send(shared: Shared, request: OutgoingRequest, credentials: Credentials
             }
             Err(error) => {
                 edge.logger.debug(&format!(
-                    "PutRecords of {} records failed: {:?} {}",
-                    request.record_count, error.kind, error.message
+                    "PutRecords of {} records failed: {} {}",
+                    request.record_count,
+                    error.kind.as_str(),
+                    error.message
                 ));
                 edge.core
                     .on_transport_error(request.id, core_kind(error.kind), received_at);

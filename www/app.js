@@ -6,6 +6,7 @@ import { startShop } from './shop.js';
 import { createPanel } from './panel.js';
 import { followStream } from './stream.js';
 import { startFaultToggles } from './faults.js';
+import { followProxyLog } from './proxylog.js';
 import { loadTally } from './tally.js';
 
 // Generous retries so a minute or two offline or throttled loses nothing: up to 100 sends per record,
@@ -83,6 +84,7 @@ async function start() {
   });
   stream = followStream({ onUpdate: (view) => { stream = view; } });
   await startFaultToggles(demo.config.faultProxyUrl, panel.note);
+  followProxyLog(demo.config.faultProxyUrl, panel.note);
 
   let pkg;
   try {
@@ -105,6 +107,8 @@ async function start() {
       endpoint,
       credentials,
       ...PRODUCER_OPTIONS,
+      // IndexedDB where the package supports it (durability work), memory until then.
+      persistence: 'auto',
       partitionKey: partitionKeyOption(keyMode, producerRef),
       onError: (error) => panel.note(`error ${error?.code ?? ''}: ${error?.message ?? error}`),
       onFlush: (report) => panel.note(`flush report ${toJson(report)}`),
@@ -116,7 +120,10 @@ async function start() {
   }
   setStatus('ready', `Tracking into stream "${streamName}" through the fault proxy at ${endpoint}; partition key: ${keyMode}.`);
 
-  addEventListener('pagehide', () => tally.save(demo.producer.stats()));
+  addEventListener('pagehide', () => {
+    tally.save(demo.producer.stats());
+    panel.saveChart();
+  });
   wirePanelButtons();
   panel.tick(snapshot()); // the chart's baseline: what earlier page loads counted
   setInterval(() => panel.tick(snapshot()), 1000);

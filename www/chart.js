@@ -1,7 +1,10 @@
 // A small line chart on a canvas: a few series of per-second rates over a sliding window.
 
-/** Draws `series` ({name, color, values}) of equal length on `canvas`, newest value on the right. */
-export function drawRateChart(canvas, series) {
+/**
+ * Draws `series` ({name, color, values}) on `canvas` over a window of `points` values (at least the
+ * longest series), each series' newest value on the right edge.
+ */
+export function drawRateChart(canvas, series, points = 2) {
   const scale = devicePixelRatio || 1;
   const width = canvas.clientWidth || canvas.width;
   const height = canvas.clientHeight || canvas.height;
@@ -19,7 +22,7 @@ export function drawRateChart(canvas, series) {
   const bottom = 16;
   const plotWidth = width - left - right;
   const plotHeight = height - top - bottom;
-  const points = Math.max(2, ...series.map((s) => s.values.length));
+  const slots = Math.max(2, points, ...series.map((s) => s.values.length));
   const peak = Math.max(1, ...series.flatMap((s) => s.values));
   const ceiling = niceCeiling(peak);
 
@@ -39,7 +42,7 @@ export function drawRateChart(canvas, series) {
   }
   context.textAlign = 'left';
   context.textBaseline = 'alphabetic';
-  context.fillText(`-${points - 1}s`, left, height - 3);
+  context.fillText(`-${slots - 1}s`, left, height - 3);
   context.textAlign = 'right';
   context.fillText('now', left + plotWidth, height - 3);
 
@@ -48,9 +51,9 @@ export function drawRateChart(canvas, series) {
   for (const { color, values } of series) {
     context.strokeStyle = color;
     context.beginPath();
-    const offset = points - values.length;
+    const offset = slots - values.length;
     values.forEach((value, i) => {
-      const x = left + (plotWidth * (offset + i)) / (points - 1);
+      const x = left + (plotWidth * (offset + i)) / (slots - 1);
       const y = top + plotHeight - (plotHeight * value) / ceiling;
       if (i === 0) context.moveTo(x, y);
       else context.lineTo(x, y);

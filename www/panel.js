@@ -13,9 +13,31 @@ const SERIES = [
 
 const $ = (selector) => document.querySelector(selector);
 
-/** Creates the panel; `update(snapshot)` redraws it, `tick(snapshot)` adds a second to the chart. */
-export function createPanel() {
+const HISTORY_KEY = 'kinesis-clickstream-demo-chart';
+
+// The chart's last minute as an earlier page load of this tab left it, the seconds since then as zeros.
+function restoredHistory() {
   const history = Object.fromEntries(SERIES.map((s) => [s.key, []]));
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(HISTORY_KEY) ?? 'null');
+    if (!stored || !Number.isFinite(stored.at)) return history;
+    const gap = Math.min(CHART_SECONDS, Math.max(0, Math.round((Date.now() - stored.at) / 1000) - 1));
+    for (const { key } of SERIES) {
+      if (!Array.isArray(stored.history?.[key])) continue;
+      history[key] = stored.history[key].concat(new Array(gap).fill(0)).slice(-CHART_SECONDS);
+    }
+  } catch {
+    // Unreadable: start with an empty chart.
+  }
+  return history;
+}
+
+/**
+ * Creates the panel; `update(snapshot)` redraws it, `tick(snapshot)` adds a second to the chart and
+ * `saveChart()` keeps the chart for the tab's next page load.
+ */
+export function createPanel() {
+  const history = restoredHistory();
   let previous;
 
   function note(text) {
@@ -55,11 +77,15 @@ export function createPanel() {
       if (values.length > CHART_SECONDS) values.shift();
     }
     previous = now;
-    drawRateChart($('#rate-chart'), SERIES.map((s) => ({ ...s, values: history[s.key] })));
+    drawRateChart($('#rate-chart'), SERIES.map((s) => ({ ...s, values: history[s.key] })), CHART_SECONDS);
   }
 
-  drawRateChart($('#rate-chart'), SERIES.map((s) => ({ ...s, values: [] })));
-  return { note, update, tick };
+  function saveChart() {
+    sessionStorage.setItem(HISTORY_KEY, JSON.stringify({ at: Date.now(), history }));
+  }
+
+  drawRateChart($('#rate-chart'), SERIES.map((s) => ({ ...s, values: history[s.key] })), CHART_SECONDS);
+  return { note, update, tick, saveChart };
 }
 
 function renderVerdict(s) {

@@ -269,6 +269,8 @@ test('clicking through the shop under throttling, partial failures, offline, clo
     assert.ok(faults.includes('clock-skew'), 'the skewed clock rejected a request');
     assert.deepEqual(errors, []);
 
+    await page.evaluate(() => scrollTo(0, 0));
+    await page.waitForTimeout(1100); // one more chart second
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}demo.png` });
     await page.close();

@@ -23,9 +23,14 @@ window.demo = demo;
 let stream = { total: 0, shards: [], latest: [], countOf: () => 0 };
 demo.ready = start();
 
-// Reports may carry BigInt counters, which JSON.stringify refuses.
-function toJson(value) {
-  return JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? Number(v) : v));
+// A report or callback payload in one line: numbers as they are, lists by their length.
+function describe(value) {
+  if (typeof value !== 'object' || value === null) return String(value);
+  return Object.entries(value).map(([key, v]) => {
+    if (Array.isArray(v)) return `${key}: ${v.length}`;
+    if (typeof v === 'object' && v !== null) return `${key}: {${describe(v)}}`;
+    return `${key}: ${v}`;
+  }).join(', ');
 }
 
 function setStatus(state, text) {
@@ -111,7 +116,7 @@ async function start() {
       persistence: 'auto',
       partitionKey: partitionKeyOption(keyMode, producerRef),
       onError: (error) => panel.note(`error ${error?.code ?? ''}: ${error?.message ?? error}`),
-      onFlush: (report) => panel.note(`flush report ${toJson(report)}`),
+      onFlush: (batch) => panel.note(`delivered a batch of ${batch?.sent ?? '?'} record(s)`),
     });
     producerRef.current = demo.producer;
   } catch (err) {
@@ -162,7 +167,7 @@ async function flushThenReload(button) {
   panel.note(`reload: flushing ${pending.buffered + pending.inFlight} buffered/in-flight record(s) first`);
   await busy(button, async () => {
     const report = await demo.producer.flush();
-    panel.note(`reload: flushed ${toJson(report)}`);
+    panel.note(`reload: flushed (${describe(report)})`);
     tally.save(demo.producer.stats());
     location.reload();
   });
@@ -178,7 +183,7 @@ function wirePanelButtons() {
   const flush = document.querySelector('#flush');
   flush.addEventListener('click', () => busy(flush, async () => {
     panel.note('flush started');
-    panel.note(`flush done ${toJson(await demo.producer.flush())}`);
+    panel.note(`flush done (${describe(await demo.producer.flush())})`);
   }));
   const reload = document.querySelector('#reload');
   reload.addEventListener('click', () => flushThenReload(reload));

@@ -170,3 +170,30 @@ test('demo stops by itself after DEMO_EXIT_AFTER_MS with exit code 0', async () 
   assert.equal(code, 0, output);
   assert.match(output, /fault proxy +http:\/\/127\.0\.0\.1:\d+/);
 });
+
+test('demo prints the page URL, serves it, and Ctrl-C (SIGINT) stops everything with exit code 0', async () => {
+  const child = spawn(process.execPath, ['scripts/demo.mjs', '--port', '0'], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stderr.on('data', (c) => { output += c; });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const pageUrl = await new Promise((resolve, reject) => {
+    child.stdout.on('data', (c) => {
+      output += c;
+      const m = /demo page: {2}(http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', () => reject(new Error(`demo exited before printing its URL:\n${output}`)));
+  });
+  const proxyUrl = /fault proxy +(http:\/\/127\.0\.0\.1:\d+)/.exec(output)[1];
+  const kinesaliteUrl = /kinesalite +(http:\/\/127\.0\.0\.1:\d+)/.exec(output)[1];
+  assert.equal((await fetch(`${pageUrl}/`)).status, 200);
+  assert.equal((await fetch(`${pageUrl}/api/shards`).then((r) => r.json())).shards.length, 4);
+  child.kill('SIGINT');
+  assert.equal(await exited, 0, output);
+  for (const url of [pageUrl, proxyUrl, kinesaliteUrl]) {
+    await assert.rejects(fetch(`${url}/`), (err) => err.cause?.code === 'ECONNREFUSED', `${url} is closed`);
+  }
+});

@@ -4,8 +4,9 @@
 // Routes it answers (through `startStaticServer({api: watch.api})`):
 //   GET /api/shards                 → {streamName, total, shards: [{shardId, startingHashKey, endingHashKey, records}]}
 //   GET /api/records?since=N&limit=L → {total, next, records: [summary]} with summaries N.. (at most L, default 1000)
-// A summary is {index, shardId, sequenceNumber, partitionKey, bytes, id, name, preview}: `id` and `name`
-// are the clickstream envelope's fields when the data is one (JSON with string `id`/`name`), else null.
+// A summary is {index, shardId, sequenceNumber, partitionKey, bytes, id, name, ts, seq, preview}: `id`,
+// `name`, `ts` and `seq` are the clickstream envelope's fields when the data is one, else null, null,
+// '' and 0. Each poll's new records are indexed in tracking order (ts, then seq), not shard by shard.
 import { listShards, tailRecords, preview } from '../tests/support/readback.mjs';
 
 /** Most summaries one `/api/records` answer carries. */
@@ -36,9 +37,12 @@ export async function startStreamWatch({
 
   async function readOnce() {
     const fresh = await tail.next();
-    for (const record of fresh) {
-      counts.set(record.shardId, (counts.get(record.shardId) ?? 0) + 1);
-      summaries.push(summarize(summaries.length, record));
+    const summarized = fresh.map((record) => summarize(0, record));
+    // One poll's records come shard by shard; in the order they were tracked they read like a clickstream.
+    summarized.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.seq - b.seq));
+    for (const summary of summarized) {
+      counts.set(summary.shardId, (counts.get(summary.shardId) ?? 0) + 1);
+      summaries.push({ ...summary, index: summaries.length });
     }
     if (fresh.length > 0) onRecords(fresh);
     return fresh;
@@ -127,6 +131,8 @@ export function summarize(index, record) {
     bytes: record.data.length,
     id: field('id'),
     name: field('name'),
+    ts: field('ts') ?? '',
+    seq: Number.isSafeInteger(envelope?.seq) ? envelope.seq : 0,
     preview: preview(record.data, 120),
   };
 }

@@ -9,9 +9,9 @@ import { startFaultToggles } from './faults.js';
 import { followProxyLog } from './proxylog.js';
 import { loadTally } from './tally.js';
 
-// Generous retries so a minute or two offline or throttled loses nothing: up to 100 sends per record,
-// backoff at most 2 s between them.
-const PRODUCER_OPTIONS = { maxAttempts: 100, retryMaxMs: 2000, flushIntervalMs: 500 };
+// Generous retries so a couple of minutes offline or throttled lose nothing: up to 100 sends per record,
+// backoff at most 3 s between them (so records move again within 3 s of coming back online).
+const PRODUCER_OPTIONS = { maxAttempts: 100, retryMaxMs: 3000, flushIntervalMs: 500 };
 const STATS_INTERVAL_MS = 500;
 const BURST_SIZE = 1000;
 

@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startStandins } from '../support/standins.mjs';
@@ -17,6 +18,7 @@ import { startStaticServer } from '../../scripts/serve.mjs';
 import { startStreamWatch } from '../../scripts/stream-watch.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PKG_ENTRY = fileURLToPath(new URL('../../pkg/kinesis_clickstream.js', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const RAW_STREAM = 'raw';
@@ -24,6 +26,11 @@ const SHARDS = 4;
 let standins;
 let browser;
 const sites = [];
+
+// The page loads the built package; build it when the sources are newer (a no-op when it is current).
+if (existsSync(`${REPO_ROOT}scripts/build.sh`)) {
+  execFileSync('bash', ['scripts/build.sh', '--if-stale'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+}
 
 before(async () => {
   standins = await startStandins({ shards: SHARDS, streams: [RAW_STREAM] });
@@ -160,11 +167,14 @@ test("the panel's fault toggles set the proxy's rules together and show the prox
   await page.close();
 });
 
-// Resolves once the page's panel agrees the producer is idle and the stream holds what it sent.
+// Resolves once the page's panel agrees the producer is idle and the stream holds what it sent, and
+// the panel's counters show it.
 function settled(page, timeout = 30_000) {
   return page.waitForFunction(() => {
     const s = window.demo.snapshot();
-    return s.buffered === 0 && s.inFlight === 0 && s.readBack === s.sent && s.confirmed === s.tracked;
+    const shown = (id) => Number(document.querySelector(id).textContent.replace(/\D/g, ''));
+    return s.buffered === 0 && s.inFlight === 0 && s.readBack === s.sent && s.confirmed === s.tracked
+      && shown('#count-sent') === s.sent && shown('#count-read') === s.readBack;
   }, null, { timeout, polling: 100 });
 }
 
@@ -255,7 +265,9 @@ test('clicking through the shop under throttling, partial failures, offline, clo
     assert.deepEqual([...new Set(depths)].sort((a, b) => a - b), [25, 50, 75, 100]);
     assert.equal(new Set(events.map((e) => e.sessionId)).size, 2, 'two page loads, two sessions');
 
-    // The per-shard bars count what each shard holds.
+    // The per-shard bars count what each shard holds (once they are redrawn after the last read).
+    await page.waitForFunction((total) => [...document.querySelectorAll('#shards .shard')]
+      .reduce((sum, row) => sum + Number(row.dataset.records), 0) === total, read.length);
     const bars = await page.$$eval('#shards .shard', (rows) => rows.map((r) => [r.dataset.shard, Number(r.dataset.records)]));
     const perShard = new Map();
     for (const r of read) perShard.set(r.shardId, (perShard.get(r.shardId) ?? 0) + 1);
@@ -273,5 +285,33 @@ test('clicking through the shop under throttling, partial failures, offline, clo
     await page.waitForTimeout(1100); // one more chart second
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}demo.png` });
+    await page.close();
+  });
+
+test('the partition key choice flushes, reloads and keys product events by product',
+  { skip: existsSync(PKG_ENTRY) ? false : 'pkg/ is not built (make build)' },
+  async () => {
+    const site = await startSite('partition-choice');
+    const { page, errors } = await openPage(site);
+    await page.evaluate(() => window.demo.ready);
+    await page.click('#add-p01');
+    await Promise.all([page.waitForEvent('load'), page.selectOption('#partition-key', 'product')]);
+    await page.evaluate(() => window.demo.ready);
+    assert.match(await page.textContent('#status'), /partition key: product/);
+    await page.click('#add-p02');
+    await page.click('#add-p02');
+    await page.click('#product-p07');
+    await settled(page);
+    const read = await readAllRecords({ endpoint: standins.kinesaliteUrl, streamName: site.streamName });
+    const events = read.map((r) => ({ key: r.partitionKey, ...JSON.parse(Buffer.from(r.data).toString('utf8')) }));
+    const secondLoad = events.filter((e) => e.sessionId === events.find((x) => x.attributes.productId === 'p02').sessionId);
+    assert.deepEqual(
+      secondLoad.map((e) => [e.name, e.key === e.sessionId ? 'session' : e.key]).sort(),
+      [['add_to_cart', 'p02'], ['add_to_cart', 'p02'], ['page_view', 'p07'], ['page_view', 'session'], ['product_click', 'p07']].sort(),
+    );
+    const firstLoad = events.filter((e) => !secondLoad.includes(e));
+    assert.equal(firstLoad.length, 2, 'page_view and add_to_cart of the first load, flushed before the reload');
+    assert.ok(firstLoad.every((e) => e.key !== e.sessionId && !/^p\d\d$/.test(e.key)), 'random keys before the change');
+    assert.deepEqual(errors, []);
     await page.close();
   });

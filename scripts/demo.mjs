@@ -55,8 +55,21 @@ async function startPageServer(port, config, api) {
   }
 }
 
+// A clickstream envelope prints as its name and attributes; any other record as its first 80 bytes.
 function formatRecord(r) {
-  return `${r.shardId}  …${r.sequenceNumber.slice(-8)}  ${r.partitionKey.padEnd(24)}  ${preview(r.data, 80)}`;
+  const key = r.partitionKey.length > 24 ? `${r.partitionKey.slice(0, 23)}…` : r.partitionKey.padEnd(24);
+  let envelope;
+  try {
+    envelope = JSON.parse(Buffer.from(r.data).toString('utf8'));
+  } catch {
+    envelope = undefined;
+  }
+  let shown = preview(r.data, 80);
+  if (typeof envelope?.name === 'string' && typeof envelope?.id === 'string') {
+    const attributes = JSON.stringify(envelope.attributes ?? {});
+    shown = `${envelope.name.padEnd(12)} ${attributes.length > 70 ? `${attributes.slice(0, 69)}…` : attributes}`;
+  }
+  return `${r.shardId}  …${r.sequenceNumber.slice(-8)}  ${key}  ${shown}`;
 }
 
 function formatFault(e) {
@@ -75,10 +88,13 @@ async function selfCheck(pageUrl, standins, seen) {
   console.log(pkg.status === 200 ? 'check: /pkg/kinesis_clickstream.js is served' : 'check: pkg/ not built yet (run `make build`); page shows a notice');
 
   const client = localKinesisClient(config.endpoint, { credentials: { ...config.credentials } });
-  const keys = ['check-a', 'check-b', 'check-c'];
+  const keys = ['check-a', 'check-b', 'check-c', 'check-envelope'];
+  const data = (k) => (k === 'check-envelope'
+    ? JSON.stringify({ id: 'check-id', name: 'check_event', attributes: { ok: true } })
+    : `{"check":"${k}"}`);
   const sent = await client.send(new PutRecordsCommand({
     StreamName: config.streamName,
-    Records: keys.map((k) => ({ PartitionKey: k, Data: new TextEncoder().encode(`{"check":"${k}"}`) })),
+    Records: keys.map((k) => ({ PartitionKey: k, Data: new TextEncoder().encode(data(k)) })),
   }));
   client.destroy();
   if (sent.FailedRecordCount !== 0) throw new Error(`check records failed: ${JSON.stringify(sent.Records)}`);
@@ -139,7 +155,7 @@ async function main() {
   console.log(`kinesalite      ${standins.kinesaliteUrl} (stream ${STREAM_NAME}, ${SHARDS} shards)`);
   console.log(`fault proxy     ${standins.faultProxyUrl} (POST /__faults, GET /__log, POST /__reset)`);
   console.log(`\n  demo page:  ${pageServer.url}/\n`);
-  console.log('records as they land (shard, sequence, partition key, first 80 bytes); Ctrl-C stops\n');
+  console.log('records as they land (shard, sequence, partition key, then event name and attributes or the first 80 bytes); Ctrl-C stops\n');
 
   let logged = 0;
   const printFaults = () => {

@@ -154,6 +154,7 @@ test('demo --check starts the stand-ins and the page, sends through the proxy an
   assert.equal(code, 0, output);
   assert.match(output, /demo page: {2}http:\/\/127\.0\.0\.1:\d+\//);
   assert.match(output, /shardId-\d{12} +…\d+ +check-a +"\{\\"check\\":\\"check-a\\"\}"/);
+  assert.match(output, /shardId-\d{12} +…\d+ +check-envelope +check_event +\{"ok":true\}\n/);
   assert.match(output, /check: ok/);
 });
 

@@ -26,3 +26,8 @@ size: build
 
 clean:
 	rm -rf target pkg dist tests/artifacts
+
+## Credentials, signing and clock-skew tests only (Node + Chromium, against moto and the fault proxy).
+.PHONY: test-auth
+test-auth: bootstrap
+	@bash scripts/build.sh --if-stale && node --test tests/e2e/auth-node.test.mjs tests/e2e/auth-browser.test.mjs

@@ -27,6 +27,10 @@ size: build
 clean:
 	rm -rf target pkg dist tests/artifacts
 
+## The npm package: pkg/ plus pkg-config/ staged in dist/package/, packed to dist/kinesis-clickstream-<version>.tgz.
+package: bootstrap
+	@bash scripts/package.sh
+
 ## Credentials, signing and clock-skew tests only (Node + Chromium, against moto and the fault proxy).
 .PHONY: test-auth
 test-auth: bootstrap

@@ -135,7 +135,7 @@ describe('credentials that expire within seconds while putting', { concurrency: 
     return { expected, report };
   }
 
-  test('with an expiration: refreshed before expiry, nothing lost', async () => {
+  test('with an expiration: refreshed before expiry, nothing lost', async (t) => {
     const { streamName, proxy } = await freshSetup({}, 1);
     const { provider, calls } = shortLivedProvider({ announceExpiration: true });
     const producer = await create({ streamName, endpoint: proxy.url, credentials: provider, flushIntervalMs: 200 });
@@ -147,12 +147,13 @@ describe('credentials that expire within seconds while putting', { concurrency: 
     const gaps = calls.slice(1).map((at, i) => at - calls[i]);
     assert.ok(gaps.every((gap) => gap < LIFETIME_MS), `each refresh came before the previous credentials expired: gaps ${gaps}`);
     const expiredRejections = postsOf(proxy).filter((entry) => entry.fault === 'expired-token').length;
+    t.diagnostic(`${expected.length} records, ${calls.length} provider calls, ${expiredRejections} expired-token rejections`);
     assert.ok(expiredRejections <= 1, `${expiredRejections} requests were rejected as expired`);
     assertSameRecords(expected, await readAllRecords({ endpoint: kinesalite.url, streamName }));
     await producer.close();
   });
 
-  test('without an expiration: called again after ExpiredTokenException, nothing lost', async () => {
+  test('without an expiration: called again after ExpiredTokenException, nothing lost', async (t) => {
     const { streamName, proxy } = await freshSetup({}, 1);
     const { provider, calls } = shortLivedProvider({ announceExpiration: false });
     const producer = await create({ streamName, endpoint: proxy.url, credentials: provider, flushIntervalMs: 200 });
@@ -160,6 +161,7 @@ describe('credentials that expire within seconds while putting', { concurrency: 
     assert.equal(report.failed, 0, JSON.stringify(report));
     assert.equal(report.pending, 0, JSON.stringify(report));
     const expiredRejections = postsOf(proxy).filter((entry) => entry.fault === 'expired-token').length;
+    t.diagnostic(`${expected.length} records, ${calls.length} provider calls, ${expiredRejections} expired-token rejections`);
     assert.ok(expiredRejections >= 1, 'the proxy rejected an expired token');
     assert.ok(calls.length >= 2, `provider called ${calls.length} times`);
     assert.ok(calls.length <= expiredRejections + 1, `refreshed only after rejections: ${calls.length} calls, ${expiredRejections} rejections`);

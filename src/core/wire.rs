@@ -247,18 +247,27 @@ pub struct AwsErrorBody {
     pub message: Option<String>,
 }
 
-/// Decodes an AWS JSON error body, tolerant of unknown fields; `None` when the body is not a JSON
-/// object holding a `__type` or a message (an HTML error page from a proxy, an empty body), or when
-/// one of those members is neither a string nor `null`.
+/// Decodes an AWS JSON error body, tolerant of unknown fields, or else an AWS XML error body
+/// (`<Error><Code>…</Code><Message>…</Message></Error>`, as IAM-style authentication failures come
+/// from some endpoints and stand-ins); `None` when the body is neither (an HTML error page from a
+/// proxy, an empty body). A JSON body whose `__type`, `message` or `Message` is neither a string nor
+/// `null` counts as not JSON.
 pub fn decode_error_body(body: &[u8]) -> Option<AwsErrorBody> {
-    let value = json::parse_bytes(body).ok()?;
-    if !matches!(value, JsonValue::Object(_)) {
-        return None;
-    }
-    let member = |key| optional_string(&value, key).map(|text| text.map(|text| text.to_string()));
-    let error_type = member("__type").ok()?;
-    let message = member("message").ok()?;
-    let message_capitalised = member("Message").ok()?;
+    let json_members = json::parse_bytes(body).ok().and_then(|value| {
+        if !matches!(value, JsonValue::Object(_)) {
+            return None;
+        }
+        let member =
+            |key| optional_string(&value, key).map(|text| text.map(|text| text.to_string()));
+        Some((
+            member("__type").ok()?,
+            member("message").ok()?,
+            member("Message").ok()?,
+        ))
+    });
+    let Some((error_type, message, message_capitalised)) = json_members else {
+        return decode_xml_error_body(body);
+    };
     if error_type.is_none() && message.is_none() && message_capitalised.is_none() {
         return None;
     }
@@ -268,6 +277,34 @@ pub fn decode_error_body(body: &[u8]) -> Option<AwsErrorBody> {
             .map(|name| normalize_error_name(name).to_owned()),
         message: message.or(message_capitalised),
     })
+}
+
+/// The `<Code>` and `<Message>` of an AWS XML error body; `None` without a `<Code>`.
+fn decode_xml_error_body(body: &[u8]) -> Option<AwsErrorBody> {
+    let text = std::str::from_utf8(body).ok()?;
+    if !text.trim_start().starts_with('<') {
+        return None;
+    }
+    let element = |tag: &str| -> Option<String> {
+        let open = format!("<{tag}>");
+        let start = text.find(&open)? + open.len();
+        let end = start + text[start..].find(&format!("</{tag}>"))?;
+        Some(unescape_xml(text[start..end].trim()))
+    };
+    let name = element("Code").filter(|code| !code.is_empty())?;
+    Some(AwsErrorBody {
+        name: Some(normalize_error_name(&name).to_owned()),
+        message: element("Message"),
+    })
+}
+
+/// Replaces the five predefined XML entities.
+fn unescape_xml(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
 }
 
 /// Strips the `namespace#` prefix and any `:http://...` suffix from an AWS error type

@@ -11,7 +11,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const config = JSON.parse(process.argv[2]);
 const glue = config.withOurs ? await loadOursInNode() : undefined;
 const factories = {
-  ...(glue ? { ours: ours.create } : {}),
+  ...(glue ? { ours: ours.create, 'ours/in-page fetch': ours.createWithInPageFetch } : {}),
   sdk: sdk.create,
   aws4fetch: aws4fetch.create,
   floor: floor.create,

@@ -21,7 +21,7 @@ let suite;
 async function setup({ endpoint, withOurs }) {
   const glue = withOurs ? await loadOurs() : undefined;
   const factories = {
-    ...(glue ? { ours: ours.create } : {}),
+    ...(glue ? { ours: ours.create, 'ours/in-page fetch': ours.createWithInPageFetch } : {}),
     sdk: sdk.create,
     aws4fetch: aws4fetch.create,
     floor: floor.create,
@@ -36,36 +36,47 @@ async function setup({ endpoint, withOurs }) {
   return { crossOriginIsolated, userAgent: navigator.userAgent };
 }
 
+let sustained;
+
 /**
- * Puts `rate` events/s for `seconds` from a 10 ms interval, into the producer ("ours") or into the floor
- * (JSON.stringify + push); then flushes. Long tasks (>= 50 ms) are collected with a PerformanceObserver.
+ * Prepares a sustained run: the events, and the producer ("ours", its wasm loaded and created now so
+ * start-up is not counted), the floor (JSON.stringify + push) or "none" (the generator alone).
  */
-async function sustain({ endpoint, variant, rate, seconds }) {
-  const perTick = Math.round(rate / 100);
-  const events = makeEvents(perTick * 100 * seconds + perTick);
-  const longTasks = [];
-  const observer = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) longTasks.push(e.duration);
-  });
-  observer.observe({ type: 'longtask', buffered: false });
-  let put;
+async function prepareSustain({ endpoint, variant, rate, seconds }) {
+  const events = makeEvents(Math.ceil(rate * seconds) + 1);
   let producer;
-  let queue = [];
+  let put;
   if (variant === 'ours') {
     const glue = await loadOurs();
     producer = await glue.Producer.create(ours.defaultProducerConfig(endpoint));
     put = (e) => producer.put(e);
-  } else {
+  } else if (variant === 'floor') {
+    let queue = [];
     put = (e) => {
       queue.push(JSON.stringify(e));
       if (queue.length >= 500) queue = [];
     };
+  } else {
+    put = () => {};
   }
+  sustained = { events, producer, put, rate, seconds };
+}
+
+/**
+ * Puts `rate` events/s for `seconds` from a 10 ms interval (catching up to the schedule on late ticks).
+ * Long tasks (>= 50 ms) are collected with a PerformanceObserver. Resolves once the producer is closed.
+ */
+async function runSustain() {
+  const { events, producer, put, rate, seconds } = sustained;
+  const longTasks = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) longTasks.push(e.duration);
+  });
+  observer.observe({ type: 'longtask' });
   let next = 0;
   const start = performance.now();
   await new Promise((resolve) => {
     const timer = setInterval(() => {
-      // Catch up to the schedule so a late tick does not lower the rate.
       const due = Math.min(events.length, Math.floor(((performance.now() - start) / 1000) * rate));
       while (next < due) put(events[next++]);
       if (performance.now() - start >= seconds * 1000) {
@@ -75,15 +86,17 @@ async function sustain({ endpoint, variant, rate, seconds }) {
     }, 10);
   });
   const wallMs = performance.now() - start;
+  const stats = producer ? producer.stats() : undefined;
   if (producer) await producer.close();
-  await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 20));
   observer.disconnect();
-  return { eventsPut: next, wallMs, longTasks, sent: producer ? undefined : 0 };
+  return { eventsPut: next, wallMs, longTasks, stats };
 }
 
 window.bench = {
   setup,
-  sustain,
+  prepareSustain,
+  runSustain,
   throughput: (shape, rounds, timing) => suite.throughput(shape, rounds, timing),
   enqueue: (rounds, count) => suite.enqueue(rounds, count),
 };

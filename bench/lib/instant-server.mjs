@@ -53,6 +53,11 @@ export async function startInstantServer(mounts = {}) {
 
 async function serveFile(req, res, mounts) {
   const pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  if (pathname === '/favicon.ico') {
+    res.writeHead(204, ISOLATION);
+    res.end();
+    return;
+  }
   for (const [prefix, dir] of Object.entries(mounts)) {
     if (!pathname.startsWith(prefix)) continue;
     const file = path.join(dir, pathname.slice(prefix.length) || 'index.html');

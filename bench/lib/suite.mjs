@@ -11,6 +11,8 @@ import { benchProducerConfig } from '../variants/ours.mjs';
 export function createSuite({ factories, env, nowNs, timerResolutionNs }) {
   const instances = new Map();
   const batches = {};
+  // A variant that throws once is reported with its error and left out of later rounds.
+  const failures = {};
   const instance = async (name, recordCount) => {
     if (!instances.has(name)) instances.set(name, await factories[name]({ ...env, recordCount }));
     return instances.get(name);
@@ -23,15 +25,21 @@ export function createSuite({ factories, env, nowNs, timerResolutionNs }) {
     const batch = batches[shapeName];
     const names = Object.keys(factories);
     const perRound = [];
-    for (let round = 0; round < rounds; round++) {
+    // Round -1 is an untimed warm-up (JIT, lazy module loading, first allocations) of every variant.
+    for (let round = -1; round < rounds; round++) {
       const row = {};
-      for (const name of rotation(names, round)) {
-        const v = await instance(name, shape.records);
-        row[name] = (await timeRuns(v.run, batch, timing)).msPerCall;
+      for (const name of rotation(names, round + 1)) {
+        if (failures[name]) continue;
+        try {
+          const v = await instance(name, shape.records);
+          row[name] = (await timeRuns(v.run, batch, round < 0 ? { minIters: 3, minMs: 0, warmup: 0 } : timing)).msPerCall;
+        } catch (err) {
+          failures[name] = String(err?.stack ?? err).slice(0, 600);
+        }
       }
-      perRound.push(row);
+      if (round >= 0) perRound.push(row);
     }
-    return { shape: shapeName, dataBytes: batchDataBytes(batch), records: batch.length, perRound };
+    return { shape: shapeName, dataBytes: batchDataBytes(batch), records: batch.length, perRound, failures: { ...failures } };
   }
 
   /**

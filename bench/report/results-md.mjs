@@ -6,7 +6,7 @@ const kib = (bytes) => (bytes / 1024).toFixed(1);
 const SHAPE_LABEL = { small: '500 × 200 B', large: '500 × 10,000 B' };
 const VARIANT_LABEL = {
   ours: 'ours (127.0.0.1 server)',
-  'ours/in-page fetch': 'ours (fetch answered in page)',
+  'ours/in-page fetch': 'ours (fetch answered without network)',
   sdk: 'AWS SDK v3',
   aws4fetch: 'aws4fetch',
   floor: 'native floor',
@@ -36,7 +36,7 @@ export function targetRows(r) {
       const d = deriveThroughput(t);
       for (const variant of ['ours', 'ours/in-page fetch']) {
         const o = d[variant];
-        const tag = variant === 'ours' ? '' : ' [fetch answered in page]';
+        const tag = variant === 'ours' ? '' : ' [fetch answered without network]';
         if (t.shape === 'small') {
           rows.push([`${label} ${SHAPE_LABEL.small}: ours req/s / SDK req/s${tag}`, '≥ 4', range(o?.sdkOverThis), verdict(o?.sdkOverThis, (x) => x >= 4)]);
           rows.push([`${label} ${SHAPE_LABEL.small}: ours time / floor time${tag}`, '≤ 1.0', range(o?.overFloor), verdict(o?.overFloor, (x) => x <= 1.0)]);
@@ -153,7 +153,7 @@ export function renderResults(r) {
       '**aws4fetch**: `JSON.stringify` with base64 data, then `AwsClient.sign()`. ' +
       '**native floor**: Node: the body written into one Buffer, SHA-256/HMAC by node:crypto; Chromium: the body hand-built in one Uint8Array, SHA-256/HMAC by WebCrypto; the signing key derived once per day in both. ' +
       '**ours**: the public API, `put()` of each record then `await flush()`, endpoint a 127.0.0.1 server that answers at once, so each call includes one loopback `fetch` (the **floor + 127.0.0.1 fetch** row costs that same fetch to the floor). ' +
-      '**ours (fetch answered in page)**: the same calls with the global `fetch` replaced during the call by one that answers at once, as the SDK\'s handler does. MB/s counts record data bytes.\n');
+      '**ours (fetch answered without network)**: the same calls with the global `fetch` replaced during the call by one that answers at once, as the SDK\'s handler does. MB/s counts record data bytes.\n');
     if (r.sections.node) lines.push(throughputSection('Node ' + m.node, r.sections.node));
     if (r.sections.chromium) {
       lines.push(`Chromium page cross-origin isolated: ${r.sections.chromium.crossOriginIsolated} (performance.now() resolution ${r.sections.chromium.crossOriginIsolated ? '5 µs' : '100 µs'}).\n`);

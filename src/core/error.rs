@@ -25,6 +25,9 @@ pub enum ErrorCode {
     BufferFull,
     /// The producer was closed; it accepts no more events.
     Closed,
+    /// A record was never sent before `recordTtlMs` passed (records that were sent and failed keep
+    /// their last error's code instead).
+    RecordExpired,
     /// A response did not follow the PutRecords protocol (bad JSON, record count mismatch).
     ProtocolError,
     /// The request could not be sent or no response arrived (network, CORS, timeout).
@@ -47,6 +50,7 @@ impl ErrorCode {
             ErrorCode::InvalidCredentials => "InvalidCredentials",
             ErrorCode::BufferFull => "BufferFull",
             ErrorCode::Closed => "Closed",
+            ErrorCode::RecordExpired => "RecordExpired",
             ErrorCode::ProtocolError => "ProtocolError",
             ErrorCode::TransportError => "TransportError",
             ErrorCode::ServiceError => "ServiceError",

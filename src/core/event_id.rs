@@ -1,0 +1,79 @@
+//! Unique, time-ordered event ids: UUIDv7 (RFC 9562) with a monotonic counter within a millisecond.
+//!
+//! Layout: 48-bit Unix milliseconds, version 7, a 42-bit counter (12 bits of `rand_a` plus the top
+//! 30 bits of `rand_b`), variant `10`, 32 random bits. Each new millisecond seeds the counter randomly
+//! below 2^41, leaving at least 2^41 increments of room; if it still overflows, or the clock goes back,
+//! the timestamp is carried forward so ids never decrease.
+
+use std::fmt;
+
+use crate::core::rng::Rng;
+
+/// An event id; `Display` gives the canonical lowercase UUID text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventId(pub u128);
+
+impl EventId {
+    /// The Unix millisecond timestamp in the id's first 48 bits.
+    pub fn timestamp_ms(self) -> u64 {
+        (self.0 >> 80) as u64
+    }
+}
+
+impl fmt::Display for EventId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let v = self.0;
+        write!(
+            f,
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            (v >> 96) as u32,
+            (v >> 80) as u16,
+            (v >> 64) as u16,
+            (v >> 48) as u16,
+            (v & 0xffff_ffff_ffff) as u64
+        )
+    }
+}
+
+const COUNTER_BITS: u32 = 42;
+const TIMESTAMP_MASK: u64 = (1 << 48) - 1;
+
+/// Hands out strictly increasing UUIDv7 ids.
+#[derive(Clone, Debug, Default)]
+pub struct EventIdGenerator {
+    last_ms: u64,
+    counter: u64,
+}
+
+impl EventIdGenerator {
+    /// A generator that has not issued an id yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The next id for an event put at `now_ms`; greater than every id this generator gave before.
+    pub fn next_id(&mut self, now_ms: u64, rng: &mut Rng) -> EventId {
+        let now_ms = now_ms & TIMESTAMP_MASK;
+        if now_ms > self.last_ms {
+            self.last_ms = now_ms;
+            self.counter = rng.next_u64() >> (64 - (COUNTER_BITS - 1));
+        } else {
+            self.counter += 1;
+            if self.counter >> COUNTER_BITS != 0 {
+                self.last_ms = (self.last_ms + 1) & TIMESTAMP_MASK;
+                self.counter = rng.next_u64() >> (64 - (COUNTER_BITS - 1));
+            }
+        }
+        let counter_high = u128::from(self.counter >> 30);
+        let counter_low = u128::from(self.counter & ((1 << 30) - 1));
+        let random = u128::from(rng.next_u64() as u32);
+        EventId(
+            (u128::from(self.last_ms) << 80)
+                | (0x7 << 76)
+                | (counter_high << 64)
+                | (0b10 << 62)
+                | (counter_low << 32)
+                | random,
+        )
+    }
+}

@@ -1,0 +1,144 @@
+//! Where a record lands: the 128-bit hash key (MD5 of the partition key, or the ExplicitHashKey) and
+//! the shard whose hash-key range holds it.
+
+use md5::{Digest, Md5};
+
+use crate::core::error::{Error, ErrorCode, Result};
+
+/// The hash key Kinesis derives from a partition key: MD5 of its UTF-8 bytes as a big-endian u128.
+pub fn partition_hash_key(partition_key: &str) -> u128 {
+    let digest = Md5::digest(partition_key.as_bytes());
+    u128::from_be_bytes(digest.into())
+}
+
+/// The hash key that places a record: the ExplicitHashKey when given, else the partition key's MD5.
+pub fn effective_hash_key(partition_key: &str, explicit_hash_key: Option<&str>) -> Result<u128> {
+    match explicit_hash_key {
+        Some(explicit) => parse_explicit_hash_key(explicit),
+        None => Ok(partition_hash_key(partition_key)),
+    }
+}
+
+/// Parses an ExplicitHashKey: decimal digits, no sign, no leading zeros (except "0" itself), at most
+/// 2^128-1 — the pattern Kinesis accepts.
+pub fn parse_explicit_hash_key(text: &str) -> Result<u128> {
+    let invalid = |why: &str| {
+        let shown: String = text.chars().take(48).collect();
+        let ellipsis = if text.chars().nth(48).is_some() {
+            "…"
+        } else {
+            ""
+        };
+        Error::new(
+            ErrorCode::InvalidExplicitHashKey,
+            format!(
+                "explicitHashKey {shown:?}{ellipsis} {why}; it must be a decimal integer in 0..=340282366920938463463374607431768211455 (2^128-1)"
+            ),
+        )
+    };
+    if text.is_empty() {
+        return Err(invalid("is empty"));
+    }
+    if !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid("has a character that is not a decimal digit"));
+    }
+    if text.len() > 1 && text.starts_with('0') {
+        return Err(invalid("has a leading zero"));
+    }
+    let mut value: u128 = 0;
+    for digit in text.bytes() {
+        value = value
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u128::from(digit - b'0')))
+            .ok_or_else(|| invalid("is above 2^128-1"))?;
+    }
+    Ok(value)
+}
+
+/// One shard's inclusive hash-key range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShardRange {
+    /// First hash key of the range.
+    pub start: u128,
+    /// Last hash key of the range (inclusive).
+    pub end: u128,
+    /// The shard's id, e.g. `shardId-000000000000`.
+    pub shard_id: String,
+}
+
+/// The open shards of a stream, sorted by range, answering which shard holds a hash key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShardMap {
+    ranges: Vec<ShardRange>,
+}
+
+impl ShardMap {
+    /// Builds a map from ranges in any order. Errors (`InvalidConfig`) when a range has start > end
+    /// or two ranges overlap. Gaps are allowed; a hash in a gap has no shard.
+    pub fn new(mut ranges: Vec<ShardRange>) -> Result<ShardMap> {
+        ranges.sort_by_key(|range| range.start);
+        for range in &ranges {
+            if range.start > range.end {
+                return Err(Error::new(
+                    ErrorCode::InvalidConfig,
+                    format!(
+                        "shard {} has start {} above end {}",
+                        range.shard_id, range.start, range.end
+                    ),
+                ));
+            }
+        }
+        for pair in ranges.windows(2) {
+            if pair[1].start <= pair[0].end {
+                return Err(Error::new(
+                    ErrorCode::InvalidConfig,
+                    format!(
+                        "shards {} and {} overlap at hash key {}",
+                        pair[0].shard_id, pair[1].shard_id, pair[1].start
+                    ),
+                ));
+            }
+        }
+        Ok(ShardMap { ranges })
+    }
+
+    /// `count` shards splitting the hash-key space evenly, the way `CreateStream` does, named
+    /// `shardId-000000000000` upwards. Errors (`InvalidConfig`) for zero shards.
+    pub fn even(count: u32) -> Result<ShardMap> {
+        if count == 0 {
+            return Err(Error::new(
+                ErrorCode::InvalidConfig,
+                "shard count is 0; it must be at least 1",
+            ));
+        }
+        let width = u128::MAX / u128::from(count);
+        let ranges = (0..count)
+            .map(|i| {
+                let start = width * u128::from(i);
+                let end = if i + 1 == count {
+                    u128::MAX
+                } else {
+                    width * u128::from(i + 1) - 1
+                };
+                ShardRange {
+                    start,
+                    end,
+                    shard_id: format!("shardId-{i:012}"),
+                }
+            })
+            .collect();
+        ShardMap::new(ranges)
+    }
+
+    /// The shard whose range holds `hash_key`, if any.
+    pub fn shard_for(&self, hash_key: u128) -> Option<&ShardRange> {
+        let after = self.ranges.partition_point(|range| range.start <= hash_key);
+        let candidate = self.ranges.get(after.checked_sub(1)?)?;
+        (hash_key <= candidate.end).then_some(candidate)
+    }
+
+    /// The ranges, sorted by start.
+    pub fn ranges(&self) -> &[ShardRange] {
+        &self.ranges
+    }
+}

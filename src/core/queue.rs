@@ -1,0 +1,474 @@
+//! The records not in flight, kept per partition key so that ordering and exclusivity hold cheaply.
+//!
+//! Each partition key has a FIFO of its pending records in put order (`seq` order). A key is *ready*
+//! when it has pending records, none of its records is in flight and its backoff has ended. Batches
+//! take records oldest first (by `seq`) from ready keys only; taking a key's first record marks the
+//! whole key in flight with that request, so a key's records are never in two requests at once. When
+//! a request finishes, its failed records go back to the *front* of their keys' FIFOs, before newer
+//! records of the same key.
+//!
+//! Keys are identified by a 64-bit hash of the partition key; two keys that collide are simply ordered
+//! together, which only adds ordering, never removes it. Three min-heaps with lazy deletion index the
+//! keys: ready keys by their first record's `seq`, every key with pending records by its first
+//! record's `seq` (the globally oldest pending record, for TTL expiry and drop-oldest), and keys in
+//! backoff by the end of their backoff. `put` costs one hash lookup and at most two heap pushes.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
+
+use crate::core::event_id::EventId;
+use crate::core::producer::RequestId;
+use crate::core::record::Record;
+use crate::core::retry::Failure;
+
+/// A validated record with the producer's bookkeeping.
+#[derive(Clone, Debug)]
+pub struct QueuedRecord {
+    /// The record as sent.
+    pub record: Record,
+    /// The id `put` returned.
+    pub id: EventId,
+    /// Put order across the producer, from 0.
+    pub seq: u64,
+    /// Hash of the partition key (see [`key_hash`]).
+    pub key_hash: u64,
+    /// When it was put (never earlier than the previous put).
+    pub put_at_ms: u64,
+    /// Sends that counted against `maxAttempts`.
+    pub attempts: u32,
+    /// Why its latest send failed.
+    pub last_failure: Option<Arc<Failure>>,
+    /// Whether the latest failure was a credential or clock failure resent without counting.
+    pub last_failure_was_free: bool,
+}
+
+impl QueuedRecord {
+    /// Key plus data bytes, what the buffer and batch limits count.
+    pub fn bytes(&self) -> usize {
+        self.record.payload_bytes()
+    }
+}
+
+/// FNV-1a of the partition key's bytes: the key's identity inside the queue.
+pub fn key_hash(partition_key: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &byte in partition_key.as_bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// The map keys are already hashes: pass them through.
+#[derive(Default)]
+struct PassThroughHasher(u64);
+
+impl Hasher for PassThroughHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+struct KeyState {
+    pending: VecDeque<QueuedRecord>,
+    pending_bytes: usize,
+    in_flight: Option<RequestId>,
+    not_before: u64,
+    ready: bool,
+    ready_entry: Option<u64>,
+    head_entry: Option<u64>,
+    backoff_entry: Option<u64>,
+}
+
+impl KeyState {
+    fn new(pending: VecDeque<QueuedRecord>) -> Self {
+        KeyState {
+            pending,
+            pending_bytes: 0,
+            in_flight: None,
+            not_before: 0,
+            ready: false,
+            ready_entry: None,
+            head_entry: None,
+            backoff_entry: None,
+        }
+    }
+
+    fn front_seq(&self) -> Option<u64> {
+        self.pending.front().map(|record| record.seq)
+    }
+
+    fn idle(&self) -> bool {
+        self.pending.is_empty() && self.in_flight.is_none()
+    }
+}
+
+type MinHeap = BinaryHeap<Reverse<(u64, u64)>>;
+
+#[derive(Default)]
+struct Index {
+    /// (first seq, key) of ready keys.
+    ready: MinHeap,
+    /// (first seq, key) of keys with pending records.
+    heads: MinHeap,
+    /// (backoff end, key) of keys waiting for a backoff to end.
+    backoff: MinHeap,
+    ready_records: usize,
+    ready_bytes: usize,
+}
+
+impl Index {
+    /// Brings `state`'s readiness and heap entries up to date at `now_ms`.
+    fn settle(&mut self, state: &mut KeyState, hash: u64, now_ms: u64) {
+        let should_be_ready =
+            state.in_flight.is_none() && !state.pending.is_empty() && state.not_before <= now_ms;
+        if should_be_ready != state.ready {
+            if should_be_ready {
+                self.ready_records += state.pending.len();
+                self.ready_bytes += state.pending_bytes;
+            } else {
+                self.ready_records -= state.pending.len();
+                self.ready_bytes -= state.pending_bytes;
+            }
+            state.ready = should_be_ready;
+        }
+        let Some(front) = state.front_seq() else {
+            return;
+        };
+        if should_be_ready && state.ready_entry != Some(front) {
+            self.ready.push(Reverse((front, hash)));
+            state.ready_entry = Some(front);
+        }
+        if state.head_entry != Some(front) {
+            self.heads.push(Reverse((front, hash)));
+            state.head_entry = Some(front);
+        }
+        let backing_off = state.in_flight.is_none() && state.not_before > now_ms;
+        if backing_off && state.backoff_entry != Some(state.not_before) {
+            self.backoff.push(Reverse((state.not_before, hash)));
+            state.backoff_entry = Some(state.not_before);
+        }
+    }
+}
+
+/// The buffer of records not in flight (see the module docs for the ordering rules).
+#[derive(Default)]
+pub struct RecordQueue {
+    keys: HashMap<u64, KeyState, BuildHasherDefault<PassThroughHasher>>,
+    spare: Vec<VecDeque<QueuedRecord>>,
+    index: Index,
+    records: usize,
+    bytes: usize,
+}
+
+impl fmt::Debug for RecordQueue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordQueue")
+            .field("records", &self.len())
+            .field("bytes", &self.bytes())
+            .finish()
+    }
+}
+
+/// Emptied per-key FIFOs kept for reuse, so steady traffic over changing keys does not allocate.
+const SPARE_QUEUES: usize = 256;
+/// A recycled FIFO keeps at most this capacity.
+const SPARE_CAPACITY: usize = 64;
+/// Heaps are rebuilt when stale entries exceed this many plus four per key.
+const HEAP_SLACK: usize = 1024;
+
+impl RecordQueue {
+    /// An empty queue.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records held (ready, waiting for their key, or backing off).
+    pub fn len(&self) -> usize {
+        self.records
+    }
+
+    /// Whether no record is held.
+    pub fn is_empty(&self) -> bool {
+        self.records == 0
+    }
+
+    /// Key plus data bytes held.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// Records that a batch could take now.
+    pub fn ready_records(&self) -> usize {
+        self.index.ready_records
+    }
+
+    /// Key plus data bytes that a batch could take now.
+    pub fn ready_bytes(&self) -> usize {
+        self.index.ready_bytes
+    }
+
+    /// Appends a new record behind the others of its key.
+    pub fn push(&mut self, record: QueuedRecord, now_ms: u64) {
+        let hash = record.key_hash;
+        let size = record.bytes();
+        let spare = &mut self.spare;
+        let state = self
+            .keys
+            .entry(hash)
+            .or_insert_with(|| KeyState::new(spare.pop().unwrap_or_default()));
+        state.pending.push_back(record);
+        state.pending_bytes += size;
+        self.records += 1;
+        self.bytes += size;
+        if state.ready {
+            self.index.ready_records += 1;
+            self.index.ready_bytes += size;
+        }
+        if state.pending.len() == 1 {
+            self.index.settle(state, hash, now_ms);
+        }
+    }
+
+    /// The oldest ready record (the next one a batch would take), if any.
+    pub fn oldest_ready(&self) -> Option<&QueuedRecord> {
+        let Reverse((_, hash)) = self.index.ready.peek()?;
+        self.keys.get(hash)?.pending.front()
+    }
+
+    /// The oldest held record, if any.
+    pub fn oldest(&self) -> Option<&QueuedRecord> {
+        let Reverse((_, hash)) = self.index.heads.peek()?;
+        self.keys.get(hash)?.pending.front()
+    }
+
+    /// When the earliest backoff ends (may be early, never late).
+    pub fn next_backoff_end(&self) -> Option<u64> {
+        self.index.backoff.peek().map(|Reverse((at, _))| *at)
+    }
+
+    /// Makes keys whose backoff ended by `now_ms` ready.
+    pub fn end_backoffs(&mut self, now_ms: u64) {
+        while let Some(&Reverse((at, hash))) = self.index.backoff.peek() {
+            if at > now_ms {
+                break;
+            }
+            self.index.backoff.pop();
+            if let Some(state) = self.keys.get_mut(&hash) {
+                if state.backoff_entry == Some(at) {
+                    state.backoff_entry = None;
+                }
+                self.index.settle(state, hash, now_ms);
+            }
+        }
+        self.clean_tops();
+    }
+
+    /// Takes up to `max_records` records of at most `max_bytes` key plus data bytes, oldest first,
+    /// from ready keys, and marks their keys in flight with `request`. Stops at the first record that
+    /// does not fit (records are never split or skipped).
+    pub fn take_batch(
+        &mut self,
+        request: RequestId,
+        max_records: usize,
+        max_bytes: usize,
+    ) -> Vec<QueuedRecord> {
+        let mut batch = Vec::new();
+        let mut bytes = 0usize;
+        while batch.len() < max_records {
+            let Some(&Reverse((seq, hash))) = self.index.ready.peek() else {
+                break;
+            };
+            let state = match self.keys.get_mut(&hash) {
+                Some(state)
+                    if state.front_seq() == Some(seq)
+                        && (state.ready || state.in_flight == Some(request)) =>
+                {
+                    state
+                }
+                other => {
+                    self.index.ready.pop();
+                    if let Some(state) = other {
+                        if state.ready_entry == Some(seq) {
+                            state.ready_entry = None;
+                        }
+                    }
+                    continue;
+                }
+            };
+            let size = state.pending.front().map_or(0, QueuedRecord::bytes);
+            if bytes + size > max_bytes {
+                break;
+            }
+            self.index.ready.pop();
+            state.ready_entry = None;
+            if state.ready {
+                state.ready = false;
+                self.index.ready_records -= state.pending.len();
+                self.index.ready_bytes -= state.pending_bytes;
+                state.in_flight = Some(request);
+            }
+            let Some(record) = state.pending.pop_front() else {
+                break;
+            };
+            state.pending_bytes -= size;
+            self.records -= 1;
+            self.bytes -= size;
+            bytes += size;
+            if let Some(next) = state.front_seq() {
+                self.index.ready.push(Reverse((next, hash)));
+                state.ready_entry = Some(next);
+                if state.head_entry != Some(next) {
+                    self.index.heads.push(Reverse((next, hash)));
+                    state.head_entry = Some(next);
+                }
+            }
+            batch.push(record);
+        }
+        self.clean_tops();
+        batch
+    }
+
+    /// Ends `request`: `requeue` (its failed records, in request order) goes back to the front of
+    /// their keys with a backoff until `not_before_ms`; every key in `key_hashes` (all keys of the
+    /// request) stops being in flight.
+    pub fn finish_request(
+        &mut self,
+        request: RequestId,
+        key_hashes: &[u64],
+        requeue: Vec<QueuedRecord>,
+        not_before_ms: u64,
+        now_ms: u64,
+    ) {
+        for record in requeue.into_iter().rev() {
+            let size = record.bytes();
+            let spare = &mut self.spare;
+            let state = self
+                .keys
+                .entry(record.key_hash)
+                .or_insert_with(|| KeyState::new(spare.pop().unwrap_or_default()));
+            state.pending.push_front(record);
+            state.pending_bytes += size;
+            state.not_before = state.not_before.max(not_before_ms);
+            if state.ready {
+                self.index.ready_records += 1;
+                self.index.ready_bytes += size;
+            }
+            self.records += 1;
+            self.bytes += size;
+        }
+        for &hash in key_hashes {
+            if let Some(state) = self.keys.get_mut(&hash) {
+                if state.in_flight == Some(request) {
+                    state.in_flight = None;
+                }
+                self.index.settle(state, hash, now_ms);
+            }
+            self.remove_if_idle(hash);
+        }
+        self.clean_tops();
+    }
+
+    /// Removes and returns the oldest held record if `condition` holds for it.
+    pub fn pop_oldest_if(
+        &mut self,
+        now_ms: u64,
+        condition: impl FnOnce(&QueuedRecord) -> bool,
+    ) -> Option<QueuedRecord> {
+        let &Reverse((_, hash)) = self.index.heads.peek()?;
+        let state = self.keys.get_mut(&hash)?;
+        if !condition(state.pending.front()?) {
+            return None;
+        }
+        let record = state.pending.pop_front()?;
+        let size = record.bytes();
+        state.pending_bytes -= size;
+        if state.ready {
+            self.index.ready_records -= 1;
+            self.index.ready_bytes -= size;
+        }
+        self.records -= 1;
+        self.bytes -= size;
+        self.index.settle(state, hash, now_ms);
+        self.remove_if_idle(hash);
+        self.clean_tops();
+        Some(record)
+    }
+
+    fn remove_if_idle(&mut self, hash: u64) {
+        if self.keys.get(&hash).is_some_and(KeyState::idle) {
+            if let Some(state) = self.keys.remove(&hash) {
+                let mut queue = state.pending;
+                if self.spare.len() < SPARE_QUEUES && queue.capacity() <= SPARE_CAPACITY {
+                    queue.clear();
+                    self.spare.push(queue);
+                }
+            }
+        }
+    }
+
+    /// Pops stale entries off the ready and heads heaps so that their tops are valid, and rebuilds
+    /// the heaps when stale entries pile up.
+    fn clean_tops(&mut self) {
+        let limit = HEAP_SLACK + 4 * self.keys.len();
+        let entries = self.index.ready.len() + self.index.heads.len() + self.index.backoff.len();
+        if entries > limit {
+            self.rebuild_index();
+            return;
+        }
+        let index = &mut self.index;
+        while let Some(&Reverse((seq, hash))) = index.ready.peek() {
+            match self.keys.get_mut(&hash) {
+                Some(state) if state.ready && state.front_seq() == Some(seq) => break,
+                Some(state) if state.ready_entry == Some(seq) => state.ready_entry = None,
+                _ => {}
+            }
+            index.ready.pop();
+        }
+        while let Some(&Reverse((seq, hash))) = index.heads.peek() {
+            match self.keys.get_mut(&hash) {
+                Some(state) if state.front_seq() == Some(seq) => break,
+                Some(state) if state.head_entry == Some(seq) => state.head_entry = None,
+                _ => {}
+            }
+            index.heads.pop();
+        }
+    }
+
+    fn rebuild_index(&mut self) {
+        let index = &mut self.index;
+        index.ready.clear();
+        index.heads.clear();
+        index.backoff.clear();
+        for (&hash, state) in &mut self.keys {
+            state.ready_entry = None;
+            state.head_entry = None;
+            state.backoff_entry = None;
+            let Some(front) = state.front_seq() else {
+                continue;
+            };
+            index.heads.push(Reverse((front, hash)));
+            state.head_entry = Some(front);
+            if state.ready {
+                index.ready.push(Reverse((front, hash)));
+                state.ready_entry = Some(front);
+            } else if state.in_flight.is_none() {
+                index.backoff.push(Reverse((state.not_before, hash)));
+                state.backoff_entry = Some(state.not_before);
+            }
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! The PutRecords JSON wire format: the request encoder (hand-written, byte-identical to the AWS SDK
+//! for JavaScript v3) and decoders for responses, AWS JSON error bodies and, for tests and tools,
+//! request bodies.
+//!
+//! The SDK orders keys alphabetically: `{"Records":[{"Data":..,"ExplicitHashKey":..,"PartitionKey":..}],
+//! "StreamARN"|"StreamName":..}` and escapes strings exactly as `JSON.stringify` does.
+
+use std::borrow::Cow;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use serde::Deserialize;
+
+use crate::core::config::StreamTarget;
+use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::record::{PutOptions, Record};
+
+/// Bytes of the request body outside the records: `{"Records":[` + `],"StreamName":""}`.
+const ENVELOPE_BYTES: usize = 32;
+/// Bytes of one record outside its strings, with an ExplicitHashKey: `{"Data":"","ExplicitHashKey":"",
+/// "PartitionKey":""},`.
+const RECORD_FRAME_BYTES: usize = 56;
+
+/// Length of the standard padded base64 of `n` bytes.
+pub fn base64_len(n: usize) -> usize {
+    n.div_ceil(3) * 4
+}
+
+/// A capacity hint for `record` in a request body: at least its encoded size when the partition key
+/// needs no escaping (the usual case).
+pub fn encoded_record_len_hint(record: &Record) -> usize {
+    RECORD_FRAME_BYTES
+        + base64_len(record.data().len())
+        + record.partition_key().len()
+        + record.explicit_hash_key().map_or(0, str::len)
+}
+
+/// Appends the PutRecords body for `records` to `out`, byte-identical to the AWS SDK for JavaScript v3.
+pub fn encode_put_records<'a, I>(stream: &StreamTarget, records: I, out: &mut Vec<u8>)
+where
+    I: IntoIterator<Item = &'a Record>,
+    I::IntoIter: Clone,
+{
+    let records = records.into_iter();
+    let (stream_key, stream_value) = match stream {
+        StreamTarget::Name(name) => (&b"\"StreamName\":\""[..], name.as_str()),
+        StreamTarget::Arn(arn) => (&b"\"StreamARN\":\""[..], arn.as_str()),
+    };
+    let hint: usize = records.clone().map(encoded_record_len_hint).sum();
+    out.reserve(hint + ENVELOPE_BYTES + stream_value.len());
+    out.extend_from_slice(b"{\"Records\":[");
+    for (index, record) in records.enumerate() {
+        if index > 0 {
+            out.push(b',');
+        }
+        encode_record(record, out);
+    }
+    out.extend_from_slice(b"],");
+    out.extend_from_slice(stream_key);
+    write_json_string_contents(stream_value, out);
+    out.extend_from_slice(b"\"}");
+}
+
+fn encode_record(record: &Record, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"{\"Data\":\"");
+    let start = out.len();
+    out.resize(start + base64_len(record.data().len()), 0);
+    let written = STANDARD
+        .encode_slice(record.data(), &mut out[start..])
+        .expect("base64_len reserves exactly the padded length");
+    out.truncate(start + written);
+    if let Some(explicit) = record.explicit_hash_key() {
+        // Validated as decimal digits: nothing to escape.
+        out.extend_from_slice(b"\",\"ExplicitHashKey\":\"");
+        out.extend_from_slice(explicit.as_bytes());
+    }
+    out.extend_from_slice(b"\",\"PartitionKey\":\"");
+    write_json_string_contents(record.partition_key(), out);
+    out.extend_from_slice(b"\"}");
+}
+
+/// Appends `text` escaped as `JSON.stringify` escapes a string, without the surrounding quotes:
+/// `"` and `\` get a backslash; U+0008, U+0009, U+000A, U+000C, U+000D become `\b \t \n \f \r`; other
+/// controls below U+0020 become `\u00xx` (lowercase hex); everything else (DEL, non-ASCII, U+2028) is
+/// copied raw.
+pub fn write_json_string_contents(text: &str, out: &mut Vec<u8>) {
+    let bytes = text.as_bytes();
+    let mut clean_from = 0;
+    for (index, &byte) in bytes.iter().enumerate() {
+        let escape: &[u8] = match byte {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            b'\t' => b"\\t",
+            b'\n' => b"\\n",
+            0x0c => b"\\f",
+            b'\r' => b"\\r",
+            0x00..=0x1f => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[clean_from..index]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(byte >> 4)],
+                HEX[usize::from(byte & 0x0f)],
+            ]);
+        } else {
+            out.extend_from_slice(escape);
+        }
+        clean_from = index + 1;
+    }
+    out.extend_from_slice(&bytes[clean_from..]);
+}
+
+/// The fate of one record in a PutRecords response, aligned by index with the request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RecordResult<'a> {
+    /// Kinesis stored the record.
+    Accepted {
+        /// The shard that holds it.
+        shard_id: Cow<'a, str>,
+        /// Its sequence number within the shard.
+        sequence_number: Cow<'a, str>,
+    },
+    /// Kinesis rejected the record (e.g. `ProvisionedThroughputExceededException`, `InternalFailure`).
+    Failed {
+        /// The AWS error name.
+        error_code: Cow<'a, str>,
+        /// The AWS message (empty when absent).
+        error_message: Cow<'a, str>,
+    },
+}
+
+/// A decoded PutRecords response whose record count matched the request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PutRecordsResponse<'a> {
+    /// How many entries failed.
+    pub failed_record_count: usize,
+    /// One result per request record, in request order.
+    pub records: Vec<RecordResult<'a>>,
+}
+
+#[derive(Deserialize)]
+struct RawResponse<'a> {
+    #[serde(rename = "FailedRecordCount")]
+    failed_record_count: Option<u64>,
+    #[serde(rename = "Records", borrow)]
+    records: Vec<RawEntry<'a>>,
+}
+
+#[derive(Deserialize)]
+struct RawEntry<'a> {
+    #[serde(rename = "ShardId", borrow, default)]
+    shard_id: Option<Cow<'a, str>>,
+    #[serde(rename = "SequenceNumber", borrow, default)]
+    sequence_number: Option<Cow<'a, str>>,
+    #[serde(rename = "ErrorCode", borrow, default)]
+    error_code: Option<Cow<'a, str>>,
+    #[serde(rename = "ErrorMessage", borrow, default)]
+    error_message: Option<Cow<'a, str>>,
+}
+
+fn protocol_error(message: String) -> Error {
+    Error::new(ErrorCode::ProtocolError, message)
+}
+
+/// Decodes a 200 PutRecords response for a request of `expected_records` records. Unknown fields
+/// are ignored; `ProtocolError` when the body is not the expected JSON, when `Records` has another
+/// length than the request, when `FailedRecordCount` disagrees with the failed entries, or when an
+/// entry has neither `ErrorCode` nor `SequenceNumber`.
+pub fn decode_put_records_response(
+    body: &[u8],
+    expected_records: usize,
+) -> Result<PutRecordsResponse<'_>> {
+    let raw: RawResponse<'_> = serde_json::from_slice(body)
+        .map_err(|e| protocol_error(format!("PutRecords response is not valid: {e}")))?;
+    if raw.records.len() != expected_records {
+        return Err(protocol_error(format!(
+            "PutRecords response has {} Records for a request of {expected_records}",
+            raw.records.len()
+        )));
+    }
+    let mut failed = 0usize;
+    let mut records = Vec::with_capacity(raw.records.len());
+    for (index, entry) in raw.records.into_iter().enumerate() {
+        let result = match (entry.error_code, entry.sequence_number) {
+            (Some(error_code), _) => {
+                failed += 1;
+                RecordResult::Failed {
+                    error_code,
+                    error_message: entry.error_message.unwrap_or(Cow::Borrowed("")),
+                }
+            }
+            (None, Some(sequence_number)) => RecordResult::Accepted {
+                shard_id: entry.shard_id.unwrap_or(Cow::Borrowed("")),
+                sequence_number,
+            },
+            (None, None) => {
+                return Err(protocol_error(format!(
+                    "PutRecords response entry {index} has neither ErrorCode nor SequenceNumber"
+                )))
+            }
+        };
+        records.push(result);
+    }
+    if let Some(reported) = raw.failed_record_count {
+        if reported != failed as u64 {
+            return Err(protocol_error(format!(
+                "PutRecords response says FailedRecordCount {reported} but {failed} entries failed"
+            )));
+        }
+    }
+    Ok(PutRecordsResponse {
+        failed_record_count: failed,
+        records,
+    })
+}
+
+/// An AWS JSON error body: `{"__type": "namespace#Name" | "Name", "message" | "Message": ...}`.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct AwsErrorBody {
+    /// The error name without any `namespace#` prefix or `:uri` suffix.
+    pub name: Option<String>,
+    /// The message, from `message` or `Message`.
+    pub message: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawErrorBody {
+    #[serde(rename = "__type", default)]
+    error_type: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(rename = "Message", default)]
+    message_capitalised: Option<String>,
+}
+
+/// Decodes an AWS JSON error body, tolerant of unknown fields; `None` when the body is not JSON
+/// holding a `__type` or a message (an HTML error page from a proxy, an empty body).
+pub fn decode_error_body(body: &[u8]) -> Option<AwsErrorBody> {
+    let raw: RawErrorBody = serde_json::from_slice(body).ok()?;
+    if raw.error_type.is_none() && raw.message.is_none() && raw.message_capitalised.is_none() {
+        return None;
+    }
+    Some(AwsErrorBody {
+        name: raw
+            .error_type
+            .as_deref()
+            .map(|name| normalize_error_name(name).to_owned()),
+        message: raw.message.or(raw.message_capitalised),
+    })
+}
+
+/// Strips the `namespace#` prefix and any `:http://...` suffix from an AWS error type
+/// (`com.amazonaws.kinesis.v20131202#ResourceNotFoundException` → `ResourceNotFoundException`).
+pub fn normalize_error_name(raw: &str) -> &str {
+    let after_hash = raw.rsplit('#').next().unwrap_or(raw);
+    after_hash.split(':').next().unwrap_or(after_hash).trim()
+}
+
+/// A decoded request body: the target stream and its records (decoded from base64 and re-validated).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PutRecordsRequest {
+    /// `StreamName` or `StreamARN`.
+    pub stream: StreamTarget,
+    /// The records in request order.
+    pub records: Vec<Record>,
+}
+
+#[derive(Deserialize)]
+struct RawRequest {
+    #[serde(rename = "Records")]
+    records: Vec<RawRequestEntry>,
+    #[serde(rename = "StreamName", default)]
+    stream_name: Option<String>,
+    #[serde(rename = "StreamARN", default)]
+    stream_arn: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawRequestEntry {
+    #[serde(rename = "Data")]
+    data: String,
+    #[serde(rename = "PartitionKey")]
+    partition_key: String,
+    #[serde(rename = "ExplicitHashKey", default)]
+    explicit_hash_key: Option<String>,
+}
+
+/// Decodes a PutRecords request body (for tests, proxies and tools). `ProtocolError` for bad JSON,
+/// bad base64, or neither/both of `StreamName` and `StreamARN`; record limits as in [`Record::new`].
+pub fn decode_put_records_request(body: &[u8]) -> Result<PutRecordsRequest> {
+    let raw: RawRequest = serde_json::from_slice(body)
+        .map_err(|e| protocol_error(format!("PutRecords request is not valid: {e}")))?;
+    let stream = match (raw.stream_name, raw.stream_arn) {
+        (Some(name), None) => StreamTarget::Name(name),
+        (None, Some(arn)) => StreamTarget::Arn(arn),
+        _ => {
+            return Err(protocol_error(
+                "PutRecords request needs exactly one of StreamName and StreamARN".to_owned(),
+            ))
+        }
+    };
+    let mut records = Vec::with_capacity(raw.records.len());
+    for (index, entry) in raw.records.into_iter().enumerate() {
+        let data = STANDARD
+            .decode(entry.data.as_bytes())
+            .map_err(|e| protocol_error(format!("record {index} Data is not base64: {e}")))?;
+        records.push(Record::new(
+            data,
+            PutOptions {
+                partition_key: entry.partition_key,
+                explicit_hash_key: entry.explicit_hash_key,
+            },
+        )?);
+    }
+    Ok(PutRecordsRequest { stream, records })
+}

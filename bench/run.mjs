@@ -43,7 +43,12 @@ const results = {
   rounds,
   machine: describeMachine(),
   tools: { esbuild: ESBUILD_VERSION },
-  ours: { ...status, measuredVia: 'public API: put() x records + flush(), endpoint = 127.0.0.1 instant server' },
+  ours: {
+    ...status,
+    measuredVia:
+      'the public API only (src/wasm exposes no benchmark hook): put() of each record then await flush(), ' +
+      'endpoint a 127.0.0.1 server that answers at once; a second row replaces the global fetch during each call instead',
+  },
   sections: {},
 };
 log(status.built ? 'ours: pkg/ found' : `ours: not built (${status.reason})`);

@@ -1,5 +1,5 @@
 // `make bench`: every section of issue 9 in one run, then bench/RESULTS.md and bench/chart.svg.
-//   node bench/run.mjs [--rounds N] [--quick] [--only size,node,chromium,mainthread,e2e]
+//   node bench/run.mjs [--rounds N] [--quick] [--only size,node,chromium,mainthread,e2e] | --report-only
 // --quick (2 rounds, shorter loops) is for trying the harness; a report from it says so.
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,15 @@ import { renderChart } from './report/chart-svg.mjs';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const args = process.argv.slice(2);
+if (args.includes('--report-only')) {
+  // Re-renders RESULTS.md and chart.svg from the last run's .build/results.json (after a report change).
+  const { readFileSync } = await import('node:fs');
+  const last = JSON.parse(readFileSync(path.join(BUILD_DIR, 'results.json'), 'utf8'));
+  writeFileSync(path.join(BENCH_DIR, 'RESULTS.md'), renderResults(last));
+  writeFileSync(path.join(BENCH_DIR, 'chart.svg'), renderChart(last));
+  console.log('bench: re-rendered bench/RESULTS.md and bench/chart.svg from .build/results.json');
+  process.exit(0);
+}
 const flag = (name) => args.includes(name);
 const option = (name, fallback) => {
   const i = args.indexOf(name);

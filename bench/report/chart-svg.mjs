@@ -45,7 +45,7 @@ function panel(y, { title, unit, rows, reference }) {
     parts.push(`<line x1="${x(reference).toFixed(1)}" x2="${x(reference).toFixed(1)}" y1="${y + 26}" y2="${ry}" stroke="#495057" stroke-dasharray="1,3"/>`);
     parts.push(`<text x="${x(reference).toFixed(1)}" y="${ry + 10}" text-anchor="middle" font-size="10" fill="#495057">${esc(num(reference) + unit)}</text>`);
   }
-  return { svg: parts.join('\n'), height: ry - y + 14 };
+  return { svg: parts.join('\n'), height: ry - y + (reference !== undefined ? 24 : 14) };
 }
 
 /** The SVG document for one run's results. */

@@ -127,6 +127,10 @@ export function renderResults(r) {
     ['load average at start / end (1, 5, 15 min)', `${m.loadAverage.join(', ')} / ${m.loadAverageAtEnd?.join(', ')}`],
   ]));
   lines.push('');
+  const busiest = Math.max(m.loadAverage[0], m.loadAverageAtEnd?.[0] ?? 0);
+  if (busiest > m.nproc) {
+    lines.push(`**The machine was shared during this run** (1-minute load average up to ${busiest} on ${m.nproc} CPUs): absolute times are inflated and noisy; ratios taken within a round are the steadier figures, and min–max shows the spread.\n`);
+  }
   lines.push(r.ours.built ? `**ours**: measured from \`pkg/\`, ${r.ours.measuredVia}.\n` : `**ours: not built** (${r.ours.reason}); the anchors below are measured, every "ours" figure is n/a.\n`);
   lines.push('## Targets\n');
   lines.push(table(['target', 'goal', 'measured', 'verdict'], targetRows(r)));

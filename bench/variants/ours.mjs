@@ -26,7 +26,7 @@ export async function create({ endpoint, glue }) {
       for (const r of batch) producer.put(r.data, { partitionKey: r.partitionKey });
       const report = await producer.flush();
       const stats = producer.stats();
-      if (stats.failed || stats.buffered) throw new Error(`ours: flush left ${JSON.stringify(stats)} (${JSON.stringify(report)})`);
+      if (stats.failed || stats.buffered || stats.retried) throw new Error(`ours: flush left ${JSON.stringify(stats)} (${JSON.stringify(report)})`);
     },
     async close() {
       await producer.close();

@@ -28,7 +28,7 @@ size: build
 ## Not part of `make test`; about 5-10 minutes. Builds pkg/ first when the build script exists (else "ours: not built").
 bench: bootstrap
 	@if [ -f scripts/build.sh ]; then bash scripts/build.sh --if-stale; fi
-	@test bench/node_modules/.package-lock.json -nt bench/package-lock.json || npm ci --prefix bench --no-audit --no-fund --loglevel=error
+	@sha256sum < bench/package-lock.json | cmp -s - bench/node_modules/.installed-lock.sha256 || { npm ci --prefix bench --no-audit --no-fund --loglevel=error && sha256sum < bench/package-lock.json > bench/node_modules/.installed-lock.sha256; }
 	@node bench/run.mjs $(BENCH_ARGS)
 
 clean:

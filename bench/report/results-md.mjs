@@ -140,12 +140,12 @@ export function renderResults(r) {
   if (size) {
     const sdk = size.find((x) => x.id === 'sdk-cognito');
     lines.push('## 1. Size of what a page downloads\n');
-    lines.push('Minified ESM browser bundles built in this run by esbuild (bench/size-entries/*.js: a realistic call of each API); ours is the `.wasm` after wasm-opt plus the JS glue bundled and minified the same way. gzip level 9, brotli quality 11.\n');
+    lines.push('Minified ESM browser bundles built in this run by esbuild (bench/size-entries/*.js: a realistic call of each API); ours is the `.wasm` after wasm-opt plus its JS (the package\'s browser entry `pkg-config/browser.js` and the wasm-bindgen glue) bundled and minified the same way. gzip level 9, brotli quality 11.\n');
     lines.push(table(['variant', 'raw KiB', 'gzip KiB', 'brotli KiB', 'gzip / SDK + Cognito'], size.map((x) => [x.label, kib(x.raw), kib(x.gzip), kib(x.brotli), sdk ? num(x.gzip / sdk.gzip) + '×' : 'n/a'])));
     const ours = size.find((x) => x.id === 'ours');
     if (ours) {
       const p = ours.parts;
-      lines.push(`\nours in parts: wasm ${kib(p.wasm.raw)} / ${kib(p.wasm.gzip)} / ${kib(p.wasm.brotli)} KiB; minified glue ${kib(p.glue.raw)} / ${kib(p.glue.gzip)} / ${kib(p.glue.brotli)} KiB; glue as shipped in pkg/ ${kib(p.glueAsShipped.raw)} / ${kib(p.glueAsShipped.gzip)} / ${kib(p.glueAsShipped.brotli)} KiB (raw / gzip / brotli).`);
+      lines.push(`\nours in parts: wasm ${kib(p.wasm.raw)} / ${kib(p.wasm.gzip)} / ${kib(p.wasm.brotli)} KiB; minified JS ${kib(p.glue.raw)} / ${kib(p.glue.gzip)} / ${kib(p.glue.brotli)} KiB; glue as shipped in pkg/ ${kib(p.glueAsShipped.raw)} / ${kib(p.glueAsShipped.gzip)} / ${kib(p.glueAsShipped.brotli)} KiB (raw / gzip / brotli).`);
     }
     lines.push('');
   }

@@ -1,7 +1,6 @@
-// kinesis-clickstream: the package's web build (its .wasm is counted beside this bundle).
-import init, { Producer } from 'kinesis-clickstream';
+// kinesis-clickstream through its browser entry (Producer.create loads the .wasm, counted beside this bundle).
+import { Producer } from 'kinesis-clickstream';
 
-export async function start(credentials) {
-  await init();
+export function start(credentials) {
   return Producer.create({ streamName: 'clickstream', region: 'us-east-1', credentials });
 }

@@ -21,7 +21,11 @@ export interface AwsCredentials {
  */
 export type CredentialsProvider = () => AwsCredentials | Promise<AwsCredentials>;
 
-/** Credentials from an Amazon Cognito identity pool, fetched and refreshed by the producer. */
+/**
+ * Credentials from an Amazon Cognito identity pool, fetched and refreshed by the producer. Where
+ * `localStorage` exists (pages), an unauthenticated identity id is kept under
+ * `kinesis-clickstream:cognito-identity:{pool id}` so later page views skip `GetId`.
+ */
 export interface CognitoCredentialsSource {
   /** The identity pool id, `region:uuid`, e.g. `us-east-1:1234abcd-…`. */
   cognitoIdentityPoolId: string;
@@ -179,7 +183,10 @@ export interface ProducerStats {
   oldestAgeMs: number | null;
   /** Sending is paused after a non-retryable error (see `resume()`). */
   paused: boolean;
-  /** Correction applied to the local clock when signing, learnt from Kinesis' `Date` header. */
+  /**
+   * Correction applied to the local clock when signing, learnt from Kinesis' `Date` header; kept in
+   * `localStorage` (`kinesis-clickstream:clock-offset:{endpoint host}`) where it exists, for later page views.
+   */
   clockOffsetMs: number;
 }
 

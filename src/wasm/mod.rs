@@ -11,6 +11,7 @@ pub mod driver;
 pub mod envelope;
 pub mod js_error;
 pub mod lifecycle;
+pub mod local_cache;
 pub mod log;
 pub mod random;
 pub mod timer;

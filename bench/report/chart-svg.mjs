@@ -20,8 +20,9 @@ function colorOf(label) {
 
 function panel(y, { title, unit, rows, reference }) {
   const usable = rows.filter((r) => r.s && Number.isFinite(r.s.median));
-  const max = Math.max(1e-9, ...usable.map((r) => Math.max(r.s.max, r.target ?? 0))) * 1.05;
-  const x = (v) => LABEL_W + (Math.max(0, v) / max) * BAR_W;
+  // The scale follows the medians; a whisker reaching past it is cut at the edge and marked with "›".
+  const max = Math.max(1e-9, ...usable.map((r) => Math.max(r.s.median * 1.6, r.target ?? 0)));
+  const x = (v) => LABEL_W + (Math.min(max, Math.max(0, v)) / max) * BAR_W;
   const parts = [`<text x="10" y="${y + 16}" font-weight="bold">${esc(title)}</text>`];
   let ry = y + 28;
   for (const r of rows) {
@@ -32,7 +33,8 @@ function panel(y, { title, unit, rows, reference }) {
       if (r.s.max > r.s.min) {
         parts.push(`<line x1="${x(r.s.min).toFixed(1)}" x2="${x(r.s.max).toFixed(1)}" y1="${ry + ROW_H / 2}" y2="${ry + ROW_H / 2}" stroke="#212529"/>`);
       }
-      parts.push(`<text x="${(x(r.s.max) + 6).toFixed(1)}" y="${ry + 14}">${esc(num(r.s.median) + unit)}</text>`);
+      const cut = r.s.max > max ? '›' : '';
+      parts.push(`<text x="${(x(r.s.max) + 6).toFixed(1)}" y="${ry + 14}">${esc(cut + ' ' + num(r.s.median) + unit)}</text>`);
     } else {
       parts.push(`<text x="${LABEL_W + 4}" y="${ry + 14}" fill="#868e96">${esc(r.missing ?? 'not measured')}</text>`);
     }
@@ -102,7 +104,7 @@ export function renderChart(r) {
     body.push(svg);
     y += height;
   }
-  const header = `kinesis-clickstream benchmarks: median over ${r.rounds} rounds, whiskers min–max (${r.startedAt.slice(0, 16)}Z, ${r.machine.nproc} CPUs)`;
+  const header = `kinesis-clickstream benchmarks: median over ${r.rounds} rounds, whiskers min–max (› cut at the edge) (${r.startedAt.slice(0, 16)}Z, ${r.machine.nproc} CPUs)`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${y + 10}" viewBox="0 0 ${WIDTH} ${y + 10}" font-family="sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="#fff"/>
 <text x="10" y="22" font-size="14" font-weight="bold">${esc(header)}</text>

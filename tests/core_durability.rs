@@ -116,11 +116,25 @@ fn put_time_and_in_flight_ids_are_what_a_persisted_copy_needs() {
     let id = h.put("a", "1");
     assert_eq!(h.producer.last_put_ms(), h.now);
     assert_eq!(id.parse::<EventId>().unwrap().timestamp_ms(), h.now);
+    let copy = h.producer.persisted_copy(id.parse().unwrap(), "a").unwrap();
+    assert_eq!(
+        (copy.id.to_string(), copy.put_at_ms, copy.data.as_slice()),
+        (id.clone(), h.now, &b"1"[..])
+    );
+    let second = h.put("a", "2");
+    assert!(h
+        .producer
+        .persisted_copy(id.parse().unwrap(), "a")
+        .is_none());
+    assert!(h
+        .producer
+        .persisted_copy(second.parse().unwrap(), "b")
+        .is_none());
     h.producer.flush(h.now);
     let sent = h.poll_one();
     assert_eq!(
         h.producer.request_event_ids(sent.id),
-        Some(vec![id.parse().unwrap()])
+        Some(vec![id.parse().unwrap(), second.parse().unwrap()])
     );
     h.accept(&sent);
     assert_eq!(h.producer.request_event_ids(sent.id), None);

@@ -249,6 +249,11 @@ impl RecordQueue {
         self.keys.get(hash)?.pending.front()
     }
 
+    /// The newest pending record of the key with hash `key_hash` (the one a `push` just added).
+    pub fn newest_of_key(&self, key_hash: u64) -> Option<&QueuedRecord> {
+        self.keys.get(&key_hash)?.pending.back()
+    }
+
     /// The oldest held record, if any.
     pub fn oldest(&self) -> Option<&QueuedRecord> {
         let Reverse((_, hash)) = self.index.heads.peek()?;

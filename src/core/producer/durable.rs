@@ -73,6 +73,13 @@ impl Producer {
         self.last_put_ms
     }
 
+    /// The copy to persist of the event `id` just put under `partition_key`, while it is the newest
+    /// buffered record of that key (call it right after `put`); `None` otherwise.
+    pub fn persisted_copy(&self, id: EventId, partition_key: &str) -> Option<PersistedRecord> {
+        let queued = self.queue.newest_of_key(key_hash(partition_key))?;
+        (queued.id == id).then(|| PersistedRecord::new(id, queued.put_at_ms, &queued.record))
+    }
+
     /// The event ids request `id` carries while it is in flight, in request order.
     pub fn request_event_ids(&self, id: RequestId) -> Option<Vec<EventId>> {
         self.in_flight

@@ -3,17 +3,19 @@
 //!
 //! Every tab has an id and writes a heartbeat at least every [`HEARTBEAT_MS`]; a tab whose heartbeat
 //! is older than [`TAB_EXPIRY_MS`] is dead, and every persisted record it owns is *claimable*. One tab
-//! at a time holds the *drain lease* (renewed on each heartbeat, lost [`DRAIN_LEASE_MS`] after its
-//! last renewal); only its holder claims records, and a claim re-owns them to the claimer in the same
-//! storage write, so a claimed record belongs to a live tab again and no second tab claims it.
+//! at a time holds the *drain lease* (lost [`DRAIN_LEASE_MS`] after it was taken or renewed); only its
+//! holder claims records, and a claim re-owns them to the claimer in the same storage write, so a
+//! claimed record belongs to a live tab again and no second tab claims it. The edge stores each tab's
+//! heartbeat under its own key and the drain lease under one key, so tabs never overwrite each other's
+//! heartbeats, and assembles this book from them.
 //!
 //! With Web Locks the edge uses the same rules with locks instead: a tab is alive while it holds its
 //! own lock, and the drain lease is a lock taken with `ifAvailable`.
 //!
-//! The limit of the lease fallback: a tab frozen longer than [`TAB_EXPIRY_MS`] (a suspended laptop, a
-//! tab throttled in the background) is taken for dead; when it wakes, [`LeaseBook::is_alive`] tells it
-//! so ([`LeaseBook::heartbeat`] returns `false`) and it must drop its in-memory copies of records it
-//! owned, which the claimer now sends.
+//! The limit of the lease fallback: `localStorage` has no compare-and-set, so two tabs taking the
+//! drain lease in the same instant can both claim (a duplicate, never a loss); and a tab frozen longer
+//! than [`TAB_EXPIRY_MS`] (a suspended laptop) is taken for dead — [`LeaseBook::heartbeat`] returns
+//! `false` when it wakes, and the events it still holds may then be sent twice.
 
 use std::collections::BTreeMap;
 
@@ -103,6 +105,16 @@ impl LeaseBook {
         self.drain
             .as_ref()
             .is_some_and(|lease| lease.tab == tab && now_ms < lease.expires_ms)
+    }
+
+    /// The drain lease, if one was taken (it may have lapsed).
+    pub fn drain(&self) -> Option<&DrainLease> {
+        self.drain.as_ref()
+    }
+
+    /// Replaces the drain lease (when the book is assembled from separately stored parts).
+    pub fn set_drain(&mut self, drain: Option<DrainLease>) {
+        self.drain = drain;
     }
 
     /// Gives up the drain lease if `tab` holds it.

@@ -51,7 +51,10 @@ impl PageLifecycle {
                 return;
             };
             shared.borrow_mut().urgent = leaving;
-            if leaving {
+            let durable = shared.borrow().durable.is_durable();
+            if leaving && durable {
+                super::page_exit::on_page_exit(&shared, kind.as_deref() == Some("pagehide"));
+            } else if leaving {
                 shared.borrow_mut().core.flush(now_ms());
                 driver::pump(&shared);
             }
@@ -64,12 +67,28 @@ impl PageLifecycle {
             )
             .ok()?;
         }
+        let global: JsValue = js_sys::global().into();
+        if let Some(add) = method(&global, "addEventListener") {
+            let _ = add.call2(
+                &global,
+                &JsValue::from_str("pagehide"),
+                listener.as_ref().unchecked_ref(),
+            );
+        }
         Some(PageLifecycle { document, listener })
     }
 }
 
 impl Drop for PageLifecycle {
     fn drop(&mut self) {
+        let global: JsValue = js_sys::global().into();
+        if let Some(remove) = method(&global, "removeEventListener") {
+            let _ = remove.call2(
+                &global,
+                &JsValue::from_str("pagehide"),
+                self.listener.as_ref().unchecked_ref(),
+            );
+        }
         if let Some(remove) = method(&self.document, "removeEventListener") {
             for event in EVENTS {
                 let _ = remove.call2(

@@ -25,7 +25,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::core::error::ErrorCode;
-use crate::core::lease::LeaseBook;
+use crate::core::lease::{DrainLease, LeaseBook};
 use crate::core::persisted::PersistedRecord;
 
 use super::driver::{schedule_pump, Edge, Shared};
@@ -48,10 +48,6 @@ fn web_locks() -> Option<JsValue> {
 
 fn lock_prefix(scope: &str) -> String {
     format!("kinesis-clickstream:{scope}:tab:")
-}
-
-fn lease_key(scope: &str) -> String {
-    format!("kinesis-clickstream:{scope}:lease")
 }
 
 /// Opens storage, establishes this tab's ownership, starts writing, claims the first backlog and
@@ -122,15 +118,44 @@ fn hold_lock_for_life(locks: &JsValue, name: &str) -> Promise {
     })
 }
 
-/// Writes this tab's heartbeat into the lease book.
-fn heartbeat(store: &LocalStore, scope: &str, tab: &str) -> LeaseBook {
-    let mut book = store
-        .get_item(&lease_key(scope))
-        .and_then(|text| LeaseBook::decode(&text).ok())
-        .unwrap_or_default();
-    book.heartbeat(tab, now_ms());
-    store.set_item(&lease_key(scope), &book.encode());
+fn heartbeat_prefix(scope: &str) -> String {
+    format!("kinesis-clickstream:{scope}:hb:")
+}
+
+fn drain_key(scope: &str) -> String {
+    format!("kinesis-clickstream:{scope}:drain")
+}
+
+/// The lease book as every tab's heartbeat key and the drain key hold it now.
+fn read_book(store: &LocalStore, scope: &str) -> LeaseBook {
+    let mut book = LeaseBook::new();
+    for (tab, value) in store.items_with_prefix(&heartbeat_prefix(scope)) {
+        if let Ok(at) = value.parse() {
+            book.heartbeat(&tab, at);
+        }
+    }
+    let drain = store.get_item(&drain_key(scope)).and_then(|text| {
+        let (tab, expires) = text.split_once(' ')?;
+        Some(DrainLease {
+            tab: tab.to_owned(),
+            expires_ms: expires.parse().ok()?,
+        })
+    });
+    book.set_drain(drain);
     book
+}
+
+/// Writes this tab's heartbeat; returns the book with it, and whether this tab was still taken for
+/// alive before it.
+fn heartbeat(store: &LocalStore, scope: &str, tab: &str) -> (LeaseBook, bool) {
+    let mut book = read_book(store, scope);
+    let now = now_ms();
+    let alive = book.heartbeat(tab, now);
+    store.set_item(
+        &format!("{}{tab}", heartbeat_prefix(scope)),
+        &now.to_string(),
+    );
+    (book, alive)
 }
 
 /// Removes this tab from the lease book (page exit without Web Locks): its backlog is claimable at
@@ -140,13 +165,18 @@ pub fn leave(edge: &Edge) {
         return;
     }
     if let Some(store) = edge.durable.local() {
-        let key = lease_key(&edge.durable.scope);
-        let mut book = store
-            .get_item(&key)
-            .and_then(|text| LeaseBook::decode(&text).ok())
-            .unwrap_or_default();
-        book.leave(&edge.durable.tab_id);
-        store.set_item(&key, &book.encode());
+        let scope = &edge.durable.scope;
+        store.remove_item(&format!(
+            "{}{}",
+            heartbeat_prefix(scope),
+            edge.durable.tab_id
+        ));
+        if read_book(store, scope)
+            .drain()
+            .is_some_and(|lease| lease.tab == edge.durable.tab_id)
+        {
+            store.remove_item(&drain_key(scope));
+        }
     }
 }
 
@@ -238,16 +268,29 @@ async fn claim_with_lease(shared: &Shared) -> usize {
             None => return 0,
         }
     };
-    let mut book = heartbeat(&store, &scope, &tab);
-    if !book.try_acquire_drain(&tab, now_ms()) {
+    let (mut book, alive) = heartbeat(&store, &scope, &tab);
+    if !alive {
+        shared.borrow().logger.warn(
+            "this tab was frozen longer than the lease expiry; another tab may send its events too",
+        );
+    }
+    let now = now_ms();
+    if !book.try_acquire_drain(&tab, now) {
         return 0;
     }
-    store.set_item(&lease_key(&scope), &book.encode());
-    let now = now_ms();
+    if let Some(lease) = book.drain() {
+        store.set_item(
+            &drain_key(&scope),
+            &format!("{} {}", lease.tab, lease.expires_ms),
+        );
+    }
     let claimed = claim_records(shared, |record| book.may_claim(&tab, &record.owner, now)).await;
-    let mut book = heartbeat(&store, &scope, &tab);
-    book.release_drain(&tab);
-    store.set_item(&lease_key(&scope), &book.encode());
+    if read_book(&store, &scope)
+        .drain()
+        .is_some_and(|lease| lease.tab == tab)
+    {
+        store.remove_item(&drain_key(&scope));
+    }
     claimed
 }
 

@@ -65,6 +65,8 @@ struct Batch {
 #[derive(Debug)]
 pub struct DurableQueue {
     mode: Mode,
+    /// Whether this queue started durable: deletes keep going after a fallback to memory.
+    persisted_ever: bool,
     /// The stream this queue persists for (one database / key prefix per stream).
     pub scope: String,
     /// This producer's owner id in storage.
@@ -101,6 +103,7 @@ impl DurableQueue {
     pub fn new(mode: Mode, scope: String, tab_id: String) -> DurableQueue {
         DurableQueue {
             mode,
+            persisted_ever: mode != Mode::Memory,
             scope,
             tab_id,
             idb: None,
@@ -172,7 +175,7 @@ impl DurableQueue {
     }
 
     fn forget(&mut self, ids: &[EventId]) {
-        if self.mode == Mode::Memory && self.stored.is_empty() {
+        if !self.persisted_ever {
             return;
         }
         for id in ids {
@@ -390,6 +393,14 @@ async fn write_loop(shared: &Shared) {
                     edge.logger
                         .warn(&format!("persisting events failed: {detail}"));
                     report = edge.durable.fall_back(reason, &detail);
+                    // localStorage may have kept part of the batch: remove it, so no other tab
+                    // sends those events again.
+                    let durable = &mut edge.durable;
+                    durable
+                        .next
+                        .deletes
+                        .extend(batch.puts.into_iter().map(|(id, _)| id));
+                    durable.write_wanted = true;
                 }
             }
         }

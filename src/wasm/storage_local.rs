@@ -58,26 +58,10 @@ impl LocalStore {
         Ok(())
     }
 
-    /// Every stored record of this scope.
+    /// Every stored record of this scope, in id (put) order.
     pub fn read_all(&self) -> Vec<StoredRecord> {
-        let length = get(&self.storage, "length").as_f64().unwrap_or(0.0) as u32;
         let mut records = Vec::new();
-        for index in 0..length {
-            let Some(key) = call(&self.storage, "key", &[&JsValue::from(index)])
-                .ok()
-                .and_then(|k| k.as_string())
-            else {
-                continue;
-            };
-            let Some(id) = key.strip_prefix(&self.prefix) else {
-                continue;
-            };
-            let Some(value) = call(&self.storage, "getItem", &[&JsValue::from_str(&key)])
-                .ok()
-                .and_then(|v| v.as_string())
-            else {
-                continue;
-            };
+        for (id, value) in self.items_with_prefix(&self.prefix) {
             let mut parts = value.splitn(3, ' ');
             let (Some(owner), Some(written), Some(encoded)) =
                 (parts.next(), parts.next(), parts.next())
@@ -86,7 +70,7 @@ impl LocalStore {
             };
             if let (Ok(bytes), Ok(written_at_ms)) = (STANDARD.decode(encoded), written.parse()) {
                 records.push(StoredRecord {
-                    id: id.to_owned(),
+                    id,
                     owner: owner.to_owned(),
                     written_at_ms,
                     bytes,
@@ -104,6 +88,27 @@ impl LocalStore {
             .map(|r| (r.id.clone(), owner.to_owned(), r.bytes.clone()))
             .collect();
         self.write(&puts, &[])
+    }
+
+    /// Every item whose key starts with `prefix`, as (key without the prefix, value).
+    pub fn items_with_prefix(&self, prefix: &str) -> Vec<(String, String)> {
+        let length = get(&self.storage, "length").as_f64().unwrap_or(0.0) as u32;
+        let mut items = Vec::new();
+        for index in 0..length {
+            let Some(key) = call(&self.storage, "key", &[&JsValue::from(index)])
+                .ok()
+                .and_then(|k| k.as_string())
+            else {
+                continue;
+            };
+            let Some(rest) = key.strip_prefix(prefix) else {
+                continue;
+            };
+            if let Some(value) = self.get_item(&key) {
+                items.push((rest.to_owned(), value));
+            }
+        }
+        items
     }
 
     /// Reads a plain item (the lease book, the keepalive hand-off list).

@@ -80,7 +80,7 @@ export interface ProducerConfig {
   /** After each delivered request. */
   onFlush?: (batch: { sent: number; ids: string[] }) => void;
   /** Default "memory"; "auto" is accepted and currently means memory. */
-  persistence?: "memory" | "auto";
+  persistence?: "auto" | "indexeddb" | "localstorage" | "memory";
 }
 
 /** `put` options. */

@@ -196,3 +196,55 @@ test('offline for 30 s while putting: everything delivered after', async (t) => 
   assert.ok(outcome.duplicates <= 10, `duplicates ${outcome.duplicates} (only a request in flight when the network went can repeat)`);
   await context.close();
 });
+
+test('localStorage and the lease fallback (no Web Locks): a closed tab\'s backlog is sent once', async (t) => {
+  const streamName = await freshStream();
+  const context = await browser.newContext();
+  await context.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined, configurable: true });
+  });
+  const stays = await openPage(context, streamName, { flushIntervalMs: 200, persistence: 'localstorage' });
+  const leaves = await openPage(context, streamName, { flushIntervalMs: 600000, persistence: 'localstorage' });
+  assert.equal(await leaves.evaluate(() => navigator.locks), undefined);
+  const ids = await leaves.evaluate(() => window.page.track(300, 'lease'));
+  await persistedAll(leaves, 300);
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  assert.equal((await stats(stays)).recovered, 0, 'a live tab (fresh heartbeat) keeps its events');
+  await leaves.close({ runBeforeUnload: true });
+  const outcome = await settle(streamName, ids);
+  const s = await stats(stays);
+  t.diagnostic(`lease: ${JSON.stringify(outcome)}; recovered ${s.recovered}; persistence ${s.persistence}`);
+  assert.equal(s.persistence, 'localstorage');
+  assert.deepEqual(outcome, { missing: 0, duplicates: 0, unexpected: 0 });
+  await context.close();
+});
+
+test('a storage quota error falls back to memory with a counted, reported reason; nothing is lost', async (t) => {
+  const streamName = await freshStream();
+  const context = await browser.newContext();
+  const page = await openPage(context, streamName, { gate: '1', persistence: 'localstorage' });
+  // About 7 MB of events: more than the origin's localStorage quota, less than the 8 MiB buffer.
+  const ids = await page.evaluate(() => {
+    const pad = 'q'.repeat(2500);
+    const ids = [];
+    for (let i = 0; i < 2800; i++) ids.push(window.page.producer.track('big', { i, pad }));
+    return ids;
+  });
+  const s = await waitFor('the quota fallback', async () => {
+    const current = await stats(page);
+    return current.persistenceFallback.quota ? current : undefined;
+  });
+  await page.evaluate(() => window.grant());
+  const outcome = await settle(streamName, ids, page);
+  const errors = await page.evaluate(() => window.page.errors);
+  t.diagnostic(`quota: ${JSON.stringify(outcome)}; fallback ${JSON.stringify(s.persistenceFallback)}; persisted before ${s.persisted}`);
+  assert.equal(s.persistence, 'memory');
+  assert.equal(s.persistenceFallback.quota, 1);
+  assert.equal(errors.filter((e) => e.startsWith('StorageError')).length, 1, errors.join('\n'));
+  assert.deepEqual(outcome, { missing: 0, duplicates: 0, unexpected: 0 });
+  await waitFor('stored events deleted after delivery', async () => (await stats(page)).persisted === 0);
+  await waitFor('no event left in localStorage', () => page.evaluate(
+    () => Object.keys(localStorage).every((key) => !key.includes(':r:')),
+  ));
+  await context.close();
+});

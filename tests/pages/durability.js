@@ -28,7 +28,7 @@ page.ready = (async () => {
     credentials,
     persistence: params.get('persistence') ?? 'indexeddb',
     flushIntervalMs: Number(params.get('flushIntervalMs') ?? 1000),
-    logLevel: 'warn',
+    logLevel: params.get('logLevel') ?? 'warn',
     onError: (error) => page.errors.push(`${error.code}: ${error.message}`),
   });
 })();

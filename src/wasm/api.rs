@@ -513,7 +513,8 @@ impl Producer {
     }
 
     /// `{buffered, bufferedBytes, inFlight, inFlightRequests, inFlightBytes, sent, retried, failed,
-    /// failedByCode, dropped, rejected, requests, oldestAgeMs, paused, clockOffsetMs}`.
+    /// failedByCode, dropped, rejected, requests, oldestAgeMs, paused, offline, recovered,
+    /// clockOffsetMs, persistence, persisted, persistedBytes, persistPending, persistenceFallback}`.
     #[wasm_bindgen(unchecked_return_type = "ProducerStats")]
     pub fn stats(&self) -> JsValue {
         let edge = self.shared.borrow();

@@ -1,6 +1,8 @@
-//! Page lifecycle: when the page is hidden (`visibilitychange` to `hidden`) or left (`pagehide`),
-//! everything buffered is flushed at once, with `keepalive` requests and the payload hashed
-//! synchronously so each `fetch` starts before the page can be frozen or unloaded.
+//! Page lifecycle: when the page is hidden (`visibilitychange` to `hidden`) or left (`pagehide`,
+//! dispatched at the Window), everything buffered is flushed at once, with `keepalive` requests and
+//! the payload hashed synchronously so each `fetch` starts before the page can be frozen or unloaded.
+//! A producer with persistence sends only what fits the keepalive budget instead and leaves the rest
+//! stored ([`super::page_exit`]).
 //!
 //! Only where a global `document` exists (pages); workers and edge runtimes have no such events.
 //! The listeners are removed when the producer is closed (or dropped).
@@ -16,7 +18,7 @@ use super::now_ms;
 
 const EVENTS: [&str; 2] = ["visibilitychange", "pagehide"];
 
-/// Listeners on the global `document`; removed on drop.
+/// Listeners on the global `document` (and `pagehide` on the global object); removed on drop.
 pub struct PageLifecycle {
     document: JsValue,
     listener: Closure<dyn FnMut(JsValue)>,

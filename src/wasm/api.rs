@@ -7,7 +7,7 @@
 //! text. `options` may hold `partitionKey` (a string) and `explicitHashKey` (a decimal string or a
 //! BigInt); other keys are `InvalidData`. Without a `partitionKey` the `partitionKey` option decides.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
@@ -18,6 +18,7 @@ use crate::core::cognito_flow::CognitoFlow;
 use crate::core::config::{OverflowPolicy, ProducerConfig, StreamTarget, OPTION_TABLE};
 use crate::core::credential_refresh::{CredentialManager, RefreshPolicy};
 use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::flush::FlushReport;
 use crate::core::producer::Producer as CoreProducer;
 use crate::core::record::PutOptions;
 use crate::core::stats::Stats;
@@ -34,8 +35,9 @@ use super::lifecycle::PageLifecycle;
 use super::log::Logger;
 use super::now_ms;
 use super::ownership;
-use super::random::{random_seed, SplitMix};
+use super::random::{random_seed, uuid_v4};
 use super::storage::{self, DurableQueue, Mode as StorageMode};
+use crate::core::rng::Rng;
 
 /// A clickstream producer: buffers events and sends them to Kinesis with signed `fetch` requests.
 #[wasm_bindgen]
@@ -44,7 +46,7 @@ pub struct Producer {
     partition_key: PartitionKeyMode,
     session_id: String,
     track_seq: Cell<u64>,
-    random: Cell<SplitMix>,
+    random: RefCell<Rng>,
 }
 
 /// The core's configuration from the JS options: each number is range-checked by the core's option
@@ -268,7 +270,7 @@ impl Producer {
     fn build(config: &JsValue) -> Result<Producer> {
         let config = EdgeConfig::from_js(config)?;
         let core_config = producer_config(&config)?;
-        let mut random = SplitMix(random_seed());
+        let mut random = Rng::new(random_seed());
         let core = CoreProducer::new(core_config, random.next_u64())?;
         let source = CredentialSource::from_js(&config.credentials)?;
         let now = now_ms();
@@ -307,13 +309,13 @@ impl Producer {
                 None,
             )?);
         }
-        let session_id = random.uuid_v4();
-        edge.durable = durable_queue(&config, random.uuid_v4(), edge.request_scoped, logger);
+        let session_id = uuid_v4(&mut random);
+        edge.durable = durable_queue(&config, uuid_v4(&mut random), edge.request_scoped, logger);
         if connectivity::navigator_online() == Some(false) {
             edge.core.set_online(false, now);
         }
         let durable = edge.durable.is_durable();
-        let shared: Shared = Rc::new(std::cell::RefCell::new(edge));
+        let shared: Shared = Rc::new(RefCell::new(edge));
         let lifecycle = PageLifecycle::attach(Rc::downgrade(&shared));
         shared.borrow_mut().lifecycle = lifecycle;
         let connectivity = Connectivity::attach(Rc::downgrade(&shared));
@@ -327,7 +329,7 @@ impl Producer {
             partition_key: config.partition_key,
             session_id,
             track_seq: Cell::new(0),
-            random: Cell::new(random),
+            random: RefCell::new(random),
         })
     }
 
@@ -335,9 +337,8 @@ impl Producer {
         match &self.partition_key {
             PartitionKeyMode::Session => Ok(self.session_id.clone()),
             PartitionKeyMode::Random => {
-                let mut random = self.random.get();
+                let mut random = self.random.borrow_mut();
                 let key = format!("{:016x}{:016x}", random.next_u64(), random.next_u64());
-                self.random.set(random);
                 Ok(key)
             }
             PartitionKeyMode::Function(function) => {
@@ -412,6 +413,16 @@ impl Producer {
         let promise = Promise::new(&mut |resolve: Function, _reject: Function| {
             let mut edge = shared.borrow_mut();
             let now = now_ms();
+            if edge.is_stopped() {
+                // Closed and done: nothing will be sent any more; report what is still held.
+                let stats = edge.core.stats(now);
+                let report = FlushReport {
+                    pending: (stats.buffered_records + stats.in_flight_records) as u64,
+                    ..FlushReport::default()
+                };
+                let _ = resolve.call1(&JsValue::UNDEFINED, &driver::report_to_js(&report));
+                return;
+            }
             let id = if close {
                 edge.closing = true;
                 edge.core.close(now)

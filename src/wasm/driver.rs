@@ -8,6 +8,9 @@
 //!   on one that hangs, so every `StartRefresh` it returns starts one.
 //! - One timer at most, for the earliest of the core's and the credential manager's wake-ups; none when
 //!   both are idle, and none after `close()` has resolved.
+//! - In request-scoped runtimes (workerd) nothing sends in the background: the newest `flush()`
+//!   drives sending from its own request (see [`drive_flush`]), so `ctx.waitUntil(producer.flush())`
+//!   delivers everything put before it.
 //! - User callbacks run after the state borrow is released, so they may call back into the producer.
 //! - Fixed credentials that expire (or are rejected) stop sending: `onError` gets one
 //!   `CredentialsError`, records stay buffered, and waiting `flush()` promises resolve with what is
@@ -180,6 +183,16 @@ impl Edge {
                 "long-term access keys (AKIA…) are in use; ship only temporary credentials to clients",
             );
         }
+    }
+
+    /// Whether `close()` has completed: nothing is sent or scheduled any more.
+    pub fn is_stopped(&self) -> bool {
+        self.stopped
+    }
+
+    /// Whether a `flush()`/`close()` promise for `id` is still unresolved.
+    pub fn is_waiting(&self, id: FlushId) -> bool {
+        self.waiters.iter().any(|waiter| waiter.id == id)
     }
 
     /// Registers a `flush()`/`close()` promise's resolve function for `id`.
@@ -371,7 +384,7 @@ pub async fn drive_flush(shared: Shared, id: FlushId) {
         let wake = pump_now(&shared);
         let kick = {
             let mut edge = shared.borrow_mut();
-            if edge.core.flush_report(id).is_some() || edge.stopped {
+            if !edge.is_waiting(id) || edge.stopped {
                 return;
             }
             Promise::new(&mut |resolve: Function, _reject: Function| {
@@ -392,7 +405,7 @@ pub async fn drive_flush(shared: Shared, id: FlushId) {
     loop {
         {
             let edge = shared.borrow();
-            if edge.core.flush_report(id).is_some() || edge.stopped {
+            if !edge.is_waiting(id) || edge.stopped {
                 return;
             }
         }

@@ -26,3 +26,7 @@ size: build
 
 clean:
 	rm -rf target pkg dist tests/artifacts
+
+## The npm package: pkg/ plus pkg-config/ staged in dist/package/, packed to dist/kinesis-clickstream-<version>.tgz.
+package: bootstrap
+	@bash scripts/package.sh

@@ -30,3 +30,8 @@ clean:
 ## The npm package: pkg/ plus pkg-config/ staged in dist/package/, packed to dist/kinesis-clickstream-<version>.tgz.
 package: bootstrap
 	@bash scripts/package.sh
+
+## Credentials, signing and clock-skew tests only (Node + Chromium, against moto and the fault proxy).
+.PHONY: test-auth
+test-auth: bootstrap
+	@bash scripts/build.sh --if-stale && node --test tests/e2e/auth-node.test.mjs tests/e2e/auth-browser.test.mjs

@@ -21,7 +21,11 @@ export interface AwsCredentials {
  */
 export type CredentialsProvider = () => AwsCredentials | Promise<AwsCredentials>;
 
-/** Credentials from an Amazon Cognito identity pool, fetched and refreshed by the producer. */
+/**
+ * Credentials from an Amazon Cognito identity pool, fetched and refreshed by the producer. Where
+ * `localStorage` exists (pages), an unauthenticated identity id is kept under
+ * `kinesis-clickstream:cognito-identity:{pool id}` so later page views skip `GetId`.
+ */
 export interface CognitoCredentialsSource {
   /** The identity pool id, `region:uuid`, e.g. `us-east-1:1234abcd-…`. */
   cognitoIdentityPoolId: string;
@@ -187,7 +191,10 @@ export interface ProducerStats {
   offline: boolean;
   /** Records taken over from the stored backlog of earlier pages or closed tabs. */
   recovered: number;
-  /** Correction applied to the local clock when signing, learnt from Kinesis' `Date` header. */
+  /**
+   * Correction applied to the local clock when signing, learnt from Kinesis' `Date` header; kept in
+   * `localStorage` (`kinesis-clickstream:clock-offset:{endpoint host}`) where it exists, for later page views.
+   */
   clockOffsetMs: number;
   /** The persistence in use, after any fallback to memory. */
   persistence: 'indexeddb' | 'localstorage' | 'memory';

@@ -240,10 +240,14 @@ struct RawErrorBody {
     message_capitalised: Option<String>,
 }
 
-/// Decodes an AWS JSON error body, tolerant of unknown fields; `None` when the body is not JSON
-/// holding a `__type` or a message (an HTML error page from a proxy, an empty body).
+/// Decodes an AWS JSON error body, tolerant of unknown fields, or else an AWS XML error body
+/// (`<Error><Code>…</Code><Message>…</Message></Error>`, as IAM-style authentication failures come
+/// from some endpoints and stand-ins); `None` when the body is neither (an HTML error page from a
+/// proxy, an empty body).
 pub fn decode_error_body(body: &[u8]) -> Option<AwsErrorBody> {
-    let raw: RawErrorBody = serde_json::from_slice(body).ok()?;
+    let Ok(raw) = serde_json::from_slice::<RawErrorBody>(body) else {
+        return decode_xml_error_body(body);
+    };
     if raw.error_type.is_none() && raw.message.is_none() && raw.message_capitalised.is_none() {
         return None;
     }
@@ -254,6 +258,34 @@ pub fn decode_error_body(body: &[u8]) -> Option<AwsErrorBody> {
             .map(|name| normalize_error_name(name).to_owned()),
         message: raw.message.or(raw.message_capitalised),
     })
+}
+
+/// The `<Code>` and `<Message>` of an AWS XML error body; `None` without a `<Code>`.
+fn decode_xml_error_body(body: &[u8]) -> Option<AwsErrorBody> {
+    let text = std::str::from_utf8(body).ok()?;
+    if !text.trim_start().starts_with('<') {
+        return None;
+    }
+    let element = |tag: &str| -> Option<String> {
+        let open = format!("<{tag}>");
+        let start = text.find(&open)? + open.len();
+        let end = start + text[start..].find(&format!("</{tag}>"))?;
+        Some(unescape_xml(text[start..end].trim()))
+    };
+    let name = element("Code").filter(|code| !code.is_empty())?;
+    Some(AwsErrorBody {
+        name: Some(normalize_error_name(&name).to_owned()),
+        message: element("Message"),
+    })
+}
+
+/// Replaces the five predefined XML entities.
+fn unescape_xml(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
 }
 
 /// Strips the `namespace#` prefix and any `:http://...` suffix from an AWS error type

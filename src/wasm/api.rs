@@ -14,6 +14,7 @@ use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::core::clock::ClockSkew;
 use crate::core::cognito_flow::CognitoFlow;
 use crate::core::config::{OverflowPolicy, ProducerConfig, StreamTarget, OPTION_TABLE};
 use crate::core::credential_refresh::{CredentialManager, RefreshPolicy};
@@ -32,6 +33,7 @@ use super::driver::{self, Edge, Shared};
 use super::envelope::{self, EnvelopeHeader};
 use super::js_error::{describe_js_value, to_js_error};
 use super::lifecycle::PageLifecycle;
+use super::local_cache::LocalCache;
 use super::log::Logger;
 use super::now_ms;
 use super::ownership;
@@ -302,13 +304,29 @@ impl Producer {
         if let Some(credentials) = &fixed {
             edge.check_long_term(credentials);
         }
+        let cache = LocalCache::open();
+        if let Some(offset) = cache
+            .as_ref()
+            .and_then(|cache| cache.clock_offset_ms(&config.endpoint.host))
+        {
+            edge.logger.debug(&format!(
+                "clock offset {offset} ms for {} restored from localStorage",
+                config.endpoint.host
+            ));
+            edge.clock = ClockSkew::with_offset(offset);
+        }
         if let CredentialSource::Cognito(pool) = &edge.source {
+            let kept_identity = match &cache {
+                Some(cache) if pool.logins.is_empty() => cache.identity_id(&pool.identity_pool_id),
+                _ => None,
+            };
             edge.cognito = Some(CognitoFlow::new(
                 &pool.identity_pool_id,
                 pool.logins.clone(),
-                None,
+                kept_identity,
             )?);
         }
+        edge.cache = cache;
         let session_id = uuid_v4(&mut random);
         edge.durable = durable_queue(&config, uuid_v4(&mut random), edge.request_scoped, logger);
         if connectivity::navigator_online() == Some(false) {

@@ -5,7 +5,8 @@
 //! - a function (usually async) returning such an object, called whenever credentials are needed or
 //!   about to expire (an AWS SDK v3 credential provider fits);
 //! - `{ cognitoIdentityPoolId, cognitoEndpoint?, logins? }`: unauthenticated (or `logins`-authenticated)
-//!   Cognito Identity credentials fetched over the global `fetch`.
+//!   Cognito Identity credentials fetched over the global `fetch`. An unauthenticated identity id is
+//!   kept in `localStorage` where there is one (see [`super::local_cache`]).
 //!
 //! `expiration` may be a `Date`, a number (ms since the epoch) or a date string `Date.parse` reads.
 //! Extra keys on a credentials object are ignored (SDK providers add e.g. `credentialScope`).

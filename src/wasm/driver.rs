@@ -39,6 +39,7 @@ use crate::core::sigv4::{self, SigningRequest};
 use super::config::Endpoint;
 use super::credentials::{self, CredentialSource};
 use super::js_error;
+use super::local_cache::LocalCache;
 use super::log::Logger;
 use super::timer::WakeTimer;
 use super::transport::{self, HttpPost, TransportErrorKind};
@@ -84,6 +85,8 @@ pub struct Edge {
     pub cognito: Option<CognitoFlow>,
     /// Server-minus-local time offset.
     pub clock: ClockSkew,
+    /// Where the clock offset and the Cognito identity id are kept across page views, if anywhere.
+    pub cache: Option<LocalCache>,
     timer: WakeTimer,
     waiters: Vec<FlushWaiter>,
     pump_scheduled: bool,
@@ -157,6 +160,7 @@ impl Edge {
             credentials,
             cognito: None,
             clock: ClockSkew::new(),
+            cache: None,
             timer: WakeTimer::new(),
             waiters: Vec::new(),
             pump_scheduled: false,
@@ -182,6 +186,13 @@ impl Edge {
             self.logger.warn(
                 "long-term access keys (AKIA…) are in use; ship only temporary credentials to clients",
             );
+        }
+    }
+
+    /// Keeps the applied clock offset for the endpoint's host, for the next producer (page view).
+    fn remember_clock_offset(&self) {
+        if let Some(cache) = &self.cache {
+            cache.store_clock_offset_ms(&self.endpoint.host, self.clock.offset_ms());
         }
     }
 
@@ -628,6 +639,7 @@ async fn send_with(
             edge.keepalive_requests.retain(|id| *id != request.id);
         }
         super::page_exit::on_request_finished(&mut edge, request.id);
+        let offset_before = edge.clock.offset_ms();
         match result {
             Ok(reply) => {
                 if let Some(date) = &reply.date {
@@ -677,6 +689,9 @@ async fn send_with(
                     .on_transport_error(request.id, core_kind(error.kind), received_at);
             }
         }
+        if edge.clock.offset_ms() != offset_before {
+            edge.remember_clock_offset();
+        }
     }
     pump(&shared);
 }
@@ -696,8 +711,16 @@ async fn refresh(shared: Shared) {
             .await
             .and_then(|fields| fields.into_credentials(now_ms())),
         (CredentialSource::Cognito(pool), Some(mut flow)) => {
+            let identity_before = flow.identity_id().map(str::to_owned);
             let result = credentials::cognito_refresh(&mut flow, &pool.endpoint, timeout_ms).await;
-            shared.borrow_mut().cognito = Some(flow);
+            let mut edge = shared.borrow_mut();
+            if let (Some(cache), Some(identity)) = (&edge.cache, flow.identity_id()) {
+                // Authenticated identities belong to the logged-in user: never kept.
+                if pool.logins.is_empty() && identity_before.as_deref() != Some(identity) {
+                    cache.store_identity_id(&pool.identity_pool_id, identity);
+                }
+            }
+            edge.cognito = Some(flow);
             result
         }
         _ => Err(Error::new(

@@ -14,6 +14,7 @@ pub mod envelope;
 pub mod handoff;
 pub mod js_error;
 pub mod lifecycle;
+pub mod local_cache;
 pub mod log;
 pub mod ownership;
 pub mod page_exit;

@@ -29,7 +29,11 @@ export interface AwsCredentials {
 /** Called whenever credentials are needed or about to expire (an AWS SDK v3 provider fits). */
 export type CredentialsProvider = () => AwsCredentials | Promise<AwsCredentials>;
 
-/** Temporary credentials from a Cognito identity pool (unauthenticated, or with `logins`). */
+/**
+ * Temporary credentials from a Cognito identity pool (unauthenticated, or with `logins`). Where
+ * `localStorage` exists, an unauthenticated identity id is kept under
+ * `kinesis-clickstream:cognito-identity:{pool id}` and reused by later producers (no `GetId`).
+ */
 export interface CognitoCredentialsSource {
   cognitoIdentityPoolId: string;
   cognitoEndpoint?: string;
@@ -119,6 +123,10 @@ export interface ProducerStats {
   offline: boolean;
   /** Events taken over from earlier pages' persisted backlogs. */
   recovered: number;
+  /**
+   * Server time minus local time, learned from response `Date` headers; kept in `localStorage`
+   * (`kinesis-clickstream:clock-offset:{endpoint host}`) where it exists and used by later producers.
+   */
   clockOffsetMs: number;
   /** The persistence in use after any fallback. */
   persistence: "indexeddb" | "localstorage" | "memory";

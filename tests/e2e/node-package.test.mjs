@@ -341,7 +341,7 @@ describe('against moto (Cognito identity pool, SigV4 verified with IAM auth on)'
       assert.equal(errors.length, 1, errors.map((e) => e.message).join('; '));
       assert.equal(errors[0].code, 'ServiceError', errors[0].message);
       // moto answers a bad signature with 403 and an XML body (Kinesis itself sends JSON with __type).
-      assert.match(errors[0].message, /403/);
+      assert.equal(errors[0].awsError, 'SignatureDoesNotMatch', errors[0].message);
       assert.equal(bad.stats().paused, true);
       // close() ends the pause's probe timer, so nothing keeps Node running.
       const closing = await bad.close();

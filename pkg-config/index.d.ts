@@ -89,8 +89,12 @@ export interface ProducerOptions {
   onError?: (error: ProducerError) => void;
   /** Called after each batch Kinesis accepted. */
   onFlush?: (batch: DeliveredBatch) => void;
-  /** Default `"memory"`: records live in memory only. `"auto"` is accepted and currently means memory. */
-  persistence?: 'memory' | 'auto';
+  /**
+   * Default `"memory"`: records live in memory only. `"auto"`: IndexedDB in pages and workers, memory in
+   * Node and workerd; `"indexeddb"` / `"localstorage"`: that storage (memory where it is missing). A stored
+   * record survives reload, tab close and crash from the moment its write commits (see `persistPending`).
+   */
+  persistence?: 'auto' | 'indexeddb' | 'localstorage' | 'memory';
 }
 
 /** The configuration of {@link Producer.create}: a stream name with a region, or a stream ARN. */
@@ -183,11 +187,25 @@ export interface ProducerStats {
   oldestAgeMs: number | null;
   /** Sending is paused after a non-retryable error (see `resume()`). */
   paused: boolean;
+  /** Sending waits for the network: only a probe request goes out, after a growing backoff. */
+  offline: boolean;
+  /** Records taken over from the stored backlog of earlier pages or closed tabs. */
+  recovered: number;
   /**
    * Correction applied to the local clock when signing, learnt from Kinesis' `Date` header; kept in
    * `localStorage` (`kinesis-clickstream:clock-offset:{endpoint host}`) where it exists, for later page views.
    */
   clockOffsetMs: number;
+  /** The persistence in use, after any fallback to memory. */
+  persistence: 'indexeddb' | 'localstorage' | 'memory';
+  /** Records stored by this producer (its own and those it recovered) and not yet removed. */
+  persisted: number;
+  /** Their encoded bytes. */
+  persistedBytes: number;
+  /** Records put whose storage write has not committed yet: they would not survive a crash. */
+  persistPending: number;
+  /** Why persistence was turned off or a record not stored, by reason (`quota`, `unavailable`, `error`). */
+  persistenceFallback: Record<string, number>;
 }
 
 /** Why a record was dropped without being sent. */
@@ -220,7 +238,9 @@ export type ErrorCode =
   /** Kinesis answered with an error; its name is in `awsError`. */
   | 'ServiceError'
   /** Getting or refreshing credentials failed. */
-  | 'CredentialsError';
+  | 'CredentialsError'
+  /** Storage refused a write or could not be opened; persistence is off, records stay in memory. */
+  | 'StorageError';
 
 /** An `Error` from the producer: `code` is stable, `message` names the field, the limit and the value. */
 export interface ProducerError extends Error {

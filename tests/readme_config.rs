@@ -68,6 +68,7 @@ fn every_error_code_is_in_the_readme_error_table() {
         ErrorCode::TransportError,
         ErrorCode::ServiceError,
         ErrorCode::CredentialsError,
+        ErrorCode::StorageError,
     ];
     for code in codes {
         // A new variant must be added to the list above (and so to the README): this match has no
@@ -85,7 +86,8 @@ fn every_error_code_is_in_the_readme_error_table() {
             | ErrorCode::ProtocolError
             | ErrorCode::TransportError
             | ErrorCode::ServiceError
-            | ErrorCode::CredentialsError => {}
+            | ErrorCode::CredentialsError
+            | ErrorCode::StorageError => {}
         }
         assert!(
             row(code.as_str()).is_some(),

@@ -36,6 +36,8 @@ pub enum ErrorCode {
     ServiceError,
     /// Fetching or refreshing credentials failed.
     CredentialsError,
+    /// Durable storage refused a write (quota, unavailable); records are then kept in memory only.
+    StorageError,
 }
 
 impl ErrorCode {
@@ -55,6 +57,7 @@ impl ErrorCode {
             ErrorCode::TransportError => "TransportError",
             ErrorCode::ServiceError => "ServiceError",
             ErrorCode::CredentialsError => "CredentialsError",
+            ErrorCode::StorageError => "StorageError",
         }
     }
 }

@@ -24,7 +24,10 @@ use crate::core::producer::Producer as CoreProducer;
 use crate::core::record::PutOptions;
 use crate::core::stats::Stats;
 
-use super::config::{CoreNumbers, EdgeConfig, OverflowChoice, PartitionKeyMode, StreamChoice};
+use super::config::{
+    CoreNumbers, EdgeConfig, OverflowChoice, PartitionKeyMode, Persistence, StreamChoice,
+};
+use super::connectivity::{self, Connectivity};
 use super::credentials::CredentialSource;
 use super::driver::{self, Edge, Shared};
 use super::envelope::{self, EnvelopeHeader};
@@ -33,7 +36,9 @@ use super::lifecycle::PageLifecycle;
 use super::local_cache::LocalCache;
 use super::log::Logger;
 use super::now_ms;
+use super::ownership;
 use super::random::{random_seed, uuid_v4};
+use super::storage::{self, DurableQueue, Mode as StorageMode};
 use crate::core::rng::Rng;
 
 /// A clickstream producer: buffers events and sends them to Kinesis with signed `fetch` requests.
@@ -228,8 +233,39 @@ fn stats_to_js(stats: &Stats, clock_offset_ms: i64) -> JsValue {
         stats.oldest_age_ms.map_or(JsValue::NULL, number),
     );
     set("paused", JsValue::from_bool(stats.paused));
+    set("offline", JsValue::from_bool(stats.offline));
+    set("recovered", number(stats.recovered));
     set("clockOffsetMs", JsValue::from_f64(clock_offset_ms as f64));
     object.into()
+}
+
+/// The durable queue for `config`'s `persistence` in this runtime; memory in request-scoped runtimes.
+fn durable_queue(
+    config: &EdgeConfig,
+    tab_id: String,
+    request_scoped: bool,
+    logger: Logger,
+) -> DurableQueue {
+    let requested = match config.persistence {
+        Persistence::Memory => None,
+        Persistence::Auto => None,
+        Persistence::IndexedDb => Some(StorageMode::IndexedDb),
+        Persistence::LocalStorage => Some(StorageMode::LocalStorage),
+    };
+    let auto = config.persistence == Persistence::Auto && !request_scoped;
+    let (mode, unavailable) = storage::resolve_mode(requested, auto);
+    let scope = match &config.stream {
+        StreamChoice::Name(name) => name.clone(),
+        StreamChoice::Arn(arn) => arn.clone(),
+    };
+    let mut durable = DurableQueue::new(mode, scope, tab_id);
+    if let Some(reason) = unavailable {
+        durable.count_fallback(reason);
+        logger.warn(
+            "the requested persistence is not available here; events are kept in memory only",
+        );
+    }
+    durable
 }
 
 impl Producer {
@@ -292,9 +328,19 @@ impl Producer {
         }
         edge.cache = cache;
         let session_id = uuid_v4(&mut random);
+        edge.durable = durable_queue(&config, uuid_v4(&mut random), edge.request_scoped, logger);
+        if connectivity::navigator_online() == Some(false) {
+            edge.core.set_online(false, now);
+        }
+        let durable = edge.durable.is_durable();
         let shared: Shared = Rc::new(RefCell::new(edge));
         let lifecycle = PageLifecycle::attach(Rc::downgrade(&shared));
         shared.borrow_mut().lifecycle = lifecycle;
+        let connectivity = Connectivity::attach(Rc::downgrade(&shared));
+        shared.borrow_mut().durable.connectivity = connectivity;
+        if durable {
+            wasm_bindgen_futures::spawn_local(ownership::start(Rc::clone(&shared)));
+        }
         driver::schedule_pump(&shared);
         Ok(Producer {
             shared,
@@ -369,11 +415,13 @@ impl Producer {
     }
 
     fn put_bytes(&self, bytes: Vec<u8>, options: PutOptions) -> Result<String> {
+        let partition_key = options.partition_key.clone();
         let id = self
             .shared
             .borrow_mut()
             .core
             .put(bytes, options, now_ms())?;
+        storage::record_put(&self.shared, &id, &partition_key);
         driver::schedule_pump(&self.shared);
         Ok(id.to_string())
     }
@@ -473,12 +521,13 @@ impl Producer {
                     )
                 },
                 PutOptions {
-                    partition_key,
+                    partition_key: partition_key.clone(),
                     explicit_hash_key: None,
                 },
                 now,
             )?;
             drop(edge);
+            storage::record_put(&self.shared, &id, &partition_key);
             self.track_seq.set(seq + 1);
             driver::schedule_pump(&self.shared);
             Ok(id.to_string())
@@ -494,11 +543,14 @@ impl Producer {
     }
 
     /// `{buffered, bufferedBytes, inFlight, inFlightRequests, inFlightBytes, sent, retried, failed,
-    /// failedByCode, dropped, rejected, requests, oldestAgeMs, paused, clockOffsetMs}`.
+    /// failedByCode, dropped, rejected, requests, oldestAgeMs, paused, offline, recovered,
+    /// clockOffsetMs, persistence, persisted, persistedBytes, persistPending, persistenceFallback}`.
     #[wasm_bindgen(unchecked_return_type = "ProducerStats")]
     pub fn stats(&self) -> JsValue {
         let edge = self.shared.borrow();
-        stats_to_js(&edge.core.stats(now_ms()), edge.clock.offset_ms())
+        let stats = stats_to_js(&edge.core.stats(now_ms()), edge.clock.offset_ms());
+        edge.durable.add_stats(stats.unchecked_ref());
+        stats
     }
 
     /// Leaves a pause caused by a non-retryable error now instead of at the next probe.

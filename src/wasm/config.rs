@@ -10,7 +10,7 @@
 //! | `requestTimeoutMs` | 20 000   | 100   | 600 000   | abort one PutRecords request after this long   |
 //! | `logLevel`         | `"warn"` |       |           | `"silent"`, `"error"`, `"warn"`, `"info"`, `"debug"` |
 //! | `partitionKey`     | `"session"` |    |           | `"session"`, `"random"` or `(data) => string`  |
-//! | `persistence`      | `"memory"` |     |           | `"memory"`; `"auto"` is accepted and means memory for now |
+//! | `persistence`      | `"memory"` |     |           | `"memory"`, `"auto"` (IndexedDB where present), `"indexeddb"`, `"localstorage"` |
 //! | `endpoint`         | `https://kinesis.{region}.amazonaws.com` | | | `http(s)://host[:port]`, path `/` only |
 
 use crate::core::error::{quoted, Error, ErrorCode, Result};
@@ -91,8 +91,12 @@ pub enum PartitionKeyMode {
 pub enum Persistence {
     /// Records live in memory only.
     Memory,
-    /// The best storage the runtime has; currently the same as `Memory`.
+    /// IndexedDB in pages and workers, memory in Node and workerd.
     Auto,
+    /// IndexedDB (memory, counted as a fallback, where the runtime has none).
+    IndexedDb,
+    /// `localStorage` (pages only; memory, counted as a fallback, elsewhere).
+    LocalStorage,
 }
 
 /// Which record is lost when the buffer is full.
@@ -382,8 +386,10 @@ fn parse_persistence(config: &JsValue) -> Result<Persistence> {
     match string_option(config, "persistence")?.as_deref() {
         None | Some("memory") => Ok(Persistence::Memory),
         Some("auto") => Ok(Persistence::Auto),
+        Some("indexeddb") => Ok(Persistence::IndexedDb),
+        Some("localstorage") => Ok(Persistence::LocalStorage),
         Some(other) => Err(invalid(format!(
-            "persistence must be \"memory\" or \"auto\", got {other}",
+            "persistence must be \"auto\", \"indexeddb\", \"localstorage\" or \"memory\", got {other}",
             other = quoted(other)
         ))),
     }

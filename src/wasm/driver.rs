@@ -90,7 +90,12 @@ pub struct Edge {
     timer: WakeTimer,
     waiters: Vec<FlushWaiter>,
     pump_scheduled: bool,
-    keepalive_bytes: usize,
+    /// Bytes of `keepalive` request bodies in flight (the browser's budget is 64 KiB).
+    pub keepalive_bytes: usize,
+    /// The `keepalive` requests in flight.
+    pub keepalive_requests: Vec<crate::core::producer::RequestId>,
+    /// The persisted copy of the buffer (see [`super::storage`]).
+    pub durable: super::storage::DurableQueue,
     warned_long_term: bool,
     reported_unavailable: bool,
     /// `close()` was called; once its report resolves no timer is scheduled again.
@@ -160,6 +165,8 @@ impl Edge {
             waiters: Vec::new(),
             pump_scheduled: false,
             keepalive_bytes: 0,
+            keepalive_requests: Vec::new(),
+            durable: super::storage::DurableQueue::memory(),
             warned_long_term: false,
             reported_unavailable: false,
             closing: false,
@@ -327,6 +334,7 @@ fn pump_now(shared: &Shared) -> Option<u64> {
         }
         if edge.closing && edge.waiters.is_empty() {
             edge.stopped = true;
+            edge.durable.stop();
             edge.timer.cancel();
             // This may run inside a lifecycle listener: free the listener after it returns.
             if let Some(lifecycle) = edge.lifecycle.take() {
@@ -350,6 +358,7 @@ fn pump_now(shared: &Shared) -> Option<u64> {
         let shared = Rc::clone(shared);
         wasm_bindgen_futures::spawn_local(refresh(shared));
     }
+    super::storage::schedule_write(shared);
     deferred.run(logger);
     wake
 }
@@ -426,6 +435,7 @@ fn wake_up(weak: &Weak<RefCell<Edge>>) {
 /// Moves the core's events to callbacks and resolves finished `flush()` promises.
 fn collect_events(edge: &mut Edge, deferred: &mut Deferred) {
     for event in edge.core.drain_events() {
+        edge.durable.on_event(&event);
         match event {
             ProducerEvent::FlushCompleted { id, report } => {
                 let (done, waiting): (Vec<_>, Vec<_>) =
@@ -546,10 +556,40 @@ fn core_kind(kind: TransportErrorKind) -> CoreTransportErrorKind {
     }
 }
 
+/// Reports `error` to `onError` (outside the state borrow).
+pub fn report_error(shared: &Shared, error: &Error) {
+    let (on_error, logger) = {
+        let edge = shared.borrow();
+        (edge.on_error.clone(), edge.logger)
+    };
+    if let Some(on_error) = on_error {
+        let mut deferred = Deferred::default();
+        deferred
+            .calls
+            .push((on_error, js_error::to_js_error(error)));
+        deferred.run(logger);
+    }
+}
+
+/// Sends a page-exit request that [`super::page_exit`] already counted in the keepalive budget:
+/// hashed in Rust so that `fetch` starts in this turn, always with `keepalive`.
+pub async fn send_keepalive(shared: Shared, request: OutgoingRequest, credentials: Credentials) {
+    send_with(shared, request, credentials, true).await;
+}
+
 /// Hashes, signs and sends one PutRecords request, then reports the result to the core.
 async fn send(shared: Shared, request: OutgoingRequest, credentials: Credentials) {
+    send_with(shared, request, credentials, false).await;
+}
+
+async fn send_with(
+    shared: Shared,
+    request: OutgoingRequest,
+    credentials: Credentials,
+    reserved: bool,
+) {
     let body = Uint8Array::from(request.body.as_slice());
-    let urgent = shared.borrow().urgent;
+    let urgent = reserved || shared.borrow().urgent;
     let payload_hash = if urgent {
         digest::sha256_hex_rust(&request.body)
     } else {
@@ -557,9 +597,11 @@ async fn send(shared: Shared, request: OutgoingRequest, credentials: Credentials
     };
     let (url, host, region, timeout_ms, keepalive, signing_time, sent_at) = {
         let mut edge = shared.borrow_mut();
-        let keepalive = edge.keepalive_bytes + request.body.len() <= KEEPALIVE_BUDGET_BYTES;
-        if keepalive {
+        let keepalive =
+            reserved || edge.keepalive_bytes + request.body.len() <= KEEPALIVE_BUDGET_BYTES;
+        if keepalive && !reserved {
             edge.keepalive_bytes += request.body.len();
+            edge.keepalive_requests.push(request.id);
         }
         let sent_at = now_ms();
         (
@@ -594,7 +636,9 @@ async fn send(shared: Shared, request: OutgoingRequest, credentials: Credentials
         let mut edge = shared.borrow_mut();
         if keepalive {
             edge.keepalive_bytes -= request.body.len();
+            edge.keepalive_requests.retain(|id| *id != request.id);
         }
+        super::page_exit::on_request_finished(&mut edge, request.id);
         let offset_before = edge.clock.offset_ms();
         match result {
             Ok(reply) => {

@@ -7,7 +7,7 @@
 //! (lost only if that request itself failed), instead of twice. A page that is still alive when the
 //! answer arrives takes its ids off the list and handles the answer as usual.
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
 use super::storage_local::LocalStore;
 
@@ -16,7 +16,7 @@ fn key(scope: &str) -> String {
 }
 
 /// The listed ids for stream `scope`.
-pub fn read(store: &LocalStore, scope: &str) -> HashSet<String> {
+pub fn read(store: &LocalStore, scope: &str) -> BTreeSet<String> {
     store
         .get_item(&key(scope))
         .map(|text| text.split_whitespace().map(str::to_owned).collect())
@@ -39,7 +39,7 @@ pub fn add(store: &LocalStore, scope: &str, ids: &[String]) -> bool {
 }
 
 /// Removes `ids` from the list.
-pub fn remove(store: &LocalStore, scope: &str, ids: &HashSet<String>) {
+pub fn remove(store: &LocalStore, scope: &str, ids: &BTreeSet<String>) {
     if ids.is_empty() {
         return;
     }

@@ -15,7 +15,7 @@
 //!
 //! Claims run when the producer starts and then every [`CLAIM_INTERVAL_MS`].
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
@@ -248,7 +248,7 @@ async fn claim_with_locks(shared: &Shared, locks: &JsValue) -> usize {
 }
 
 /// Tab ids whose lock is held, from a `navigator.locks.query()` snapshot.
-fn live_tabs(snapshot: &JsValue, prefix: &str) -> HashSet<String> {
+fn live_tabs(snapshot: &JsValue, prefix: &str) -> BTreeSet<String> {
     Array::from(&get(snapshot, "held"))
         .iter()
         .filter_map(|lock| get(&lock, "name").as_string())
@@ -310,7 +310,7 @@ async fn claim_records(shared: &Shared, claimable: impl Fn(&StoredRecord) -> boo
         .as_ref()
         .map(|store| handoff::read(store, &scope))
         .unwrap_or_default();
-    let mut dropped_handed_off = HashSet::new();
+    let mut dropped_handed_off = BTreeSet::new();
     let mut choose = |records: &[StoredRecord]| -> (Vec<String>, Vec<String>) {
         let mut edge = shared.borrow_mut();
         let now = now_ms();

@@ -15,7 +15,7 @@
 //!   holds (at most `maxBufferedRecords` / `maxBufferedBytes`), and claims a backlog only as far as its
 //!   buffer has room; the rest of a backlog waits in storage for the next claim.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use js_sys::Object;
@@ -79,11 +79,11 @@ pub struct DurableQueue {
     committing: usize,
     writing: bool,
     write_wanted: bool,
-    stored: HashMap<String, usize>,
+    stored: BTreeMap<String, usize>,
     stored_bytes: usize,
     fallbacks: BTreeMap<&'static str, u64>,
     /// Keepalive requests whose events are in the hand-off list (see [`super::lifecycle`]).
-    pub handed_off: HashMap<RequestId, Vec<String>>,
+    pub handed_off: BTreeMap<RequestId, Vec<String>>,
     /// A claim of other tabs' backlogs is running.
     pub claiming: bool,
     /// Runs the periodic claim; dropped (stopped) with the queue.
@@ -113,10 +113,10 @@ impl DurableQueue {
             committing: 0,
             writing: false,
             write_wanted: false,
-            stored: HashMap::new(),
+            stored: BTreeMap::new(),
             stored_bytes: 0,
             fallbacks: BTreeMap::new(),
-            handed_off: HashMap::new(),
+            handed_off: BTreeMap::new(),
             claiming: false,
             claim_timer: None,
             connectivity: None,

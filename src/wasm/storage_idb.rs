@@ -5,7 +5,7 @@
 //! id of the tab that sends it, when it wrote it, and the `core::persisted` encoding of the record. Every write of a turn goes
 //! into one `readwrite` transaction.
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
 use js_sys::{Array, Object, Uint8Array};
 use wasm_bindgen::closure::Closure;
@@ -140,7 +140,7 @@ impl IdbStore {
             });
         }
         let (take, drop_ids) = choose(&all);
-        let take: HashSet<String> = take.into_iter().collect();
+        let take: BTreeSet<String> = take.into_iter().collect();
         let mut taken = Vec::with_capacity(take.len());
         let now = js_sys::Date::now();
         for record in all {

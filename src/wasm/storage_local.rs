@@ -46,7 +46,8 @@ impl LocalStore {
         for id in deletes {
             call(&self.storage, "removeItem", &[&self.key(id)])?;
         }
-        let now = js_sys::Date::now();
+        // Whole milliseconds as an integer: formatting an f64 would link Rust's float printing.
+        let now = super::now_ms();
         for (id, owner, bytes) in puts {
             let value = format!("{owner} {now} {}", STANDARD.encode(bytes));
             call(
@@ -68,11 +69,13 @@ impl LocalStore {
             else {
                 continue;
             };
-            if let (Ok(bytes), Ok(written_at_ms)) = (STANDARD.decode(encoded), written.parse()) {
+            if let (Ok(bytes), Ok(written_at_ms)) =
+                (STANDARD.decode(encoded), written.parse::<u64>())
+            {
                 records.push(StoredRecord {
                     id,
                     owner: owner.to_owned(),
-                    written_at_ms,
+                    written_at_ms: written_at_ms as f64,
                     bytes,
                 });
             }

@@ -79,7 +79,7 @@ pub struct DurableQueue {
     committing: usize,
     writing: bool,
     write_wanted: bool,
-    stored: BTreeMap<String, usize>,
+    stored: BTreeMap<String, u64>,
     stored_bytes: usize,
     fallbacks: BTreeMap<&'static str, u64>,
     /// Keepalive requests whose events are in the hand-off list (see [`super::lifecycle`]).
@@ -192,7 +192,7 @@ impl DurableQueue {
     /// Records restored from storage by a claim: already stored, owned by this tab now.
     pub fn adopt(&mut self, id: String, bytes: usize) {
         self.stored_bytes += bytes;
-        self.stored.insert(id, bytes);
+        self.stored.insert(id, bytes as u64);
     }
 
     /// Whether a write should start now.
@@ -374,11 +374,11 @@ async fn write_loop(shared: &Shared) {
                 Ok(()) => {
                     for (id, bytes) in batch.puts {
                         durable.stored_bytes += bytes.len();
-                        durable.stored.insert(id, bytes.len());
+                        durable.stored.insert(id, bytes.len() as u64);
                     }
                     for id in batch.deletes {
                         if let Some(bytes) = durable.stored.remove(&id) {
-                            durable.stored_bytes -= bytes;
+                            durable.stored_bytes -= bytes as usize;
                         }
                     }
                 }

@@ -81,7 +81,7 @@ pub struct DurableQueue {
     write_wanted: bool,
     stored: BTreeMap<String, u64>,
     stored_bytes: usize,
-    fallbacks: BTreeMap<&'static str, u64>,
+    fallbacks: BTreeMap<String, u64>,
     /// Keepalive requests whose events are in the hand-off list (see [`super::lifecycle`]).
     pub handed_off: BTreeMap<RequestId, Vec<String>>,
     /// A claim of other tabs' backlogs is running.
@@ -215,7 +215,7 @@ impl DurableQueue {
 
     /// Counts a fallback to memory (or another persistence problem) under `reason`.
     pub fn count_fallback(&mut self, reason: &'static str) {
-        *self.fallbacks.entry(reason).or_default() += 1;
+        *self.fallbacks.entry(reason.to_owned()).or_default() += 1;
     }
 
     /// Switches to memory only after a failure; returns the error to report to `onError` the first

@@ -2,9 +2,10 @@
 //! sign, get rejected with a `Date`, correct, re-sign, get accepted.
 #![cfg(not(target_arch = "wasm32"))]
 
-use kinesis_clickstream::core::clock::{is_clock_skew_error, ClockSkew, MAX_SAMPLES};
+use kinesis_clickstream::core::clock::{ClockSkew, MAX_SAMPLES};
 use kinesis_clickstream::core::credentials::Credentials;
 use kinesis_clickstream::core::http_date::{format_amz_date, format_http_date};
+use kinesis_clickstream::core::retry::{classify, Classification};
 use kinesis_clickstream::core::sigv4::{self, payload_sha256_hex, SigningRequest};
 use proptest::prelude::*;
 
@@ -138,7 +139,11 @@ fn skew_rejection_is_corrected_and_the_resigned_request_accepted() {
         let (name, message, date) = server
             .check(&signed.amz_date, local + 40)
             .expect_err("a skewed clock is rejected");
-        assert!(is_clock_skew_error(&name, &message), "{name}: {message}");
+        assert_eq!(
+            classify(400, Some(&name), &message),
+            Classification::CorrectClock,
+            "{name}: {message}"
+        );
 
         clock
             .correct_from_rejection(&date, local, local + 80)

@@ -2,7 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use kinesis_clickstream::core::credential_refresh::{
-    full_jitter_delay_ms, is_expired_token_error, CredentialManager, CredentialStep, RefreshPolicy,
+    CredentialManager, CredentialStep, RefreshPolicy,
 };
 use kinesis_clickstream::core::credentials::Credentials;
 use kinesis_clickstream::core::error::{Error, ErrorCode};
@@ -156,27 +156,6 @@ fn failed_refreshes_back_off_with_growing_bounds_and_succeed_later() {
 }
 
 #[test]
-fn full_jitter_covers_the_whole_range_and_never_exceeds_the_cap() {
-    let policy = RefreshPolicy::default();
-    assert_eq!(full_jitter_delay_ms(&policy, 1, u64::MAX), u64::MAX % 1_001);
-    for failures in [1u32, 2, 5, 6, 7, 40, u32::MAX] {
-        let bound = policy
-            .backoff_base_ms
-            .saturating_mul(1u64 << (failures - 1).min(63))
-            .min(policy.backoff_max_ms);
-        let delays: Vec<u64> = (0..2_000u64)
-            .map(|r| full_jitter_delay_ms(&policy, failures, r.wrapping_mul(0x9E37_79B9_7F4A_7C15)))
-            .collect();
-        assert!(delays.iter().all(|d| *d <= bound), "failures {failures}");
-        assert!(delays.iter().any(|d| *d < bound / 4), "failures {failures}");
-        assert!(
-            delays.iter().any(|d| *d > bound * 3 / 4),
-            "failures {failures}"
-        );
-    }
-}
-
-#[test]
 fn invalidate_drops_only_the_rejected_key_then_refreshes() {
     let mut manager = CredentialManager::refreshable(RefreshPolicy::default(), 1);
     assert_eq!(manager.poll(T0), CredentialStep::StartRefresh);
@@ -266,28 +245,6 @@ fn already_expired_refresh_result_counts_as_a_failure() {
     assert!(error.message().contains("expiration"), "{error}");
     assert_eq!(manager.consecutive_failures(), 1);
     assert!(manager.current().is_none());
-}
-
-#[test]
-fn expired_token_errors_are_recognised() {
-    assert!(is_expired_token_error("ExpiredTokenException", ""));
-    assert!(is_expired_token_error(
-        "com.amazonaws.kinesis#ExpiredTokenException",
-        ""
-    ));
-    assert!(is_expired_token_error("ExpiredToken", ""));
-    assert!(is_expired_token_error(
-        "UnrecognizedClientException",
-        "The security token included in the request is expired"
-    ));
-    assert!(!is_expired_token_error(
-        "UnrecognizedClientException",
-        "The security token included in the request is invalid."
-    ));
-    assert!(!is_expired_token_error(
-        "InvalidSignatureException",
-        "Signature expired: 2026"
-    ));
 }
 
 #[derive(Clone, Debug)]

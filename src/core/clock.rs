@@ -15,7 +15,7 @@
 //! uncertainty plus one second: a `Date` cannot show sub-second skew, so chasing it would only add
 //! noise, and a 1 s error is far inside SigV4's 5-minute window.
 //!
-//! When the service rejects a request for its time ([`is_clock_skew_error`]), the offset is set at
+//! When the service rejects a request for its time ([`crate::core::retry::Classification::CorrectClock`]), the offset is set at
 //! once from that response's `Date`, older samples are dropped (the local clock may have jumped),
 //! and the request can be re-signed.
 
@@ -127,21 +127,6 @@ impl ClockSkew {
         self.offset_ms = sample.offset_ms;
         Ok(self.offset_ms)
     }
-}
-
-/// True when an AWS error means the request's signing time was too far from the server's:
-/// `RequestTimeTooSkewed`, or `InvalidSignatureException` saying the signature expired or is not
-/// yet current. `error_name` may carry a `namespace#` prefix; matching ignores case.
-pub fn is_clock_skew_error(error_name: &str, message: &str) -> bool {
-    let name = error_name.rsplit('#').next().unwrap_or(error_name);
-    if name.eq_ignore_ascii_case("RequestTimeTooSkewed") {
-        return true;
-    }
-    if !name.eq_ignore_ascii_case("InvalidSignatureException") {
-        return false;
-    }
-    let message = message.to_ascii_lowercase();
-    message.contains("signature expired") || message.contains("not yet current")
 }
 
 #[cfg(test)]
@@ -277,30 +262,5 @@ mod tests {
             .observe(&date(SERVER), SERVER - 9_000, SERVER - 10_000)
             .unwrap();
         assert_eq!(clock.offset_ms(), 10_500);
-    }
-
-    #[test]
-    fn recognises_skew_errors_only() {
-        assert!(is_clock_skew_error("RequestTimeTooSkewed", ""));
-        assert!(is_clock_skew_error(
-            "InvalidSignatureException",
-            "Signature expired: 20261126T130000Z is now earlier than 20261126T133937Z"
-        ));
-        assert!(is_clock_skew_error(
-            "com.amazon.coral.service#InvalidSignatureException",
-            "Signature not yet current: 20261126T140000Z is still later than 20261126T134937Z"
-        ));
-        assert!(!is_clock_skew_error(
-            "InvalidSignatureException",
-            "The request signature we calculated does not match the signature you provided."
-        ));
-        assert!(!is_clock_skew_error(
-            "ExpiredTokenException",
-            "Signature expired"
-        ));
-        assert!(!is_clock_skew_error(
-            "SignatureDoesNotMatch",
-            "not yet current"
-        ));
     }
 }

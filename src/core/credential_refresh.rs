@@ -26,6 +26,8 @@
 use crate::core::credentials::Credentials;
 use crate::core::error::{Error, ErrorCode};
 use crate::core::http_date::format_iso8601;
+use crate::core::retry::Backoff;
+use crate::core::rng::Rng;
 
 /// Timing of refreshes. Every field is in milliseconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,39 +85,7 @@ pub struct CredentialManager {
     state: RefreshState,
     failures: u32,
     last_error: Option<Error>,
-    rng_state: u64,
-}
-
-fn splitmix64(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// A full-jitter delay for the `failures`-th consecutive failure (1-based), from `random`.
-pub fn full_jitter_delay_ms(policy: &RefreshPolicy, failures: u32, random: u64) -> u64 {
-    let exponent = failures.saturating_sub(1).min(63);
-    let bound = policy
-        .backoff_base_ms
-        .saturating_mul(1u64 << exponent)
-        .min(policy.backoff_max_ms);
-    random % (bound + 1)
-}
-
-/// True when an AWS error means the session token expired, so credentials must be refreshed before
-/// a resend: `ExpiredTokenException`, `ExpiredToken`, or a message about an expired security token.
-/// `error_name` may carry a `namespace#` prefix.
-pub fn is_expired_token_error(error_name: &str, message: &str) -> bool {
-    let name = error_name.rsplit('#').next().unwrap_or(error_name);
-    if name.eq_ignore_ascii_case("ExpiredTokenException")
-        || name.eq_ignore_ascii_case("ExpiredToken")
-    {
-        return true;
-    }
-    let message = message.to_ascii_lowercase();
-    message.contains("token") && message.contains("expired")
+    rng: Rng,
 }
 
 impl CredentialManager {
@@ -130,7 +100,7 @@ impl CredentialManager {
             state: RefreshState::Idle,
             failures: 0,
             last_error: None,
-            rng_state: seed,
+            rng: Rng::new(seed),
         }
     }
 
@@ -144,7 +114,7 @@ impl CredentialManager {
             state: RefreshState::Idle,
             failures: 0,
             last_error: None,
-            rng_state: 0,
+            rng: Rng::new(0),
         }
     }
 
@@ -329,8 +299,11 @@ impl CredentialManager {
 
     fn record_failure(&mut self, error: Error, now_ms: u64) {
         self.failures = self.failures.saturating_add(1);
-        let random = splitmix64(&mut self.rng_state);
-        let delay = full_jitter_delay_ms(&self.policy, self.failures, random);
+        let backoff = Backoff {
+            base_ms: self.policy.backoff_base_ms,
+            max_ms: self.policy.backoff_max_ms,
+        };
+        let delay = backoff.delay_ms(self.failures - 1, &mut self.rng);
         self.state = RefreshState::BackingOff {
             until_ms: now_ms.saturating_add(delay),
         };

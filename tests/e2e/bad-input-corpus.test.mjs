@@ -224,7 +224,7 @@ test('every bad put throws its code and buffers nothing; a good put follows each
   }
 });
 
-test('boundary values are accepted: 256-unit key, 2^128-1 hash key, exactly 1 MiB, null and NaN as JSON', async () => {
+test('boundary values are accepted: 256-unit key, 2^128-1 hash key, exactly 1 MiB, lone surrogates in data, null and NaN as JSON', async () => {
   const accepted = [
     ['k'.repeat(256), 'x', undefined],
     ['😀'.repeat(128), 'emoji key', undefined],
@@ -238,6 +238,9 @@ test('boundary values are accepted: 256-unit key, 2^128-1 hash key, exactly 1 Mi
   const oneMib = new Uint8Array(MIB - 1).fill(7);
   producer.put(oneMib, { partitionKey: 'k' });
   goodEvents.push({ partitionKey: 'k', data: oneMib });
+  // Data strings are UTF-8 encoded the way TextEncoder does it: a lone surrogate becomes U+FFFD.
+  producer.put('lone \uD800 surrogate', { partitionKey: 'utf8' });
+  goodEvents.push({ partitionKey: 'utf8', data: new TextEncoder().encode('lone \uD800 surrogate') });
   producer.put(null, { partitionKey: 'json' });
   goodEvents.push({ partitionKey: 'json', data: 'null' });
   producer.put(NaN, { partitionKey: 'json' });

@@ -27,8 +27,9 @@ async function configureProxy(proxyUrl, faults) {
 
 /**
  * Runs one scenario. `scenario`: {name, seed, rules, clockOffsetMs?, phases?: [{at: fraction of
- * events, clockOffsetMs?, rules?}], bursts?: {every: events, rule}, tokenLifetimeMs?, producer?: extra
- * producer options}. Resolves {put, ids: first/last, stats, report, wallMs, peakHeldBytes,
+ * events, clockOffsetMs?, rules?}], bursts?: {every: events, rule}, tokenLifetimeMs?, spreadMs? (pace
+ * the puts evenly over this long, so time-driven faults happen mid-stream), producer?: extra producer
+ * options}. Resolves {put, ids: first/last, stats, report, wallMs, peakHeldBytes,
  * peakHeldRecords, peakWasmBytes, fullWaits, refreshes, errors}.
  */
 export async function runScenario({ Producer, wasmMemory, proxyUrl, streamName, runId, events, scenario, log = () => {} }) {
@@ -38,13 +39,16 @@ export async function runScenario({ Producer, wasmMemory, proxyUrl, streamName, 
   await configureProxy(proxyUrl, { seed: scenario.seed ?? 1, clockOffsetMs: proxyOffsetMs, rules });
 
   let refreshes = 0;
+  const issuedTokens = [];
   // Tokens expire in the proxy's (the service's) time, as STS expirations do; the producer is not told
   // the expiry, so only the service's ExpiredTokenException makes it refresh.
   const credentials = scenario.tokenLifetimeMs
     ? async () => {
       refreshes += 1;
       const expiresAt = Date.now() + proxyOffsetMs + scenario.tokenLifetimeMs;
-      return { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: 'local-secret', sessionToken: `reliability;exp=${expiresAt}` };
+      const sessionToken = `reliability-${refreshes};exp=${expiresAt}`;
+      issuedTokens.push(sessionToken);
+      return { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: 'local-secret', sessionToken };
     }
     : { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: 'local-secret', sessionToken: 'reliability-static' };
 
@@ -81,9 +85,15 @@ export async function runScenario({ Producer, wasmMemory, proxyUrl, streamName, 
   for (let n = 0; n < events; n++) {
     while (phases.length > 0 && n >= phases[0].at * events) {
       const phase = phases.shift();
-      if (phase.clockOffsetMs !== undefined) proxyOffsetMs = phase.clockOffsetMs;
+      const change = {};
+      if (phase.clockOffsetMs !== undefined) {
+        // The proxy's clock moving back would stretch the tokens issued so far by the jump; they
+        // expire at the jump instead, so a token never outlives tokenLifetimeMs.
+        if (phase.clockOffsetMs < proxyOffsetMs && issuedTokens.length > 0) change.expiredTokens = [...issuedTokens];
+        proxyOffsetMs = phase.clockOffsetMs;
+      }
       if (phase.rules !== undefined) rules = phase.rules;
-      await configureProxy(proxyUrl, { clockOffsetMs: proxyOffsetMs, rules });
+      await configureProxy(proxyUrl, { ...change, clockOffsetMs: proxyOffsetMs, rules });
       log(`${scenario.name}: phase at event ${n}: offset ${proxyOffsetMs} ms, ${rules.length} rules`);
     }
     if (scenario.bursts && n > 0 && n % scenario.bursts.every === 0) {
@@ -100,6 +110,10 @@ export async function runScenario({ Producer, wasmMemory, proxyUrl, streamName, 
         sample();
         await sleep(5);
       }
+    }
+    if (scenario.spreadMs && n % 100 === 0) {
+      const due = started + (n / events) * scenario.spreadMs;
+      if (Date.now() < due) await sleep(due - Date.now());
     }
     if (n % 500 === 0) {
       sample();
@@ -124,7 +138,7 @@ export async function runScenario({ Producer, wasmMemory, proxyUrl, streamName, 
     clearInterval(sampler);
   }
   const wallMs = Date.now() - started;
-  await configureProxy(proxyUrl, { rules: [], clockOffsetMs: 0 });
+  await configureProxy(proxyUrl, { rules: [], clockOffsetMs: 0, expiredTokens: [] });
   await producer.close();
   return {
     put: events,

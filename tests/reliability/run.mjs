@@ -133,7 +133,10 @@ export async function runInChromium(chromium, scenario, events, { log = () => {}
   return withStandins(async (standins) => {
     const page = await chromium.browser.newPage();
     try {
-      page.on('console', (message) => log(`[page] ${message.text()}`));
+      // Failed fetches are the injected faults; only the driver's own lines are worth showing.
+      page.on('console', (message) => {
+        if (message.type() === 'log') log(`[page] ${message.text()}`);
+      });
       page.on('pageerror', (error) => log(`[page error] ${error.message}`));
       await page.goto(`${chromium.site.url}/`);
       await page.waitForFunction(() => window.reliabilityReady === true);

@@ -27,7 +27,10 @@ const throttleBurst = { every: 2000, rule: { fault: 'error', status: 400, type: 
 /** The scenarios in table order; `scale` picks the token lifetime. */
 export function scenarios(scale = 'soak') {
   const rules = faultRules();
-  const tokenLifetimeMs = scale === 'soak' ? MINUTE : 5_000;
+  const soak = scale === 'soak';
+  const tokenLifetimeMs = soak ? MINUTE : 5_000;
+  // Puts spread over this long cross several token lifetimes and both skew phases.
+  const spreadMs = soak ? 150_000 : 12_000;
   const skew = 15 * MINUTE;
   return [
     { name: 'baseline', seed: 1, rules: [] },
@@ -36,8 +39,15 @@ export function scenarios(scale = 'soak') {
     { name: 'throttle-bursts-400', seed: 4, rules: [], bursts: throttleBurst },
     { name: 'connection-resets', seed: 5, rules: rules.resets },
     { name: 'stalls-past-timeout', seed: 6, rules: rules.stalls },
-    { name: 'credentials-expiring', seed: 7, rules: [], tokenLifetimeMs },
-    { name: 'clock-skew-15min', seed: 8, rules: [], clockOffsetMs: skew, phases: [{ at: 0.5, clockOffsetMs: -skew }] },
+    { name: 'credentials-expiring', seed: 7, rules: [], tokenLifetimeMs, spreadMs },
+    {
+      name: 'clock-skew-15min',
+      seed: 8,
+      rules: [],
+      clockOffsetMs: skew,
+      phases: [{ at: 0.5, clockOffsetMs: -skew }],
+      spreadMs: spreadMs / 4,
+    },
     {
       name: 'all-at-once',
       seed: 9,
@@ -46,6 +56,7 @@ export function scenarios(scale = 'soak') {
       tokenLifetimeMs,
       clockOffsetMs: skew,
       phases: [{ at: 0.5, clockOffsetMs: -skew }],
+      spreadMs,
     },
   ];
 }

@@ -203,13 +203,40 @@ impl Producer {
     /// `RecordTooLarge` (over 1 MiB, or over `maxBatchBytes`/`maxBufferedBytes`); `BufferFull` when the
     /// buffer is at a bound and the overflow policy cannot make room.
     pub fn put(&mut self, data: Vec<u8>, options: PutOptions, now_ms: u64) -> Result<String> {
+        self.ensure_open()?;
+        let record = Record::new(data, options)?;
+        self.admit(record, None, now_ms)
+    }
+
+    /// Like [`Producer::put`], with the data built from the id the event gets, for payloads that
+    /// carry their own id (clickstream envelopes). An error from `make_data` is returned as is and
+    /// buffers nothing; the id it saw is then never used.
+    pub fn put_with(
+        &mut self,
+        make_data: impl FnOnce(&str) -> Result<Vec<u8>>,
+        options: PutOptions,
+        now_ms: u64,
+    ) -> Result<String> {
+        self.ensure_open()?;
+        let put_at_ms = now_ms.max(self.last_put_ms);
+        let id = self.ids.next_id(put_at_ms, &mut self.rng);
+        let record = Record::new(make_data(&id.to_string())?, options)?;
+        self.admit(record, Some(id), now_ms)
+    }
+
+    fn ensure_open(&self) -> Result<()> {
         if self.closed {
             return Err(Error::new(
                 ErrorCode::Closed,
                 "the producer is closed; put() is not accepted after close()",
             ));
         }
-        let record = Record::new(data, options)?;
+        Ok(())
+    }
+
+    /// Checks the record against the caps and the buffer bounds, then queues it under `id` (a new
+    /// id when `None`).
+    fn admit(&mut self, record: Record, id: Option<EventId>, now_ms: u64) -> Result<String> {
         let size = record.payload_bytes();
         for (name, cap) in [
             ("maxBatchBytes", self.config.max_batch_bytes),
@@ -225,7 +252,7 @@ impl Producer {
         self.make_room(size, now_ms)?;
         let put_at_ms = now_ms.max(self.last_put_ms);
         self.last_put_ms = put_at_ms;
-        let id = self.ids.next_id(put_at_ms, &mut self.rng);
+        let id = id.unwrap_or_else(|| self.ids.next_id(put_at_ms, &mut self.rng));
         let seq = self.next_seq;
         self.next_seq += 1;
         let key_hash = key_hash(record.partition_key());

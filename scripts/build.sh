@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Builds the package: `pkg/` (wasm-pack --target web: an ES module + .wasm + .d.ts).
+#
+# One build serves every runtime. Browsers and bundlers call `await init()` (the .wasm is fetched next to
+# the module); Node 20 and workerd load the same .wasm with `initSync({ module })` (Node reads the file,
+# workerd imports it as a WebAssembly.Module). wasm-opt comes from the binaryen npm package
+# (node_modules/.bin on PATH); its flags are in Cargo.toml [package.metadata.wasm-pack.profile.release].
+# Ends by loading the built module in Node and checking it exports Producer, so a broken build fails here.
+#
+#   bash scripts/build.sh             always builds
+#   bash scripts/build.sh --if-stale  builds only when pkg/ is older than src/, Cargo.toml or Cargo.lock;
+#                                     concurrent callers (parallel test files) wait on one lock and build once
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+if [ "${1:-}" = "--if-stale" ]; then
+  mkdir -p target
+  exec 9>target/.pkg-build.lock
+  flock 9
+  wasm=pkg/kinesis_clickstream_bg.wasm
+  if [ -f "$wasm" ] && [ -z "$(find src Cargo.toml Cargo.lock -newer "$wasm" -print -quit)" ]; then
+    echo "build: pkg/ is up to date"
+    exit 0
+  fi
+fi
+
+command -v wasm-opt >/dev/null || { echo "build: wasm-opt missing (npm ci installs binaryen)" >&2; exit 1; }
+wasm-pack build --release --target web --out-dir pkg
+rm -f pkg/.gitignore
+
+node --input-type=module -e "
+  import { readFileSync } from 'node:fs';
+  const glue = await import('./pkg/kinesis_clickstream.js');
+  glue.initSync({ module: readFileSync('pkg/kinesis_clickstream_bg.wasm') });
+  if (typeof glue.Producer?.create !== 'function') throw new Error('pkg: Producer.create is not exported');
+  console.log('build: pkg/ loads in Node and exports Producer');
+"

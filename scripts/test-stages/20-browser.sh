@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# count: cargo
+# The wasm edge in headless Chromium: a page, a dedicated worker and a service worker, each talking to
+# kinesalite and the fault proxy (started around each run by tests/support/standins.mjs).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+status=0
+for test in browser_page browser_worker browser_service_worker; do
+  echo "--- $test"
+  node tests/support/standins.mjs -- wasm-pack test --headless --chrome --test "$test" || status=1
+done
+exit $status

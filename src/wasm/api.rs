@@ -1,0 +1,492 @@
+//! The exported JavaScript class `Producer` (DESIGN §3): `Producer.create(config)`, `put`, `track`,
+//! `flush`, `stats`, `resume` and `close`. Input is checked here at the JS boundary; every error thrown
+//! or rejected is a JS `Error` with a stable `code`.
+//!
+//! `put(data, options)` turns `data` into bytes: a string as UTF-8; a `Uint8Array`, any other
+//! `ArrayBuffer` view (its viewed bytes) or an `ArrayBuffer` as is; anything else as `JSON.stringify`
+//! text. `options` may hold `partitionKey` (a string) and `explicitHashKey` (a decimal string or a
+//! BigInt); other keys are `InvalidData`. Without a `partitionKey` the `partitionKey` option decides.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::core::cognito_flow::CognitoFlow;
+use crate::core::config::{OverflowPolicy, ProducerConfig, StreamTarget, OPTION_TABLE};
+use crate::core::credential_refresh::{CredentialManager, RefreshPolicy};
+use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::producer::Producer as CoreProducer;
+use crate::core::record::PutOptions;
+use crate::core::stats::Stats;
+
+use super::config::{CoreNumbers, EdgeConfig, OverflowChoice, PartitionKeyMode, StreamChoice};
+use super::credentials::CredentialSource;
+use super::driver::{self, Edge, Shared};
+use super::envelope::{self, EnvelopeHeader};
+use super::js_error::{describe_js_value, to_js_error};
+use super::lifecycle::PageLifecycle;
+use super::log::Logger;
+use super::now_ms;
+use super::random::{random_seed, SplitMix};
+
+/// A clickstream producer: buffers events and sends them to Kinesis with signed `fetch` requests.
+#[wasm_bindgen]
+pub struct Producer {
+    shared: Shared,
+    partition_key: PartitionKeyMode,
+    session_id: String,
+    track_seq: Cell<u64>,
+    random: Cell<SplitMix>,
+}
+
+/// The core's configuration from the JS options: each number is range-checked by the core's option
+/// table before it is narrowed (so `2**40` is reported, not truncated).
+fn producer_config(config: &EdgeConfig) -> Result<ProducerConfig> {
+    let stream = match &config.stream {
+        StreamChoice::Name(name) => StreamTarget::Name(name.clone()),
+        StreamChoice::Arn(arn) => StreamTarget::Arn(arn.clone()),
+    };
+    let mut core = ProducerConfig::new(stream);
+    let CoreNumbers {
+        flush_interval_ms,
+        max_batch_records,
+        max_batch_bytes,
+        max_buffered_records,
+        max_buffered_bytes,
+        record_ttl_ms,
+        max_attempts,
+        max_in_flight,
+        retry_base_ms,
+        retry_max_ms,
+        paused_retry_ms,
+    } = config.numbers;
+    let given = [
+        flush_interval_ms,
+        max_batch_records,
+        max_batch_bytes,
+        max_buffered_records,
+        max_buffered_bytes,
+        record_ttl_ms,
+        max_attempts,
+        max_in_flight,
+        retry_base_ms,
+        retry_max_ms,
+        paused_retry_ms,
+    ];
+    for (bounds, value) in OPTION_TABLE.iter().zip(given) {
+        if let Some(value) = value {
+            bounds.check(value)?;
+        }
+    }
+    // Every maximum in OPTION_TABLE fits u32, so the narrowing below cannot truncate.
+    let narrow = |value: u64| -> usize { value as usize };
+    if let Some(v) = flush_interval_ms {
+        core.flush_interval_ms = v;
+    }
+    if let Some(v) = max_batch_records {
+        core.max_batch_records = narrow(v);
+    }
+    if let Some(v) = max_batch_bytes {
+        core.max_batch_bytes = narrow(v);
+    }
+    if let Some(v) = max_buffered_records {
+        core.max_buffered_records = narrow(v);
+    }
+    if let Some(v) = max_buffered_bytes {
+        core.max_buffered_bytes = narrow(v);
+    }
+    if let Some(v) = record_ttl_ms {
+        core.record_ttl_ms = v;
+    }
+    if let Some(v) = max_attempts {
+        core.max_attempts = v as u32;
+    }
+    if let Some(v) = max_in_flight {
+        core.max_in_flight = narrow(v);
+    }
+    if let Some(v) = retry_base_ms {
+        core.retry_base_ms = v;
+    }
+    if let Some(v) = retry_max_ms {
+        core.retry_max_ms = v;
+    }
+    if let Some(v) = paused_retry_ms {
+        core.paused_retry_ms = v;
+    }
+    if let Some(choice) = config.overflow {
+        core.overflow = match choice {
+            OverflowChoice::RejectNew => OverflowPolicy::RejectNew,
+            OverflowChoice::DropOldest => OverflowPolicy::DropOldest,
+        };
+    }
+    core.validate()?;
+    Ok(core)
+}
+
+fn invalid_data(message: String) -> Error {
+    Error::new(ErrorCode::InvalidData, message)
+}
+
+/// The bytes `put` stores for `data` (see the module docs).
+pub fn data_bytes(data: &JsValue) -> Result<Vec<u8>> {
+    if let Some(text) = data.as_string() {
+        return Ok(text.into_bytes());
+    }
+    if js_sys::ArrayBuffer::is_view(data) {
+        let get = |key: &str| Reflect::get(data, &JsValue::from_str(key)).unwrap_or_default();
+        let offset = get("byteOffset").as_f64().unwrap_or(0.0) as u32;
+        let length = get("byteLength").as_f64().unwrap_or(0.0) as u32;
+        let view = Uint8Array::new_with_byte_offset_and_length(&get("buffer"), offset, length);
+        return Ok(view.to_vec());
+    }
+    if data.is_instance_of::<js_sys::ArrayBuffer>() {
+        return Ok(Uint8Array::new(data).to_vec());
+    }
+    let text = js_sys::JSON::stringify(data).map_err(|thrown| {
+        invalid_data(format!(
+            "data cannot be serialised to JSON: {}",
+            describe_js_value(&thrown)
+        ))
+    })?;
+    match JsValue::from(text).as_string() {
+        Some(text) => Ok(text.into_bytes()),
+        None => Err(invalid_data(format!(
+            "data must be a string, a Uint8Array, an ArrayBuffer or a JSON-serialisable value, got {}",
+            data.js_typeof().as_string().unwrap_or_default()
+        ))),
+    }
+}
+
+fn read_partition_key(value: &JsValue, what: &str) -> Result<String> {
+    value.as_string().ok_or_else(|| {
+        Error::new(
+            ErrorCode::InvalidPartitionKey,
+            format!(
+                "{what} must be a string, got {}",
+                value.js_typeof().as_string().unwrap_or_default()
+            ),
+        )
+    })
+}
+
+fn read_explicit_hash_key(value: &JsValue) -> Result<String> {
+    if let Some(text) = value.as_string() {
+        return Ok(text);
+    }
+    if value.is_bigint() {
+        let text = value
+            .unchecked_ref::<js_sys::BigInt>()
+            .to_string(10)
+            .map(String::from)
+            .unwrap_or_default();
+        return Ok(text);
+    }
+    Err(Error::new(
+        ErrorCode::InvalidExplicitHashKey,
+        format!(
+            "explicitHashKey must be a decimal string or a BigInt, got {}",
+            value.js_typeof().as_string().unwrap_or_default()
+        ),
+    ))
+}
+
+fn stats_to_js(stats: &Stats, clock_offset_ms: i64) -> JsValue {
+    let object = Object::new();
+    let set = |key: &str, value: JsValue| {
+        // Plain data properties on a fresh object.
+        let _ = Reflect::set(&object, &JsValue::from_str(key), &value);
+    };
+    let number = |value: u64| JsValue::from_f64(value as f64);
+    let counts = |map: &std::collections::BTreeMap<String, u64>| {
+        let counts = Object::new();
+        for (key, value) in map {
+            let _ = Reflect::set(&counts, &JsValue::from_str(key), &number(*value));
+        }
+        JsValue::from(counts)
+    };
+    set("buffered", number(stats.buffered_records as u64));
+    set("bufferedBytes", number(stats.buffered_bytes as u64));
+    set("inFlight", number(stats.in_flight_records as u64));
+    set("inFlightRequests", number(stats.in_flight_requests as u64));
+    set("inFlightBytes", number(stats.in_flight_bytes as u64));
+    set("sent", number(stats.sent));
+    set("retried", number(stats.retried));
+    set("failed", number(stats.failed_total()));
+    set("failedByCode", counts(&stats.failed));
+    set("dropped", counts(&stats.dropped));
+    set("rejected", number(stats.rejected));
+    set("requests", number(stats.requests));
+    set(
+        "oldestAgeMs",
+        stats.oldest_age_ms.map_or(JsValue::NULL, number),
+    );
+    set("paused", JsValue::from_bool(stats.paused));
+    set("clockOffsetMs", JsValue::from_f64(clock_offset_ms as f64));
+    object.into()
+}
+
+impl Producer {
+    fn build(config: &JsValue) -> Result<Producer> {
+        let config = EdgeConfig::from_js(config)?;
+        let core_config = producer_config(&config)?;
+        let mut random = SplitMix(random_seed());
+        let core = CoreProducer::new(core_config, random.next_u64())?;
+        let source = CredentialSource::from_js(&config.credentials)?;
+        let now = now_ms();
+        let logger = Logger::new(config.log_level);
+        let (manager, fixed) = match &source {
+            CredentialSource::Static(fields) => {
+                let credentials = fields.clone().into_credentials(now)?;
+                (
+                    CredentialManager::fixed(credentials.clone()),
+                    Some(credentials),
+                )
+            }
+            _ => (
+                CredentialManager::refreshable(RefreshPolicy::default(), random.next_u64()),
+                None,
+            ),
+        };
+        let mut edge = Edge::new(
+            core,
+            config.region.clone(),
+            config.endpoint.clone(),
+            config.request_timeout_ms,
+            logger,
+            config.on_error.clone(),
+            config.on_flush.clone(),
+            source,
+            manager,
+        );
+        if let Some(credentials) = &fixed {
+            edge.check_long_term(credentials);
+        }
+        if let CredentialSource::Cognito(pool) = &edge.source {
+            edge.cognito = Some(CognitoFlow::new(
+                &pool.identity_pool_id,
+                pool.logins.clone(),
+                None,
+            )?);
+        }
+        let session_id = random.uuid_v4();
+        let shared: Shared = Rc::new(std::cell::RefCell::new(edge));
+        let lifecycle = PageLifecycle::attach(Rc::downgrade(&shared));
+        shared.borrow_mut().lifecycle = lifecycle;
+        driver::schedule_pump(&shared);
+        Ok(Producer {
+            shared,
+            partition_key: config.partition_key,
+            session_id,
+            track_seq: Cell::new(0),
+            random: Cell::new(random),
+        })
+    }
+
+    fn default_partition_key(&self, data: &JsValue) -> Result<String> {
+        match &self.partition_key {
+            PartitionKeyMode::Session => Ok(self.session_id.clone()),
+            PartitionKeyMode::Random => {
+                let mut random = self.random.get();
+                let key = format!("{:016x}{:016x}", random.next_u64(), random.next_u64());
+                self.random.set(random);
+                Ok(key)
+            }
+            PartitionKeyMode::Function(function) => {
+                let key = function
+                    .call1(&JsValue::UNDEFINED, data)
+                    .map_err(|thrown| {
+                        Error::new(
+                            ErrorCode::InvalidPartitionKey,
+                            format!(
+                                "the partitionKey function threw: {}",
+                                describe_js_value(&thrown)
+                            ),
+                        )
+                    })?;
+                read_partition_key(&key, "the partitionKey function's result")
+            }
+        }
+    }
+
+    fn put_options(&self, options: &JsValue, data: &JsValue) -> Result<PutOptions> {
+        let mut partition_key = None;
+        let mut explicit_hash_key = None;
+        if !options.is_undefined() && !options.is_null() {
+            if !options.is_object() {
+                return Err(invalid_data(format!(
+                    "put options must be an object, got {}",
+                    options.js_typeof().as_string().unwrap_or_default()
+                )));
+            }
+            for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
+                let key = key.as_string().unwrap_or_default();
+                if key != "partitionKey" && key != "explicitHashKey" {
+                    return Err(invalid_data(format!(
+                        "unknown put option {key:?}; known: partitionKey, explicitHashKey"
+                    )));
+                }
+            }
+            let key = Reflect::get(options, &"partitionKey".into()).unwrap_or_default();
+            if !key.is_undefined() {
+                partition_key = Some(read_partition_key(&key, "partitionKey")?);
+            }
+            let hash = Reflect::get(options, &"explicitHashKey".into()).unwrap_or_default();
+            if !hash.is_undefined() {
+                explicit_hash_key = Some(read_explicit_hash_key(&hash)?);
+            }
+        }
+        let partition_key = match partition_key {
+            Some(key) => key,
+            None => self.default_partition_key(data)?,
+        };
+        Ok(PutOptions {
+            partition_key,
+            explicit_hash_key,
+        })
+    }
+
+    fn put_bytes(&self, bytes: Vec<u8>, options: PutOptions) -> Result<String> {
+        let id = self
+            .shared
+            .borrow_mut()
+            .core
+            .put(bytes, options, now_ms())?;
+        driver::schedule_pump(&self.shared);
+        Ok(id.to_string())
+    }
+
+    fn flush_promise(&self, close: bool) -> Promise {
+        let shared = Rc::clone(&self.shared);
+        let mut flush_id = None;
+        let promise = Promise::new(&mut |resolve: Function, _reject: Function| {
+            let mut edge = shared.borrow_mut();
+            let now = now_ms();
+            let id = if close {
+                edge.closing = true;
+                edge.core.close(now)
+            } else {
+                edge.core.flush(now)
+            };
+            edge.add_waiter(id, resolve);
+            flush_id = Some(id);
+        });
+        if self.shared.borrow().request_scoped {
+            if let Some(id) = flush_id {
+                let shared = Rc::clone(&self.shared);
+                wasm_bindgen_futures::spawn_local(driver::drive_flush(shared, id));
+            }
+        } else {
+            driver::schedule_pump(&self.shared);
+        }
+        promise
+    }
+}
+
+#[wasm_bindgen]
+impl Producer {
+    /// Checks `config` and creates a producer. Rejects with `InvalidConfig` (naming the option) or
+    /// `InvalidCredentials`. Credentials from a function or Cognito are fetched in the background.
+    pub async fn create(
+        #[wasm_bindgen(unchecked_param_type = "ProducerConfig")] config: JsValue,
+    ) -> std::result::Result<Producer, JsValue> {
+        Producer::build(&config).map_err(|error| to_js_error(&error))
+    }
+
+    /// Buffers one event and returns its id (a UUIDv7). Throws `InvalidData`, `InvalidPartitionKey`,
+    /// `InvalidExplicitHashKey`, `RecordTooLarge`, `BufferFull` or `Closed`; a thrown put buffers
+    /// nothing.
+    pub fn put(
+        &self,
+        #[wasm_bindgen(
+            unchecked_param_type = "string | Uint8Array | ArrayBuffer | ArrayBufferView | unknown"
+        )]
+        data: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "PutOptions")] options: JsValue,
+    ) -> std::result::Result<String, JsValue> {
+        let run = || -> Result<String> {
+            let bytes = data_bytes(&data)?;
+            let options = self.put_options(&options, &data)?;
+            self.put_bytes(bytes, options)
+        };
+        run().map_err(|error| to_js_error(&error))
+    }
+
+    /// Buffers a clickstream envelope `{id, ts, sessionId, seq, name, attributes, page?}` for the event
+    /// `name` and returns its id. Partitioned like `put` without a `partitionKey`.
+    pub fn track(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Record<string, unknown>")]
+        attributes: JsValue,
+    ) -> std::result::Result<String, JsValue> {
+        let run = || -> Result<String> {
+            let name = envelope::check_name(&name)?;
+            let now = now_ms();
+            let seq = self.track_seq.get();
+            let partition_key = self.default_partition_key(&attributes)?;
+            let mut edge = self.shared.borrow_mut();
+            let session_id = &self.session_id;
+            let id = edge.core.put_with(
+                |id| {
+                    envelope::encode(
+                        EnvelopeHeader {
+                            id,
+                            time_ms: now as f64,
+                            session_id,
+                            seq,
+                        },
+                        &name,
+                        &attributes,
+                    )
+                },
+                PutOptions {
+                    partition_key,
+                    explicit_hash_key: None,
+                },
+                now,
+            )?;
+            drop(edge);
+            self.track_seq.set(seq + 1);
+            driver::schedule_pump(&self.shared);
+            Ok(id.to_string())
+        };
+        run().map_err(|error| to_js_error(&error))
+    }
+
+    /// Sends everything buffered so far; resolves with `{sent, failed, retried, dropped, pending}` once
+    /// each of those records is acknowledged, finally failed, or held by a pause (`pending`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<FlushReport>")]
+    pub fn flush(&self) -> Promise {
+        self.flush_promise(false)
+    }
+
+    /// `{buffered, bufferedBytes, inFlight, inFlightRequests, inFlightBytes, sent, retried, failed,
+    /// failedByCode, dropped, rejected, requests, oldestAgeMs, paused, clockOffsetMs}`.
+    #[wasm_bindgen(unchecked_return_type = "ProducerStats")]
+    pub fn stats(&self) -> JsValue {
+        let edge = self.shared.borrow();
+        stats_to_js(&edge.core.stats(now_ms()), edge.clock.offset_ms())
+    }
+
+    /// Leaves a pause caused by a non-retryable error now instead of at the next probe.
+    pub fn resume(&self) {
+        self.shared.borrow_mut().core.resume(now_ms());
+        driver::schedule_pump(&self.shared);
+    }
+
+    /// The session id the `"session"` partition key and `track` envelopes use.
+    #[wasm_bindgen(getter = sessionId)]
+    pub fn session_id(&self) -> String {
+        self.session_id.clone()
+    }
+
+    /// Flushes, then stops: resolves with the final flush report; afterwards `put` throws `Closed` and
+    /// no timer is left.
+    #[wasm_bindgen(unchecked_return_type = "Promise<FlushReport>")]
+    pub fn close(&self) -> Promise {
+        self.flush_promise(true)
+    }
+}

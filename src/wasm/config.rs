@@ -1,0 +1,481 @@
+//! Reads the JS configuration object given to `Producer.create` into typed values.
+//!
+//! Unknown keys are rejected by name (`InvalidConfig`), so a typo never silently falls back to a
+//! default. Numeric options must be whole numbers in `0..=Number.MAX_SAFE_INTEGER`; the core's
+//! `ProducerConfig::validate` then checks each one against its own range. The options that exist only
+//! at the edge have their defaults and ranges here:
+//!
+//! | option             | default  | min   | max       | meaning                                        |
+//! |--------------------|----------|-------|-----------|------------------------------------------------|
+//! | `requestTimeoutMs` | 20 000   | 100   | 600 000   | abort one PutRecords request after this long   |
+//! | `logLevel`         | `"warn"` |       |           | `"silent"`, `"error"`, `"warn"`, `"info"`, `"debug"` |
+//! | `partitionKey`     | `"session"` |    |           | `"session"`, `"random"` or `(data) => string`  |
+//! | `persistence`      | `"memory"` |     |           | `"memory"`; `"auto"` is accepted and means memory for now |
+//! | `endpoint`         | `https://kinesis.{region}.amazonaws.com` | | | `http(s)://host[:port]`, path `/` only |
+
+use crate::core::error::{Error, ErrorCode, Result};
+use js_sys::{Function, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::log::LogLevel;
+
+/// Every key `Producer.create` accepts.
+pub const KNOWN_OPTIONS: &[&str] = &[
+    "streamName",
+    "streamArn",
+    "region",
+    "endpoint",
+    "credentials",
+    "flushIntervalMs",
+    "maxBatchRecords",
+    "maxBatchBytes",
+    "maxBufferedRecords",
+    "maxBufferedBytes",
+    "recordTtlMs",
+    "maxAttempts",
+    "maxInFlight",
+    "retryBaseMs",
+    "retryMaxMs",
+    "pausedRetryMs",
+    "overflow",
+    "requestTimeoutMs",
+    "partitionKey",
+    "logLevel",
+    "onError",
+    "onFlush",
+    "persistence",
+];
+
+/// Default of `requestTimeoutMs`.
+pub const REQUEST_TIMEOUT_DEFAULT_MS: u64 = 20_000;
+/// Smallest accepted `requestTimeoutMs`.
+pub const REQUEST_TIMEOUT_MIN_MS: u64 = 100;
+/// Largest accepted `requestTimeoutMs` (10 minutes).
+pub const REQUEST_TIMEOUT_MAX_MS: u64 = 600_000;
+
+/// Largest whole number a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// Which stream the records go to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StreamChoice {
+    /// `streamName`.
+    Name(String),
+    /// `streamArn`.
+    Arn(String),
+}
+
+/// Where requests go: the URL to POST to and the `Host` header value it implies (with the port when
+/// it is not the scheme's default), which SigV4 signs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    /// `scheme://host[:port]/`.
+    pub url: String,
+    /// `host[:port]` exactly as `fetch` sends it.
+    pub host: String,
+}
+
+/// How a record's partition key is chosen when `put` is not given one.
+#[derive(Clone, Debug)]
+pub enum PartitionKeyMode {
+    /// The producer's session id: one key per session keeps a session's events in order.
+    Session,
+    /// A fresh random key per record: spreads load over all shards, no ordering.
+    Random,
+    /// The user's function, called with the event's data; it must return a string.
+    Function(Function),
+}
+
+/// How buffered records survive a reload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Persistence {
+    /// Records live in memory only.
+    Memory,
+    /// The best storage the runtime has; currently the same as `Memory`.
+    Auto,
+}
+
+/// Which record is lost when the buffer is full.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OverflowChoice {
+    /// `"rejectNew"` (default): `put` throws `BufferFull`.
+    RejectNew,
+    /// `"dropOldest"`: the oldest buffered record is dropped and counted.
+    DropOldest,
+}
+
+/// The numeric options owned by the core; `None` keeps the core's default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CoreNumbers {
+    /// `flushIntervalMs`.
+    pub flush_interval_ms: Option<u64>,
+    /// `maxBatchRecords`.
+    pub max_batch_records: Option<u64>,
+    /// `maxBatchBytes`.
+    pub max_batch_bytes: Option<u64>,
+    /// `maxBufferedRecords`.
+    pub max_buffered_records: Option<u64>,
+    /// `maxBufferedBytes`.
+    pub max_buffered_bytes: Option<u64>,
+    /// `recordTtlMs`.
+    pub record_ttl_ms: Option<u64>,
+    /// `maxAttempts`.
+    pub max_attempts: Option<u64>,
+    /// `maxInFlight`.
+    pub max_in_flight: Option<u64>,
+    /// `retryBaseMs`.
+    pub retry_base_ms: Option<u64>,
+    /// `retryMaxMs`.
+    pub retry_max_ms: Option<u64>,
+    /// `pausedRetryMs`.
+    pub paused_retry_ms: Option<u64>,
+}
+
+/// The whole configuration, read and checked at the JS boundary.
+#[derive(Clone, Debug)]
+pub struct EdgeConfig {
+    /// The target stream.
+    pub stream: StreamChoice,
+    /// The AWS region (signing scope and default endpoint).
+    pub region: String,
+    /// Where requests go.
+    pub endpoint: Endpoint,
+    /// The `credentials` value as given: an object or a function, read by the credentials module.
+    pub credentials: JsValue,
+    /// Numeric options for the core.
+    pub numbers: CoreNumbers,
+    /// `overflow`, when given.
+    pub overflow: Option<OverflowChoice>,
+    /// `requestTimeoutMs`.
+    pub request_timeout_ms: u32,
+    /// `partitionKey`.
+    pub partition_key: PartitionKeyMode,
+    /// `logLevel`.
+    pub log_level: LogLevel,
+    /// `onError(error)`, called for records that finally failed and for pauses.
+    pub on_error: Option<Function>,
+    /// `onFlush(report)`, called after each delivered batch.
+    pub on_flush: Option<Function>,
+    /// `persistence`.
+    pub persistence: Persistence,
+}
+
+fn invalid(message: String) -> Error {
+    Error::new(ErrorCode::InvalidConfig, message)
+}
+
+fn get(object: &JsValue, key: &str) -> Result<JsValue> {
+    Reflect::get(object, &JsValue::from_str(key))
+        .map_err(|_| invalid(format!("{key} could not be read from the config object")))
+}
+
+fn type_name(value: &JsValue) -> String {
+    if value.is_null() {
+        "null".to_owned()
+    } else {
+        value.js_typeof().as_string().unwrap_or_default()
+    }
+}
+
+/// Reads an optional string option; present but not a string is `InvalidConfig`.
+fn string_option(config: &JsValue, key: &str) -> Result<Option<String>> {
+    let value = get(config, key)?;
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    value
+        .as_string()
+        .map(Some)
+        .ok_or_else(|| invalid(format!("{key} must be a string, got {}", type_name(&value))))
+}
+
+/// Reads an optional function option.
+fn function_option(config: &JsValue, key: &str) -> Result<Option<Function>> {
+    let value = get(config, key)?;
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    if value.is_function() {
+        Ok(Some(value.unchecked_into()))
+    } else {
+        Err(invalid(format!(
+            "{key} must be a function, got {}",
+            type_name(&value)
+        )))
+    }
+}
+
+/// Checks that `value` is a whole number in `0..=Number.MAX_SAFE_INTEGER` and returns it.
+pub fn whole_number(key: &str, value: &JsValue) -> Result<u64> {
+    let Some(number) = value.as_f64() else {
+        return Err(invalid(format!(
+            "{key} must be a number, got {}",
+            type_name(value)
+        )));
+    };
+    let in_range = number.is_finite()
+        && number.fract() == 0.0
+        && number >= 0.0
+        && number <= MAX_SAFE_INTEGER as f64;
+    if !in_range {
+        return Err(invalid(format!(
+            "{key} must be a whole number in 0..={MAX_SAFE_INTEGER}, got {}",
+            // JS prints the number (NaN, -1, 1.5, 1e+300) without Rust's float formatting code.
+            super::js_error::describe_js_value(value)
+        )));
+    }
+    // Checked above: a non-negative whole number no larger than 2^53 - 1.
+    Ok(number as u64)
+}
+
+fn number_option(config: &JsValue, key: &str) -> Result<Option<u64>> {
+    let value = get(config, key)?;
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    whole_number(key, &value).map(Some)
+}
+
+fn reject_unknown_keys(config: &Object) -> Result<()> {
+    for key in Object::keys(config).iter() {
+        let name = key.as_string().unwrap_or_default();
+        if !KNOWN_OPTIONS.contains(&name.as_str()) {
+            return Err(invalid(format!(
+                "unknown option {name:?}; known options: {}",
+                KNOWN_OPTIONS.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Checks a region name: 1..=32 characters of `a-z`, `0-9` and `-` (it becomes part of a host name).
+pub fn check_region(region: &str) -> Result<()> {
+    let valid = !region.is_empty()
+        && region.len() <= 32
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if valid {
+        Ok(())
+    } else {
+        Err(invalid(format!(
+            "region must be 1..=32 characters of a-z, 0-9 and -, got {region:?}"
+        )))
+    }
+}
+
+/// The region inside a Kinesis stream ARN (`arn:aws:kinesis:us-east-1:123456789012:stream/name`).
+pub fn region_of_arn(arn: &str) -> Option<&str> {
+    let mut parts = arn.split(':');
+    let (Some("arn"), Some(_partition), Some("kinesis"), Some(region)) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    Some(region)
+}
+
+/// The default endpoint of a region (`.amazonaws.com.cn` for the China regions).
+pub fn default_endpoint(region: &str) -> Endpoint {
+    let suffix = if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    };
+    let host = format!("kinesis.{region}.{suffix}");
+    Endpoint {
+        url: format!("https://{host}/"),
+        host,
+    }
+}
+
+/// Parses an `endpoint` option with the global `URL`: `http:` or `https:`, path `/`, no query or
+/// fragment, no user info.
+pub fn parse_endpoint(text: &str) -> Result<Endpoint> {
+    let url = web_sys::Url::new(text)
+        .map_err(|_| invalid(format!("endpoint must be an absolute URL, got {text:?}")))?;
+    let protocol = url.protocol();
+    if protocol != "http:" && protocol != "https:" {
+        return Err(invalid(format!(
+            "endpoint must use http: or https:, got {protocol:?}"
+        )));
+    }
+    if url.pathname() != "/" || !url.search().is_empty() || !url.hash().is_empty() {
+        return Err(invalid(format!(
+            "endpoint must have path \"/\" and no query or fragment, got {text:?}"
+        )));
+    }
+    if !url.username().is_empty() || !url.password().is_empty() {
+        return Err(invalid(
+            "endpoint must not contain a user name or password".to_owned(),
+        ));
+    }
+    let host = url.host();
+    Ok(Endpoint {
+        url: format!("{protocol}//{host}/"),
+        host,
+    })
+}
+
+fn parse_stream(config: &JsValue) -> Result<StreamChoice> {
+    let name = string_option(config, "streamName")?;
+    let arn = string_option(config, "streamArn")?;
+    match (name, arn) {
+        (Some(_), Some(_)) => Err(invalid(
+            "give either streamName or streamArn, not both".to_owned(),
+        )),
+        (None, None) => Err(invalid("streamName or streamArn is required".to_owned())),
+        (Some(name), None) => {
+            let length = name.chars().count();
+            if !(1..=128).contains(&length) {
+                return Err(invalid(format!(
+                    "streamName must be 1..=128 characters, got {length}"
+                )));
+            }
+            Ok(StreamChoice::Name(name))
+        }
+        (None, Some(arn)) => {
+            if region_of_arn(&arn).is_none() || arn.len() > 2048 {
+                return Err(invalid(format!(
+                    "streamArn must look like arn:aws:kinesis:<region>:<account>:stream/<name>, got {arn:?}"
+                )));
+            }
+            Ok(StreamChoice::Arn(arn))
+        }
+    }
+}
+
+fn parse_partition_key(config: &JsValue) -> Result<PartitionKeyMode> {
+    let value = get(config, "partitionKey")?;
+    if value.is_undefined() {
+        return Ok(PartitionKeyMode::Session);
+    }
+    if value.is_function() {
+        return Ok(PartitionKeyMode::Function(value.unchecked_into()));
+    }
+    match value.as_string().as_deref() {
+        Some("session") => Ok(PartitionKeyMode::Session),
+        Some("random") => Ok(PartitionKeyMode::Random),
+        _ => Err(invalid(format!(
+            "partitionKey must be \"session\", \"random\" or a function, got {}",
+            describe(&value)
+        ))),
+    }
+}
+
+fn describe(value: &JsValue) -> String {
+    match value.as_string() {
+        Some(text) => format!("{text:?}"),
+        None => type_name(value),
+    }
+}
+
+fn parse_persistence(config: &JsValue) -> Result<Persistence> {
+    match string_option(config, "persistence")?.as_deref() {
+        None | Some("memory") => Ok(Persistence::Memory),
+        Some("auto") => Ok(Persistence::Auto),
+        Some(other) => Err(invalid(format!(
+            "persistence must be \"memory\" or \"auto\", got {other:?}"
+        ))),
+    }
+}
+
+fn parse_overflow(config: &JsValue) -> Result<Option<OverflowChoice>> {
+    match string_option(config, "overflow")?.as_deref() {
+        None => Ok(None),
+        Some("rejectNew") => Ok(Some(OverflowChoice::RejectNew)),
+        Some("dropOldest") => Ok(Some(OverflowChoice::DropOldest)),
+        Some(other) => Err(invalid(format!(
+            "overflow must be \"rejectNew\" or \"dropOldest\", got {other:?}"
+        ))),
+    }
+}
+
+fn parse_request_timeout(config: &JsValue) -> Result<u32> {
+    let value = number_option(config, "requestTimeoutMs")?.unwrap_or(REQUEST_TIMEOUT_DEFAULT_MS);
+    if !(REQUEST_TIMEOUT_MIN_MS..=REQUEST_TIMEOUT_MAX_MS).contains(&value) {
+        return Err(invalid(format!(
+            "requestTimeoutMs must be in {REQUEST_TIMEOUT_MIN_MS}..={REQUEST_TIMEOUT_MAX_MS}, got {value}"
+        )));
+    }
+    // At most 600 000 after the check.
+    Ok(value as u32)
+}
+
+fn parse_numbers(config: &JsValue) -> Result<CoreNumbers> {
+    Ok(CoreNumbers {
+        flush_interval_ms: number_option(config, "flushIntervalMs")?,
+        max_batch_records: number_option(config, "maxBatchRecords")?,
+        max_batch_bytes: number_option(config, "maxBatchBytes")?,
+        max_buffered_records: number_option(config, "maxBufferedRecords")?,
+        max_buffered_bytes: number_option(config, "maxBufferedBytes")?,
+        record_ttl_ms: number_option(config, "recordTtlMs")?,
+        max_attempts: number_option(config, "maxAttempts")?,
+        max_in_flight: number_option(config, "maxInFlight")?,
+        retry_base_ms: number_option(config, "retryBaseMs")?,
+        retry_max_ms: number_option(config, "retryMaxMs")?,
+        paused_retry_ms: number_option(config, "pausedRetryMs")?,
+    })
+}
+
+fn parse_credentials(config: &JsValue) -> Result<JsValue> {
+    let value = get(config, "credentials")?;
+    if value.is_undefined() {
+        return Err(invalid(
+            "credentials is required: an object, an async function or { cognitoIdentityPoolId }"
+                .to_owned(),
+        ));
+    }
+    if value.is_function() || value.is_object() {
+        Ok(value)
+    } else {
+        Err(invalid(format!(
+            "credentials must be an object or a function, got {}",
+            type_name(&value)
+        )))
+    }
+}
+
+impl EdgeConfig {
+    /// Reads and checks the config object. Errors are `InvalidConfig` naming the option.
+    pub fn from_js(config: &JsValue) -> Result<EdgeConfig> {
+        if !config.is_object() {
+            return Err(invalid(format!(
+                "the config must be an object, got {}",
+                type_name(config)
+            )));
+        }
+        reject_unknown_keys(config.unchecked_ref::<Object>())?;
+        let stream = parse_stream(config)?;
+        let region = match (string_option(config, "region")?, &stream) {
+            (Some(region), _) => region,
+            (None, StreamChoice::Arn(arn)) => region_of_arn(arn).unwrap_or_default().to_owned(),
+            (None, StreamChoice::Name(_)) => {
+                return Err(invalid("region is required".to_owned()));
+            }
+        };
+        check_region(&region)?;
+        let endpoint = match string_option(config, "endpoint")? {
+            Some(text) => parse_endpoint(&text)?,
+            None => default_endpoint(&region),
+        };
+        Ok(EdgeConfig {
+            stream,
+            region,
+            endpoint,
+            credentials: parse_credentials(config)?,
+            numbers: parse_numbers(config)?,
+            overflow: parse_overflow(config)?,
+            request_timeout_ms: parse_request_timeout(config)?,
+            partition_key: parse_partition_key(config)?,
+            log_level: match string_option(config, "logLevel")? {
+                Some(name) => LogLevel::parse(&name)?,
+                None => LogLevel::DEFAULT,
+            },
+            on_error: function_option(config, "onError")?,
+            on_flush: function_option(config, "onFlush")?,
+            persistence: parse_persistence(config)?,
+        })
+    }
+}

@@ -1,0 +1,300 @@
+//! Where credentials come from, as given in the `credentials` option, and how to get them.
+//!
+//! Three forms:
+//! - a static object `{ accessKeyId, secretAccessKey, sessionToken?, expiration? }`;
+//! - a function (usually async) returning such an object, called whenever credentials are needed or
+//!   about to expire (an AWS SDK v3 credential provider fits);
+//! - `{ cognitoIdentityPoolId, cognitoEndpoint?, logins? }`: unauthenticated (or `logins`-authenticated)
+//!   Cognito Identity credentials fetched over the global `fetch`.
+//!
+//! `expiration` may be a `Date`, a number (ms since the epoch) or a date string `Date.parse` reads.
+//! Extra keys on a credentials object are ignored (SDK providers add e.g. `credentialScope`).
+
+use crate::core::cognito_flow::{CognitoFlow, CognitoStep};
+use crate::core::credentials::Credentials;
+use crate::core::error::{Error, ErrorCode, Result};
+use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use super::js_error::describe_js_value;
+use super::now_ms;
+use super::transport::{self, HttpPost};
+
+/// Cognito calls a refresh may make: `GetId`, a retried `GetId` after a deleted identity, and
+/// `GetCredentialsForIdentity` twice.
+const MAX_COGNITO_CALLS: usize = 4;
+
+/// Credential fields read from a JS object, not yet validated by the core.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CredentialFields {
+    /// `accessKeyId`.
+    pub access_key_id: String,
+    /// `secretAccessKey`.
+    pub secret_access_key: String,
+    /// `sessionToken`, when present.
+    pub session_token: Option<String>,
+    /// `expiration` in ms since the epoch, when present.
+    pub expiration_ms: Option<u64>,
+}
+
+impl std::fmt::Debug for CredentialFields {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CredentialFields")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"** redacted **")
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "** redacted **"),
+            )
+            .field("expiration_ms", &self.expiration_ms)
+            .finish()
+    }
+}
+
+/// The Cognito Identity pool to get credentials from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CognitoPool {
+    /// `cognitoIdentityPoolId`, e.g. `us-east-1:1234abcd-…`.
+    pub identity_pool_id: String,
+    /// `cognitoEndpoint`, default `https://cognito-identity.{pool region}.amazonaws.com/`.
+    pub endpoint: String,
+    /// `logins`: provider name → token, for authenticated identities.
+    pub logins: crate::core::cognito::Logins,
+}
+
+/// The `credentials` option, classified.
+#[derive(Clone, Debug)]
+pub enum CredentialSource {
+    /// Fixed credentials; never refreshed.
+    Static(CredentialFields),
+    /// A provider function, called for each refresh.
+    Provider(Function),
+    /// A Cognito Identity pool.
+    Cognito(CognitoPool),
+}
+
+fn invalid(message: String) -> Error {
+    Error::new(ErrorCode::InvalidCredentials, message)
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn required_string(object: &JsValue, key: &str) -> Result<String> {
+    let value = get(object, key);
+    value.as_string().ok_or_else(|| {
+        invalid(format!(
+            "credentials.{key} must be a string, got {}",
+            type_name(&value)
+        ))
+    })
+}
+
+fn optional_string(object: &JsValue, key: &str) -> Result<Option<String>> {
+    let value = get(object, key);
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    required_string(object, key).map(Some)
+}
+
+fn type_name(value: &JsValue) -> String {
+    if value.is_null() {
+        "null".to_owned()
+    } else {
+        value.js_typeof().as_string().unwrap_or_default()
+    }
+}
+
+/// Reads `expiration` (a `Date`, ms number or date string) as ms since the epoch.
+pub fn expiration_ms(value: &JsValue) -> Result<Option<u64>> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    let ms = if let Some(date) = value.dyn_ref::<js_sys::Date>() {
+        date.get_time()
+    } else if let Some(number) = value.as_f64() {
+        number
+    } else if let Some(text) = value.as_string() {
+        js_sys::Date::parse(&text)
+    } else {
+        f64::NAN
+    };
+    if !ms.is_finite() || ms < 0.0 {
+        return Err(invalid(format!(
+            "credentials.expiration must be a Date, a number of ms since the epoch or a date string; got {}",
+            describe_js_value(value)
+        )));
+    }
+    // A finite non-negative time; fractions of a millisecond are dropped.
+    Ok(Some(ms as u64))
+}
+
+impl CredentialFields {
+    /// Validated core credentials (`InvalidCredentials` naming the field, e.g. already expired).
+    pub fn into_credentials(self, now_ms: u64) -> Result<Credentials> {
+        Credentials::new(
+            self.access_key_id,
+            self.secret_access_key,
+            self.session_token,
+            self.expiration_ms,
+            now_ms,
+        )
+    }
+
+    /// Reads `{ accessKeyId, secretAccessKey, sessionToken?, expiration? }`. Field checks beyond the
+    /// types (empty values, characters, expiry in the past) are the core's.
+    pub fn from_js(value: &JsValue) -> Result<CredentialFields> {
+        if !value.is_object() {
+            return Err(invalid(format!(
+                "credentials must be an object with accessKeyId and secretAccessKey, got {}",
+                type_name(value)
+            )));
+        }
+        Ok(CredentialFields {
+            access_key_id: required_string(value, "accessKeyId")?,
+            secret_access_key: required_string(value, "secretAccessKey")?,
+            session_token: optional_string(value, "sessionToken")?,
+            expiration_ms: expiration_ms(&get(value, "expiration"))?,
+        })
+    }
+}
+
+/// The default Cognito Identity endpoint for a pool id (`{region}:{uuid}`).
+pub fn default_cognito_endpoint(identity_pool_id: &str) -> Result<String> {
+    let region = identity_pool_id.split(':').next().unwrap_or_default();
+    let valid = identity_pool_id.contains(':')
+        && !region.is_empty()
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !valid {
+        return Err(invalid(format!(
+            "credentials.cognitoIdentityPoolId must look like \"us-east-1:<uuid>\", got {identity_pool_id:?}"
+        )));
+    }
+    let suffix = if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    };
+    Ok(format!("https://cognito-identity.{region}.{suffix}/"))
+}
+
+fn parse_logins(value: &JsValue) -> Result<crate::core::cognito::Logins> {
+    let mut logins = crate::core::cognito::Logins::new();
+    if value.is_undefined() {
+        return Ok(logins);
+    }
+    if !value.is_object() {
+        return Err(invalid(format!(
+            "credentials.logins must be an object of provider name to token, got {}",
+            type_name(value)
+        )));
+    }
+    for entry in Object::entries(value.unchecked_ref()).iter() {
+        let pair: js_sys::Array = entry.unchecked_into();
+        let provider = pair.get(0).as_string().unwrap_or_default();
+        let Some(token) = pair.get(1).as_string() else {
+            return Err(invalid(format!(
+                "credentials.logins[{provider:?}] must be a string token"
+            )));
+        };
+        logins.insert(provider, token);
+    }
+    Ok(logins)
+}
+
+impl CredentialSource {
+    /// Classifies the `credentials` option: a function, a Cognito pool (has `cognitoIdentityPoolId`)
+    /// or a static object.
+    pub fn from_js(value: &JsValue) -> Result<CredentialSource> {
+        if value.is_function() {
+            return Ok(CredentialSource::Provider(value.clone().unchecked_into()));
+        }
+        let pool = get(value, "cognitoIdentityPoolId");
+        if value.is_object() && !pool.is_undefined() {
+            let identity_pool_id = required_string(value, "cognitoIdentityPoolId")?;
+            let default_endpoint = default_cognito_endpoint(&identity_pool_id)?;
+            let endpoint = optional_string(value, "cognitoEndpoint")?.unwrap_or(default_endpoint);
+            return Ok(CredentialSource::Cognito(CognitoPool {
+                identity_pool_id,
+                endpoint,
+                logins: parse_logins(&get(value, "logins"))?,
+            }));
+        }
+        CredentialFields::from_js(value).map(CredentialSource::Static)
+    }
+}
+
+/// Calls a provider function and reads what it returns (or what its promise resolves to).
+/// A throw or rejection is `CredentialsError`; a malformed result is `InvalidCredentials`.
+pub async fn call_provider(provider: &Function) -> Result<CredentialFields> {
+    let returned = provider.call0(&JsValue::UNDEFINED).map_err(|thrown| {
+        Error::new(
+            ErrorCode::CredentialsError,
+            format!(
+                "the credentials function threw: {}",
+                describe_js_value(&thrown)
+            ),
+        )
+    })?;
+    let resolved = JsFuture::from(Promise::resolve(&returned))
+        .await
+        .map_err(|thrown| {
+            Error::new(
+                ErrorCode::CredentialsError,
+                format!(
+                    "the credentials function rejected: {}",
+                    describe_js_value(&thrown)
+                ),
+            )
+        })?;
+    CredentialFields::from_js(&resolved)
+}
+
+/// One refresh through Cognito Identity: the flow's calls (`GetId` when no identity is kept, then
+/// `GetCredentialsForIdentity`), each an unsigned POST to `endpoint` over the global `fetch`.
+pub async fn cognito_refresh(
+    flow: &mut CognitoFlow,
+    endpoint: &str,
+    timeout_ms: u32,
+) -> Result<Credentials> {
+    for _ in 0..MAX_COGNITO_CALLS {
+        let request = flow.next_request()?;
+        let headers: Vec<(String, String)> = request
+            .headers()
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect();
+        let body = Uint8Array::from(request.body.as_bytes());
+        let reply = transport::post(HttpPost {
+            url: endpoint,
+            headers: &headers,
+            body: &body,
+            keepalive: false,
+            timeout_ms,
+        })
+        .await
+        .map_err(|error| {
+            Error::new(
+                ErrorCode::CredentialsError,
+                format!(
+                    "Cognito {} could not be sent ({:?}): {}",
+                    request.target, error.kind, error.message
+                ),
+            )
+        })?;
+        let text = String::from_utf8_lossy(&reply.body);
+        match flow.on_response(reply.status, &text, now_ms())? {
+            CognitoStep::Continue => continue,
+            CognitoStep::Credentials(credentials) => return Ok(credentials),
+        }
+    }
+    Err(Error::new(
+        ErrorCode::CredentialsError,
+        format!("Cognito gave no credentials within {MAX_COGNITO_CALLS} calls"),
+    ))
+}

@@ -1,0 +1,673 @@
+//! Drives the sans-IO core from JavaScript: the pump that polls it, sends its requests (hash, sign,
+//! fetch), feeds responses and clock samples back, refreshes credentials, keeps one wake-up timer and
+//! delivers events to `onError` / `onFlush` and to waiting `flush()` promises.
+//!
+//! Rules kept here:
+//! - Records are taken from the core only when usable credentials are at hand, so nothing sits "in
+//!   flight" waiting for a refresh. The credential manager allows one refresh at a time and gives up
+//!   on one that hangs, so every `StartRefresh` it returns starts one.
+//! - One timer at most, for the earliest of the core's and the credential manager's wake-ups; none when
+//!   both are idle, and none after `close()` has resolved.
+//! - User callbacks run after the state borrow is released, so they may call back into the producer.
+//! - Fixed credentials that expire (or are rejected) stop sending: `onError` gets one
+//!   `CredentialsError`, records stay buffered, and waiting `flush()` promises resolve with what is
+//!   still pending instead of hanging.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use js_sys::{Function, Promise, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::core::clock::ClockSkew;
+use crate::core::cognito_flow::CognitoFlow;
+use crate::core::credential_refresh::{CredentialManager, CredentialStep};
+use crate::core::credentials::Credentials;
+use crate::core::error::{Error, ErrorCode};
+use crate::core::events::ProducerEvent;
+use crate::core::flush::{FlushId, FlushReport};
+use crate::core::producer::{
+    Action, HttpResponse, OutgoingRequest, Producer as CoreProducer, ResponseOutcome,
+    TransportErrorKind as CoreTransportErrorKind,
+};
+use crate::core::sigv4::{self, SigningRequest};
+
+use super::config::Endpoint;
+use super::credentials::{self, CredentialSource};
+use super::js_error;
+use super::log::Logger;
+use super::timer::WakeTimer;
+use super::transport::{self, HttpPost, TransportErrorKind};
+use super::{digest, now_ms};
+
+/// Chromium refuses `keepalive` requests once 64 KiB of their bodies are in flight; stay below it.
+pub const KEEPALIVE_BUDGET_BYTES: usize = 60 * 1024;
+
+/// How often a superseded flush driver checks whether its flush completed (request-scoped runtimes).
+const SUPERSEDED_POLL_MS: u64 = 100;
+
+/// A `flush()` or `close()` promise waiting for its report.
+struct FlushWaiter {
+    id: FlushId,
+    resolve: Function,
+    /// Lifetime counters when the flush was asked for, to report progress if sending stops.
+    sent_before: u64,
+    failed_before: u64,
+    retried_before: u64,
+}
+
+/// Everything the edge keeps besides the core.
+pub struct Edge {
+    /// The sans-IO producer.
+    pub core: CoreProducer,
+    /// Signing region.
+    pub region: String,
+    /// Where PutRecords goes.
+    pub endpoint: Endpoint,
+    /// Per-request timeout.
+    pub request_timeout_ms: u32,
+    /// Console output.
+    pub logger: Logger,
+    /// `onError`.
+    pub on_error: Option<Function>,
+    /// `onFlush`.
+    pub on_flush: Option<Function>,
+    /// Where credentials come from.
+    pub source: CredentialSource,
+    /// When to refresh them.
+    pub credentials: CredentialManager,
+    /// Cognito refresh state (the identity id kept between refreshes), for a Cognito source.
+    pub cognito: Option<CognitoFlow>,
+    /// Server-minus-local time offset.
+    pub clock: ClockSkew,
+    timer: WakeTimer,
+    waiters: Vec<FlushWaiter>,
+    pump_scheduled: bool,
+    keepalive_bytes: usize,
+    warned_long_term: bool,
+    reported_unavailable: bool,
+    /// `close()` was called; once its report resolves no timer is scheduled again.
+    pub closing: bool,
+    /// The page is being hidden or left: hash synchronously so each `fetch` starts at once.
+    pub urgent: bool,
+    /// Page lifecycle listeners (pages only); dropped, and so removed, when sending stops.
+    pub lifecycle: Option<super::lifecycle::PageLifecycle>,
+    /// The runtime cancels a request's I/O when the request ends (workerd); see [`drive_flush`].
+    pub request_scoped: bool,
+    /// Wakes the newest flush driver (request-scoped runtimes only).
+    kick: Option<(FlushId, Function)>,
+    driver_generation: u64,
+    stopped: bool,
+}
+
+/// Work to do after the state borrow is released.
+#[derive(Default)]
+struct Deferred {
+    calls: Vec<(Function, JsValue)>,
+}
+
+impl Deferred {
+    fn run(self, logger: Logger) {
+        for (function, argument) in self.calls {
+            if let Err(thrown) = function.call1(&JsValue::UNDEFINED, &argument) {
+                logger.error(&format!(
+                    "a callback threw: {}",
+                    js_error::describe_js_value(&thrown)
+                ));
+            }
+        }
+    }
+}
+
+/// The shared, reference-counted edge state.
+pub type Shared = Rc<RefCell<Edge>>;
+
+impl Edge {
+    /// A new edge around `core`; nothing is scheduled until the first pump.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        core: CoreProducer,
+        region: String,
+        endpoint: Endpoint,
+        request_timeout_ms: u32,
+        logger: Logger,
+        on_error: Option<Function>,
+        on_flush: Option<Function>,
+        source: CredentialSource,
+        credentials: CredentialManager,
+    ) -> Edge {
+        Edge {
+            core,
+            region,
+            endpoint,
+            request_timeout_ms,
+            logger,
+            on_error,
+            on_flush,
+            source,
+            credentials,
+            cognito: None,
+            clock: ClockSkew::new(),
+            timer: WakeTimer::new(),
+            waiters: Vec::new(),
+            pump_scheduled: false,
+            keepalive_bytes: 0,
+            warned_long_term: false,
+            reported_unavailable: false,
+            closing: false,
+            urgent: false,
+            lifecycle: None,
+            request_scoped: is_request_scoped_runtime(),
+            kick: None,
+            driver_generation: 0,
+            stopped: false,
+        }
+    }
+
+    /// Logs a one-time warning when credentials are long-term IAM user keys.
+    pub fn check_long_term(&mut self, credentials: &Credentials) {
+        if credentials.is_long_term() && !self.warned_long_term {
+            self.warned_long_term = true;
+            self.logger.warn(
+                "long-term access keys (AKIA…) are in use; ship only temporary credentials to clients",
+            );
+        }
+    }
+
+    /// Registers a `flush()`/`close()` promise's resolve function for `id`.
+    pub fn add_waiter(&mut self, id: FlushId, resolve: Function) {
+        let stats = self.core.stats(now_ms());
+        self.waiters.push(FlushWaiter {
+            id,
+            resolve,
+            sent_before: stats.sent,
+            failed_before: stats.failed_total(),
+            retried_before: stats.retried,
+        });
+    }
+}
+
+/// Whether this runtime ties I/O to requests: Cloudflare Workers / workerd, which identify themselves
+/// through `navigator.userAgent`.
+pub fn is_request_scoped_runtime() -> bool {
+    let navigator =
+        Reflect::get(&js_sys::global(), &JsValue::from_str("navigator")).unwrap_or_default();
+    Reflect::get(&navigator, &JsValue::from_str("userAgent"))
+        .ok()
+        .and_then(|agent| agent.as_string())
+        .is_some_and(|agent| agent == "Cloudflare-Workers")
+}
+
+/// The JS object a `flush()` promise resolves with.
+pub fn report_to_js(report: &FlushReport) -> JsValue {
+    let object = js_sys::Object::new();
+    for (key, value) in [
+        ("sent", report.sent),
+        ("failed", report.failed),
+        ("retried", report.retried),
+        ("dropped", report.dropped),
+        ("pending", report.pending),
+    ] {
+        // Plain data properties on a fresh object.
+        let _ = js_sys::Reflect::set(&object, &key.into(), &JsValue::from_f64(value as f64));
+    }
+    object.into()
+}
+
+/// Runs a pump soon (in a microtask), once however often it is asked for before it runs.
+pub fn schedule_pump(shared: &Shared) {
+    {
+        let mut edge = shared.borrow_mut();
+        if edge.pump_scheduled || edge.stopped {
+            return;
+        }
+        edge.pump_scheduled = true;
+    }
+    let shared = Rc::clone(shared);
+    wasm_bindgen_futures::spawn_local(async move { pump(&shared) });
+}
+
+/// Polls credentials and the core, starts every due send and refresh, re-arms the timer and delivers
+/// events. Safe to call at any time. In request-scoped runtimes it only delivers events and wakes the
+/// newest `flush()` driver, which does the sending from its own request (see [`drive_flush`]).
+pub fn pump(shared: &Shared) {
+    if shared.borrow().request_scoped {
+        let mut deferred = Deferred::default();
+        let logger = {
+            let mut edge = shared.borrow_mut();
+            edge.pump_scheduled = false;
+            collect_events(&mut edge, &mut deferred);
+            if let Some((flush, kick)) = edge.kick.take() {
+                // A driver whose flush is complete may belong to a finished request: let it be.
+                if edge.core.flush_report(flush).is_none() {
+                    deferred.calls.push((kick, JsValue::UNDEFINED));
+                }
+            }
+            edge.logger
+        };
+        deferred.run(logger);
+    } else {
+        pump_now(shared);
+    }
+}
+
+/// The pump proper; returns the earliest wake-up it needs (also armed as the timer unless the
+/// runtime is request-scoped).
+fn pump_now(shared: &Shared) -> Option<u64> {
+    let now = now_ms();
+    let mut deferred = Deferred::default();
+    let mut sends = Vec::new();
+    let mut start_refresh = false;
+    let logger;
+    let mut wake: Option<u64> = None;
+    {
+        let mut edge = shared.borrow_mut();
+        logger = edge.logger;
+        edge.pump_scheduled = false;
+        if edge.stopped {
+            return None;
+        }
+        let mut unavailable: Option<Error> = None;
+        let credentials = match edge.credentials.poll(now) {
+            CredentialStep::Ready(credentials) => Some(credentials.clone()),
+            CredentialStep::StartRefresh => {
+                start_refresh = true;
+                None
+            }
+            CredentialStep::WaitUntil(at) => {
+                wake = Some(at);
+                None
+            }
+            CredentialStep::Unavailable(error) => {
+                unavailable = Some(error.clone());
+                None
+            }
+        };
+        if let Some(credentials) = credentials {
+            edge.reported_unavailable = false;
+            loop {
+                match edge.core.poll(now) {
+                    Action::Send(request) => sends.push((request, credentials.clone())),
+                    Action::WaitUntil(at) => {
+                        wake = Some(wake.map_or(at, |w| w.min(at)));
+                        break;
+                    }
+                    Action::Idle => break,
+                }
+            }
+        }
+        collect_events(&mut edge, &mut deferred);
+        if let Some(error) = unavailable {
+            report_unavailable(&mut edge, &error, &mut deferred);
+        }
+        if edge.closing && edge.waiters.is_empty() {
+            edge.stopped = true;
+            edge.timer.cancel();
+            // This may run inside a lifecycle listener: free the listener after it returns.
+            if let Some(lifecycle) = edge.lifecycle.take() {
+                wasm_bindgen_futures::spawn_local(async move { drop(lifecycle) });
+            }
+        } else if !edge.request_scoped {
+            match wake {
+                Some(at) => {
+                    let weak = Rc::downgrade(shared);
+                    edge.timer.schedule_at(at, now, move || wake_up(&weak));
+                }
+                None => edge.timer.cancel(),
+            }
+        }
+    }
+    for (request, credentials) in sends {
+        let shared = Rc::clone(shared);
+        wasm_bindgen_futures::spawn_local(send(shared, request, credentials));
+    }
+    if start_refresh {
+        let shared = Rc::clone(shared);
+        wasm_bindgen_futures::spawn_local(refresh(shared));
+    }
+    deferred.run(logger);
+    wake
+}
+
+/// A promise resolved after `delay_ms` by the global `setTimeout`.
+fn sleep_promise(delay_ms: u64) -> Promise {
+    let delay = delay_ms.min(super::timer::MAX_DELAY_MS) as i32;
+    Promise::new(&mut |resolve: Function, _reject: Function| {
+        let set_timeout = Reflect::get(&js_sys::global(), &JsValue::from_str("setTimeout"))
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok());
+        if let Some(set_timeout) = set_timeout {
+            let _ = set_timeout.call2(&JsValue::UNDEFINED, &resolve, &JsValue::from(delay));
+        }
+    })
+}
+
+/// Drives sending for flush `id` in a request-scoped runtime (workerd): each I/O of a request
+/// context must be started from that context and is cancelled when it ends, and a context lives
+/// until its `ctx.waitUntil(flush())` settles. So only the newest flush's driver (which covers every
+/// record put before it) polls the core, from its own promise continuations: its sends, timers and
+/// responses all belong to its request. Every other event only wakes it (`kick`). A driver stops
+/// when its flush has completed; one that a newer flush took over waits for that with a timer.
+pub async fn drive_flush(shared: Shared, id: FlushId) {
+    let generation = {
+        let mut edge = shared.borrow_mut();
+        edge.driver_generation += 1;
+        edge.driver_generation
+    };
+    loop {
+        if shared.borrow().driver_generation != generation {
+            break;
+        }
+        let wake = pump_now(&shared);
+        let kick = {
+            let mut edge = shared.borrow_mut();
+            if edge.core.flush_report(id).is_some() || edge.stopped {
+                return;
+            }
+            Promise::new(&mut |resolve: Function, _reject: Function| {
+                edge.kick = Some((id, resolve));
+            })
+        };
+        let wait = match wake {
+            Some(at) => {
+                let race = js_sys::Array::of2(&kick, &sleep_promise(at.saturating_sub(now_ms())));
+                Promise::race(&race)
+            }
+            None => kick,
+        };
+        let _ = JsFuture::from(wait).await;
+    }
+    // Superseded: the newer driver sends and resolves this flush. Until then keep a timer pending
+    // here, or the runtime takes this request for hung and cancels its `waitUntil`.
+    loop {
+        {
+            let edge = shared.borrow();
+            if edge.core.flush_report(id).is_some() || edge.stopped {
+                return;
+            }
+        }
+        let _ = JsFuture::from(sleep_promise(SUPERSEDED_POLL_MS)).await;
+    }
+}
+
+fn wake_up(weak: &Weak<RefCell<Edge>>) {
+    if let Some(shared) = weak.upgrade() {
+        // The timer fired: forget it, then pump outside the timer callback.
+        shared.borrow_mut().timer.cancel();
+        schedule_pump(&shared);
+    }
+}
+
+/// Moves the core's events to callbacks and resolves finished `flush()` promises.
+fn collect_events(edge: &mut Edge, deferred: &mut Deferred) {
+    for event in edge.core.drain_events() {
+        match event {
+            ProducerEvent::FlushCompleted { id, report } => {
+                let (done, waiting): (Vec<_>, Vec<_>) =
+                    edge.waiters.drain(..).partition(|w| w.id == id);
+                edge.waiters = waiting;
+                for waiter in done {
+                    deferred.calls.push((waiter.resolve, report_to_js(&report)));
+                }
+            }
+            ProducerEvent::BatchDelivered { ids, .. } => {
+                edge.logger
+                    .debug(&format!("delivered a batch of {} records", ids.len()));
+                if let Some(on_flush) = &edge.on_flush {
+                    let info = js_sys::Object::new();
+                    let list: js_sys::Array = ids
+                        .iter()
+                        .map(|id| JsValue::from_str(&id.to_string()))
+                        .collect();
+                    let _ = js_sys::Reflect::set(
+                        &info,
+                        &"sent".into(),
+                        &JsValue::from_f64(ids.len() as f64),
+                    );
+                    let _ = js_sys::Reflect::set(&info, &"ids".into(), &list);
+                    deferred.calls.push((on_flush.clone(), info.into()));
+                }
+            }
+            ProducerEvent::RecordsFailed {
+                ids,
+                code,
+                aws_error,
+                message,
+                reason,
+            } => {
+                let text = format!(
+                    "{} records failed after reaching {}: {message}",
+                    ids.len(),
+                    reason.as_str()
+                );
+                edge.logger.error(&text);
+                push_error(edge, deferred, code, &text, aws_error.as_deref(), &ids);
+            }
+            ProducerEvent::RecordsDropped { ids, reason } => {
+                let text = format!("{} records dropped ({})", ids.len(), reason.as_str());
+                edge.logger.warn(&text);
+                push_error(edge, deferred, ErrorCode::BufferFull, &text, None, &ids);
+            }
+            ProducerEvent::Paused { aws_error, message } => {
+                let text = format!("sending paused: {message}");
+                edge.logger.error(&text);
+                push_error(
+                    edge,
+                    deferred,
+                    ErrorCode::ServiceError,
+                    &text,
+                    aws_error.as_deref(),
+                    &[],
+                );
+            }
+            ProducerEvent::Resumed => edge.logger.info("sending resumed"),
+        }
+    }
+}
+
+fn push_error(
+    edge: &Edge,
+    deferred: &mut Deferred,
+    code: ErrorCode,
+    message: &str,
+    aws_error: Option<&str>,
+    ids: &[crate::core::event_id::EventId],
+) {
+    let Some(on_error) = &edge.on_error else {
+        return;
+    };
+    let error = js_error::js_error(code, message, aws_error);
+    if !ids.is_empty() {
+        let list: js_sys::Array = ids
+            .iter()
+            .map(|id| JsValue::from_str(&id.to_string()))
+            .collect();
+        let _ = js_sys::Reflect::set(&error, &"ids".into(), &list);
+    }
+    deferred.calls.push((on_error.clone(), error));
+}
+
+/// Credentials can never be had: tell `onError` once and resolve waiting flushes with what is pending.
+fn report_unavailable(edge: &mut Edge, error: &Error, deferred: &mut Deferred) {
+    if !edge.reported_unavailable {
+        edge.reported_unavailable = true;
+        edge.logger
+            .error(&format!("sending stopped: {}", error.message()));
+        if let Some(on_error) = &edge.on_error {
+            deferred
+                .calls
+                .push((on_error.clone(), js_error::to_js_error(error)));
+        }
+    }
+    let stats = edge.core.stats(now_ms());
+    let pending = (stats.buffered_records + stats.in_flight_records) as u64;
+    for waiter in edge.waiters.drain(..) {
+        let report = FlushReport {
+            sent: stats.sent.saturating_sub(waiter.sent_before),
+            failed: stats.failed_total().saturating_sub(waiter.failed_before),
+            retried: stats.retried.saturating_sub(waiter.retried_before),
+            dropped: 0,
+            pending,
+        };
+        deferred.calls.push((waiter.resolve, report_to_js(&report)));
+    }
+}
+
+fn core_kind(kind: TransportErrorKind) -> CoreTransportErrorKind {
+    match kind {
+        TransportErrorKind::Network => CoreTransportErrorKind::Network,
+        TransportErrorKind::Timeout => CoreTransportErrorKind::Timeout,
+        TransportErrorKind::Aborted => CoreTransportErrorKind::Aborted,
+    }
+}
+
+/// Hashes, signs and sends one PutRecords request, then reports the result to the core.
+async fn send(shared: Shared, request: OutgoingRequest, credentials: Credentials) {
+    let body = Uint8Array::from(request.body.as_slice());
+    let urgent = shared.borrow().urgent;
+    let payload_hash = if urgent {
+        digest::sha256_hex_rust(&request.body)
+    } else {
+        digest::sha256_hex(&body, &request.body).await
+    };
+    let (url, host, region, timeout_ms, keepalive, signing_time, sent_at) = {
+        let mut edge = shared.borrow_mut();
+        let keepalive = edge.keepalive_bytes + request.body.len() <= KEEPALIVE_BUDGET_BYTES;
+        if keepalive {
+            edge.keepalive_bytes += request.body.len();
+        }
+        let sent_at = now_ms();
+        (
+            edge.endpoint.url.clone(),
+            edge.endpoint.host.clone(),
+            edge.region.clone(),
+            edge.request_timeout_ms,
+            keepalive,
+            edge.clock.signing_time_ms(sent_at),
+            sent_at,
+        )
+    };
+    let signed = sigv4::sign(
+        &credentials,
+        &SigningRequest::put_records(&region, &host, &payload_hash, signing_time),
+    );
+    let headers: Vec<(String, String)> = signed
+        .to_pairs()
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect();
+    let result = transport::post(HttpPost {
+        url: &url,
+        headers: &headers,
+        body: &body,
+        keepalive,
+        timeout_ms,
+    })
+    .await;
+    let received_at = now_ms();
+    {
+        let mut edge = shared.borrow_mut();
+        if keepalive {
+            edge.keepalive_bytes -= request.body.len();
+        }
+        match result {
+            Ok(reply) => {
+                if let Some(date) = &reply.date {
+                    let _ = edge.clock.observe(date, sent_at, received_at);
+                }
+                edge.logger.debug(&format!(
+                    "PutRecords of {} records answered HTTP {}",
+                    request.record_count, reply.status
+                ));
+                let outcome = edge.core.on_response(
+                    request.id,
+                    HttpResponse {
+                        status: reply.status,
+                        body: &reply.body,
+                    },
+                    received_at,
+                );
+                match outcome {
+                    ResponseOutcome::RefreshCredentials => {
+                        edge.logger
+                            .info("the session token expired; refreshing credentials");
+                        edge.credentials.invalidate(credentials.access_key_id());
+                    }
+                    ResponseOutcome::CorrectClock => match &reply.date {
+                        Some(date) => {
+                            if let Ok(offset) =
+                                edge.clock.correct_from_rejection(date, sent_at, received_at)
+                            {
+                                edge.logger.info(&format!(
+                                    "clock corrected from the service's Date: offset {offset} ms"
+                                ));
+                            }
+                        }
+                        None => edge.logger.warn(
+                            "the service rejected the signing time but its Date header is not readable (CORS Access-Control-Expose-Headers)",
+                        ),
+                    },
+                    _ => {}
+                }
+            }
+            Err(error) => {
+                edge.logger.debug(&format!(
+                    "PutRecords of {} records failed: {:?} {}",
+                    request.record_count, error.kind, error.message
+                ));
+                edge.core
+                    .on_transport_error(request.id, core_kind(error.kind), received_at);
+            }
+        }
+    }
+    pump(&shared);
+}
+
+/// Gets credentials from the provider function or Cognito and hands them to the manager.
+async fn refresh(shared: Shared) {
+    let (source, cognito, timeout_ms) = {
+        let edge = shared.borrow();
+        (
+            edge.source.clone(),
+            edge.cognito.clone(),
+            edge.request_timeout_ms,
+        )
+    };
+    let result = match (&source, cognito) {
+        (CredentialSource::Provider(function), _) => credentials::call_provider(function)
+            .await
+            .and_then(|fields| fields.into_credentials(now_ms())),
+        (CredentialSource::Cognito(pool), Some(mut flow)) => {
+            let result = credentials::cognito_refresh(&mut flow, &pool.endpoint, timeout_ms).await;
+            shared.borrow_mut().cognito = Some(flow);
+            result
+        }
+        _ => Err(Error::new(
+            ErrorCode::CredentialsError,
+            "these credentials cannot be refreshed",
+        )),
+    };
+    {
+        let mut edge = shared.borrow_mut();
+        let now = now_ms();
+        match result {
+            Ok(credentials) => {
+                edge.check_long_term(&credentials);
+                edge.logger.info("credentials refreshed");
+                if let Err(error) = edge.credentials.on_refreshed(credentials, now) {
+                    edge.logger.warn(&format!(
+                        "refreshed credentials unusable: {}",
+                        error.message()
+                    ));
+                }
+            }
+            Err(error) => {
+                edge.logger
+                    .warn(&format!("getting credentials failed: {}", error.message()));
+                edge.credentials.on_refresh_failed(error, now);
+            }
+        }
+    }
+    pump(&shared);
+}

@@ -1,0 +1,55 @@
+//! Turns the crate's [`Error`] into a JavaScript `Error` whose `code` property is the stable code.
+//!
+//! The JS `message` is the core message without the code prefix, so it names the field, the limit and
+//! the value; `error.code` carries the code. Failures reported by Kinesis also carry `awsError`, the
+//! AWS error name (e.g. `ResourceNotFoundException`).
+
+use crate::core::error::{Error, ErrorCode};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsValue;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `String(value)` conversion; throws only for objects whose `toString` throws.
+    #[wasm_bindgen(js_name = String, catch)]
+    fn js_string_of(value: &JsValue) -> Result<String, JsValue>;
+}
+
+/// A JS `Error` with `message` = the error's message and `code` = its stable code string.
+pub fn to_js_error(error: &Error) -> JsValue {
+    js_error(error.code(), error.message(), None)
+}
+
+/// A JS `Error` with the given code and message, plus `awsError` when Kinesis named the failure.
+pub fn js_error(code: ErrorCode, message: &str, aws_error: Option<&str>) -> JsValue {
+    let error = js_sys::Error::new(message);
+    set_string(&error, "code", code.as_str());
+    if let Some(name) = aws_error {
+        set_string(&error, "awsError", name);
+    }
+    error.into()
+}
+
+/// Wraps a value thrown by JavaScript (an exception from a user callback, a rejected promise) into
+/// the crate's error with the given code, keeping the thrown message after `context`.
+pub fn from_js_value(code: ErrorCode, context: &str, thrown: &JsValue) -> Error {
+    Error::new(code, format!("{context}: {}", describe_js_value(thrown)))
+}
+
+/// A short text for a thrown JS value: an `Error`'s message, a string as is, else its `String()` form.
+pub fn describe_js_value(value: &JsValue) -> String {
+    if let Some(text) = value.as_string() {
+        return text;
+    }
+    let message = js_sys::Reflect::get(value, &JsValue::from_str("message"))
+        .ok()
+        .and_then(|m| m.as_string());
+    message
+        .or_else(|| js_string_of(value).ok())
+        .unwrap_or_else(|| String::from("(unprintable value)"))
+}
+
+fn set_string(target: &js_sys::Error, key: &str, value: &str) {
+    // Setting a data property on a fresh Error object cannot fail.
+    let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), &JsValue::from_str(value));
+}

@@ -1,0 +1,83 @@
+//! Page lifecycle: when the page is hidden (`visibilitychange` to `hidden`) or left (`pagehide`),
+//! everything buffered is flushed at once, with `keepalive` requests and the payload hashed
+//! synchronously so each `fetch` starts before the page can be frozen or unloaded.
+//!
+//! Only where a global `document` exists (pages); workers and edge runtimes have no such events.
+//! The listeners are removed when the producer is closed (or dropped).
+
+use std::rc::Weak;
+
+use js_sys::{Function, Reflect};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::driver::{self, Edge};
+use super::now_ms;
+
+const EVENTS: [&str; 2] = ["visibilitychange", "pagehide"];
+
+/// Listeners on the global `document`; removed on drop.
+pub struct PageLifecycle {
+    document: JsValue,
+    listener: Closure<dyn FnMut(JsValue)>,
+}
+
+fn method(target: &JsValue, name: &str) -> Option<Function> {
+    Reflect::get(target, &JsValue::from_str(name))
+        .ok()?
+        .dyn_into::<Function>()
+        .ok()
+}
+
+fn is_hidden(document: &JsValue) -> bool {
+    Reflect::get(document, &JsValue::from_str("visibilityState"))
+        .ok()
+        .and_then(|state| state.as_string())
+        .is_some_and(|state| state == "hidden")
+}
+
+impl PageLifecycle {
+    /// Listens on the global `document`, if there is one; `None` elsewhere.
+    pub fn attach(edge: Weak<std::cell::RefCell<Edge>>) -> Option<PageLifecycle> {
+        let document = Reflect::get(&js_sys::global(), &JsValue::from_str("document")).ok()?;
+        let add = method(&document, "addEventListener")?;
+        let watched = document.clone();
+        let listener = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            let kind = Reflect::get(&event, &JsValue::from_str("type"))
+                .ok()
+                .and_then(|kind| kind.as_string());
+            let leaving = kind.as_deref() == Some("pagehide") || is_hidden(&watched);
+            let Some(shared) = edge.upgrade() else {
+                return;
+            };
+            shared.borrow_mut().urgent = leaving;
+            if leaving {
+                shared.borrow_mut().core.flush(now_ms());
+                driver::pump(&shared);
+            }
+        });
+        for event in EVENTS {
+            add.call2(
+                &document,
+                &JsValue::from_str(event),
+                listener.as_ref().unchecked_ref(),
+            )
+            .ok()?;
+        }
+        Some(PageLifecycle { document, listener })
+    }
+}
+
+impl Drop for PageLifecycle {
+    fn drop(&mut self) {
+        if let Some(remove) = method(&self.document, "removeEventListener") {
+            for event in EVENTS {
+                let _ = remove.call2(
+                    &self.document,
+                    &JsValue::from_str(event),
+                    self.listener.as_ref().unchecked_ref(),
+                );
+            }
+        }
+    }
+}

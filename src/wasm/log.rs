@@ -1,0 +1,97 @@
+//! The `logLevel` option: which producer messages reach the global `console`.
+//!
+//! Levels, quietest first: `"silent"`, `"error"`, `"warn"` (default), `"info"`, `"debug"`. A message is
+//! printed when its level is at or below the configured one. Messages never contain credentials.
+
+use crate::core::error::{Error, ErrorCode, Result};
+use wasm_bindgen::JsValue;
+
+/// How much the producer prints through `console`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LogLevel {
+    /// Nothing is printed.
+    Silent,
+    /// Only failures that lose records or stop sending (`console.error`).
+    Error,
+    /// Also conditions the user should fix, e.g. long-term credentials (`console.warn`); the default.
+    Warn,
+    /// Also pauses, resumes and credential refreshes (`console.info`).
+    Info,
+    /// Also every request and response (`console.debug`).
+    Debug,
+}
+
+impl LogLevel {
+    /// The level used when `logLevel` is absent.
+    pub const DEFAULT: LogLevel = LogLevel::Warn;
+
+    /// Parses the JS option value; anything but the five names is `InvalidConfig`.
+    pub fn parse(name: &str) -> Result<LogLevel> {
+        match name {
+            "silent" => Ok(LogLevel::Silent),
+            "error" => Ok(LogLevel::Error),
+            "warn" => Ok(LogLevel::Warn),
+            "info" => Ok(LogLevel::Info),
+            "debug" => Ok(LogLevel::Debug),
+            other => Err(Error::new(
+                ErrorCode::InvalidConfig,
+                format!(
+                    "logLevel must be one of \"silent\", \"error\", \"warn\", \"info\", \"debug\"; got {other:?}"
+                ),
+            )),
+        }
+    }
+}
+
+/// Prints producer messages prefixed with `kinesis-clickstream:` at or below a level.
+#[derive(Clone, Copy, Debug)]
+pub struct Logger {
+    level: LogLevel,
+}
+
+impl Logger {
+    /// A logger printing messages at or below `level`.
+    pub fn new(level: LogLevel) -> Self {
+        Logger { level }
+    }
+
+    /// Whether a message at `level` would be printed.
+    pub fn enabled(&self, level: LogLevel) -> bool {
+        level != LogLevel::Silent && level <= self.level
+    }
+
+    /// Prints `message` at `level` if enabled.
+    pub fn log(&self, level: LogLevel, message: &str) {
+        if !self.enabled(level) {
+            return;
+        }
+        let text = JsValue::from_str(&format!("kinesis-clickstream: {message}"));
+        match level {
+            LogLevel::Silent => {}
+            LogLevel::Error => web_sys::console::error_1(&text),
+            LogLevel::Warn => web_sys::console::warn_1(&text),
+            LogLevel::Info => web_sys::console::info_1(&text),
+            LogLevel::Debug => web_sys::console::debug_1(&text),
+        }
+    }
+
+    /// Prints at [`LogLevel::Error`].
+    pub fn error(&self, message: &str) {
+        self.log(LogLevel::Error, message);
+    }
+
+    /// Prints at [`LogLevel::Warn`].
+    pub fn warn(&self, message: &str) {
+        self.log(LogLevel::Warn, message);
+    }
+
+    /// Prints at [`LogLevel::Info`].
+    pub fn info(&self, message: &str) {
+        self.log(LogLevel::Info, message);
+    }
+
+    /// Prints at [`LogLevel::Debug`].
+    pub fn debug(&self, message: &str) {
+        self.log(LogLevel::Debug, message);
+    }
+}

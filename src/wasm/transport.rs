@@ -1,0 +1,150 @@
+//! One HTTP POST through the global `fetch`, with a per-request timeout, the response read fully.
+//!
+//! `fetch` and `AbortController` are looked up as globals (never through `window`), so the same code
+//! runs in pages, dedicated and service workers, Node 20 and workerd. Every failure to obtain a full
+//! response (DNS, refused connection, CORS rejection, timeout, abort) becomes a [`TransportError`];
+//! an HTTP error status is a normal [`HttpReply`], interpreted by the core.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
+use js_sys::{Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, Response};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch(url, init)`; throws synchronously only for a malformed `init`.
+    #[wasm_bindgen(js_name = fetch, catch)]
+    fn global_fetch(url: &str, init: &Object) -> Result<Promise, JsValue>;
+}
+
+/// A request to send: always `POST`.
+#[derive(Debug)]
+pub struct HttpPost<'a> {
+    /// The absolute URL.
+    pub url: &'a str,
+    /// Header names and values, sent as given.
+    pub headers: &'a [(String, String)],
+    /// The body, already copied into JS memory.
+    pub body: &'a Uint8Array,
+    /// Ask the runtime to finish the request even if the page goes away (`fetch`'s `keepalive`).
+    pub keepalive: bool,
+    /// Abort the request, including reading the body, after this many milliseconds.
+    pub timeout_ms: u32,
+}
+
+/// A complete HTTP response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpReply {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The whole response body.
+    pub body: Vec<u8>,
+    /// The `Date` header, when the server sent it and (cross-origin) exposed it.
+    pub date: Option<String>,
+    /// The `x-amzn-ErrorType` header, when present and readable.
+    pub error_type: Option<String>,
+}
+
+/// Why no complete response arrived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransportErrorKind {
+    /// The network or the browser refused the request (connection, DNS, CORS, mixed content).
+    Network,
+    /// No complete response within the timeout.
+    Timeout,
+    /// The request was aborted by something other than our timeout (e.g. the runtime shutting down).
+    Aborted,
+}
+
+/// A failed request: its kind and the runtime's own description.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TransportError {
+    /// What kind of failure.
+    pub kind: TransportErrorKind,
+    /// The runtime's message (e.g. `Failed to fetch`), for logs.
+    pub message: String,
+}
+
+/// Sends `request` and reads the whole response, or says why that was impossible.
+pub async fn post(request: HttpPost<'_>) -> Result<HttpReply, TransportError> {
+    let controller = AbortController::new().map_err(|e| network_error(&e))?;
+    let timed_out = Rc::new(Cell::new(false));
+    let timer = {
+        let controller = controller.clone();
+        let timed_out = Rc::clone(&timed_out);
+        Timeout::new(request.timeout_ms, move || {
+            timed_out.set(true);
+            controller.abort();
+        })
+    };
+    let result = send_and_read(&request, &controller).await;
+    drop(timer);
+    result.map_err(|thrown| classify_failure(&thrown, timed_out.get()))
+}
+
+async fn send_and_read(
+    request: &HttpPost<'_>,
+    controller: &AbortController,
+) -> Result<HttpReply, JsValue> {
+    let init = request_init(request, controller)?;
+    let response: Response = JsFuture::from(global_fetch(request.url, &init)?)
+        .await?
+        .unchecked_into();
+    let headers = response.headers();
+    let date = headers.get("date").ok().flatten();
+    let error_type = headers.get("x-amzn-errortype").ok().flatten();
+    let buffer = JsFuture::from(response.array_buffer()?).await?;
+    Ok(HttpReply {
+        status: response.status(),
+        body: Uint8Array::new(&buffer).to_vec(),
+        date,
+        error_type,
+    })
+}
+
+fn request_init(request: &HttpPost<'_>, controller: &AbortController) -> Result<Object, JsValue> {
+    let headers = Object::new();
+    for (name, value) in request.headers {
+        Reflect::set(
+            &headers,
+            &JsValue::from_str(name),
+            &JsValue::from_str(value),
+        )?;
+    }
+    let init = Object::new();
+    Reflect::set(&init, &"method".into(), &"POST".into())?;
+    Reflect::set(&init, &"headers".into(), &headers)?;
+    Reflect::set(&init, &"body".into(), request.body)?;
+    Reflect::set(&init, &"signal".into(), &controller.signal())?;
+    if request.keepalive {
+        Reflect::set(&init, &"keepalive".into(), &JsValue::TRUE)?;
+    }
+    Ok(init)
+}
+
+fn classify_failure(thrown: &JsValue, timed_out: bool) -> TransportError {
+    let message = super::js_error::describe_js_value(thrown);
+    let name = Reflect::get(thrown, &JsValue::from_str("name"))
+        .ok()
+        .and_then(|n| n.as_string());
+    let kind = if timed_out {
+        TransportErrorKind::Timeout
+    } else if name.as_deref() == Some("AbortError") {
+        TransportErrorKind::Aborted
+    } else {
+        TransportErrorKind::Network
+    };
+    TransportError { kind, message }
+}
+
+fn network_error(thrown: &JsValue) -> TransportError {
+    TransportError {
+        kind: TransportErrorKind::Network,
+        message: super::js_error::describe_js_value(thrown),
+    }
+}

@@ -4,7 +4,7 @@
 // puts `events` events — each a JSON object carrying its own event id, so the read-back counts
 // duplicates by id — waiting whenever the buffer is full, changes the faults at the scenario's phase
 // points, then flushes until nothing is held and returns the producer's own numbers. Reading the
-// stream back and counting lost/duplicated ids is the caller's job (see tests/reliability/readback.mjs).
+// stream back and counting lost/duplicated ids is the caller's job (`countDelivery` in run.mjs).
 
 /** Access key id of the local credentials (kinesalite and the fault proxy never check signatures). */
 export const LOCAL_ACCESS_KEY_ID = 'ASIARELIABILITYTEST';

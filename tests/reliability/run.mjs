@@ -168,8 +168,8 @@ export function renderReport({ rows, memory, events, scale, startedAt }) {
     '2000, other options at their defaults. Scenario definitions: tests/reliability/scenarios.mjs.',
     '',
     '- **lost**: put but never read back (must be 0). **duplicated**: reads of an id beyond its first; they come',
-    '  from requests the server stored but answered too late (stalls past the request timeout) or not at all',
-    '  (a reset after storing), which any at-least-once producer must resend.',
+    '  from requests the server stored but answered after the request timeout, which any at-least-once',
+    '  producer must resend.',
     '- **retries**: record resends the producer scheduled (`stats().retried`). **peak held**: largest',
     '  `bufferedBytes + inFlightBytes` sampled. **peak wasm memory**: largest `WebAssembly.Memory` size seen.',
     '',
@@ -180,6 +180,18 @@ export function renderReport({ rows, memory, events, scale, startedAt }) {
     const command = `\`node tests/reliability/run.mjs --runtimes ${r.runtime} --scenarios ${r.scenario} --events ${r.events} --scale ${scale}\``;
     lines.push(`| ${r.runtime} | ${r.scenario} | ${r.events} | ${r.delivered} | ${r.lost} | ${r.duplicated} | ${r.retries} | ${r.requests} | ${mib(r.peakHeldBytes)} | ${mib(r.peakWasmBytes)} | ${(r.wallMs / 1000).toFixed(1)} s | ${command} |`);
   }
+  lines.push(
+    '',
+    'Notes:',
+    '- Scenarios whose faults are driven by time (credentials-expiring, clock-skew-15min, all-at-once) pace their',
+    '  puts over 150 s (37.5 s for the skew) so tokens of 60 s expire mid-stream and the proxy clock jumps from',
+    '  +15 min to -15 min halfway; the others put as fast as the buffer (maxBufferedRecords 10,000) allows.',
+    '- Duplicates appear only where the proxy stalls *after* kinesalite stored a request (stalls-past-timeout,',
+    '  all-at-once): the producer times out and resends a whole batch, so each such stall duplicates up to 500.',
+    '- Chromium shows far fewer retries for connection resets than Node: most likely its network stack resends a',
+    '  request whose reused keep-alive connection is closed before any response byte, so few resets reach the',
+    '  producer (the proxy resets before forwarding, so such a resend cannot duplicate).',
+  );
   if (memory) {
     lines.push(
       '',

@@ -62,7 +62,6 @@ export async function runScenario({ Producer, wasmMemory, proxyUrl, streamName, 
     maxAttempts: 100,
     retryBaseMs: 50,
     retryMaxMs: 2000,
-    requestTimeoutMs: 2000,
     onError: (error) => errors.set(error.code, (errors.get(error.code) ?? 0) + 1),
     ...scenario.producer,
   });

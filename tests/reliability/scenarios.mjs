@@ -13,7 +13,7 @@ function faultRules() {
       { fault: 'error', status: 503, type: 'ServiceUnavailable', rate: 0.0527 },
     ],
     resets: [{ fault: 'reset', rate: 0.1 }],
-    // Longer than requestTimeoutMs (2000): half stall before forwarding (nothing stored), half after
+    // Longer than STALL_TIMEOUT.requestTimeoutMs: half stall before forwarding (nothing stored), half after
     // (kinesalite stored the records; the producer times out and resends: duplicates by design).
     stalls: [
       { fault: 'stall', ms: 2500, rate: 0.03 },
@@ -21,6 +21,10 @@ function faultRules() {
     ],
   };
 }
+
+/** Producer options of the scenarios with stalls: a request timeout the 2.5 s stalls exceed. The others
+ * keep the default 20 s, so a slow answer from a loaded kinesalite is not mistaken for a stall. */
+const STALL_TIMEOUT = { requestTimeoutMs: 2000 };
 
 const throttleBurst = { every: 2000, rule: { fault: 'error', status: 400, type: 'ProvisionedThroughputExceededException', times: 8 } };
 
@@ -38,7 +42,7 @@ export function scenarios(scale = 'soak') {
     { name: 'server-errors-10pct', seed: 3, rules: rules.serverErrors },
     { name: 'throttle-bursts-400', seed: 4, rules: [], bursts: throttleBurst },
     { name: 'connection-resets', seed: 5, rules: rules.resets },
-    { name: 'stalls-past-timeout', seed: 6, rules: rules.stalls },
+    { name: 'stalls-past-timeout', seed: 6, rules: rules.stalls, producer: STALL_TIMEOUT },
     { name: 'credentials-expiring', seed: 7, rules: [], tokenLifetimeMs, spreadMs },
     {
       name: 'clock-skew-15min',
@@ -57,6 +61,7 @@ export function scenarios(scale = 'soak') {
       clockOffsetMs: skew,
       phases: [{ at: 0.5, clockOffsetMs: -skew }],
       spreadMs,
+      producer: STALL_TIMEOUT,
     },
   ];
 }

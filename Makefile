@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 
-.PHONY: bootstrap test demo build size package clean
+.PHONY: bootstrap test demo build size package bench clean
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -24,8 +24,24 @@ build: bootstrap
 size: build
 	@node scripts/size.mjs
 
+## Benchmarks against the AWS SDK, Amplify and aws4fetch (issue 9): writes bench/RESULTS.md and bench/chart.svg.
+## Not part of `make test`; about 5-10 minutes. Builds pkg/ first when the build script exists (else "ours: not built").
+bench: bootstrap
+	@if [ -f scripts/build.sh ]; then bash scripts/build.sh --if-stale; fi
+	@sha256sum < bench/package-lock.json | cmp -s - bench/node_modules/.installed-lock.sha256 || { npm ci --prefix bench --no-audit --no-fund --loglevel=error && sha256sum < bench/package-lock.json > bench/node_modules/.installed-lock.sha256; }
+	@node bench/run.mjs $(BENCH_ARGS)
+
 clean:
 	rm -rf target pkg dist tests/artifacts
+
+## The npm package: pkg/ plus pkg-config/ staged in dist/package/, packed to dist/kinesis-clickstream-<version>.tgz.
+package: bootstrap
+	@bash scripts/package.sh
+
+## Credentials, signing and clock-skew tests only (Node + Chromium, against moto and the fault proxy).
+.PHONY: test-auth
+test-auth: bootstrap
+	@bash scripts/build.sh --if-stale && node --test tests/e2e/auth-node.test.mjs tests/e2e/auth-browser.test.mjs
 
 ## Every cargo-fuzz target for FUZZ_SECONDS (default 600) each; installs cargo-fuzz when missing.
 .PHONY: fuzz

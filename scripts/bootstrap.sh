@@ -36,9 +36,10 @@ step "wasm-pack" \
 step "chromium + chromium-driver" \
   "test -x /usr/bin/chromium && test -x /usr/bin/chromedriver" \
   "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null"
+# Keyed by the lockfile's content, not its mtime: a checkout or merge touches the file without changing it.
 step "node dev dependencies (package-lock.json)" \
-  "test node_modules/.package-lock.json -nt package-lock.json" \
-  "npm ci --no-audit --no-fund --loglevel=error"
+  "sha256sum < package-lock.json | cmp -s - node_modules/.installed-lock.sha256" \
+  "if [ -L node_modules ]; then echo 'bootstrap: node_modules is a symlink shared with another checkout; not reinstalling through it' >&2; exit 1; fi; npm ci --no-audit --no-fund --loglevel=error && sha256sum < package-lock.json > node_modules/.installed-lock.sha256"
 step "python moto[server] in .venv" \
   "test -x .venv/bin/moto_server && .venv/bin/python -c 'import moto, flask_cors'" \
   "python3 -m venv .venv && .venv/bin/pip install -q --disable-pip-version-check '$MOTO_SPEC'"

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `make demo`: kinesalite (stream `clickstream`, 4 shards) behind the fault proxy, the demo page and the
 // built package served on 127.0.0.1, and every record that lands in the stream printed as it arrives.
+// The page reads the same read-back through /api/shards and /api/records (scripts/stream-watch.mjs).
 //
 //   node scripts/demo.mjs [--port N] [--check]
 //
@@ -11,8 +12,9 @@
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { startStandins } from '../tests/support/standins.mjs';
 import { localKinesisClient, LOCAL_CREDENTIALS, LOCAL_REGION } from '../tests/support/kinesalite.mjs';
-import { tailRecords, preview } from '../tests/support/readback.mjs';
+import { preview } from '../tests/support/readback.mjs';
 import { startStaticServer } from './serve.mjs';
+import { startStreamWatch } from './stream-watch.mjs';
 
 const STREAM_NAME = 'clickstream';
 const SHARDS = 4;
@@ -43,18 +45,31 @@ function pageConfig(standins) {
   };
 }
 
-async function startPageServer(port, config) {
-  if (port !== undefined) return startStaticServer({ port, config });
+async function startPageServer(port, config, api) {
+  if (port !== undefined) return startStaticServer({ port, config, api });
   try {
-    return await startStaticServer({ port: DEFAULT_PORT, config });
+    return await startStaticServer({ port: DEFAULT_PORT, config, api });
   } catch (err) {
     if (err.code !== 'EADDRINUSE') throw err;
-    return startStaticServer({ port: 0, config });
+    return startStaticServer({ port: 0, config, api });
   }
 }
 
+// A clickstream envelope prints as its name and attributes; any other record as its first 80 bytes.
 function formatRecord(r) {
-  return `${r.shardId}  …${r.sequenceNumber.slice(-8)}  ${r.partitionKey.padEnd(24)}  ${preview(r.data, 80)}`;
+  const key = r.partitionKey.length > 24 ? `${r.partitionKey.slice(0, 23)}…` : r.partitionKey.padEnd(24);
+  let envelope;
+  try {
+    envelope = JSON.parse(Buffer.from(r.data).toString('utf8'));
+  } catch {
+    envelope = undefined;
+  }
+  let shown = preview(r.data, 80);
+  if (typeof envelope?.name === 'string' && typeof envelope?.id === 'string') {
+    const attributes = JSON.stringify(envelope.attributes ?? {});
+    shown = `${envelope.name.padEnd(12)} ${attributes.length > 70 ? `${attributes.slice(0, 69)}…` : attributes}`;
+  }
+  return `${r.shardId}  …${r.sequenceNumber.slice(-8)}  ${key}  ${shown}`;
 }
 
 function formatFault(e) {
@@ -73,10 +88,13 @@ async function selfCheck(pageUrl, standins, seen) {
   console.log(pkg.status === 200 ? 'check: /pkg/kinesis_clickstream.js is served' : 'check: pkg/ not built yet (run `make build`); page shows a notice');
 
   const client = localKinesisClient(config.endpoint, { credentials: { ...config.credentials } });
-  const keys = ['check-a', 'check-b', 'check-c'];
+  const keys = ['check-a', 'check-b', 'check-c', 'check-envelope'];
+  const data = (k) => (k === 'check-envelope'
+    ? JSON.stringify({ id: 'check-id', name: 'check_event', attributes: { ok: true } })
+    : `{"check":"${k}"}`);
   const sent = await client.send(new PutRecordsCommand({
     StreamName: config.streamName,
-    Records: keys.map((k) => ({ PartitionKey: k, Data: new TextEncoder().encode(`{"check":"${k}"}`) })),
+    Records: keys.map((k) => ({ PartitionKey: k, Data: new TextEncoder().encode(data(k)) })),
   }));
   client.destroy();
   if (sent.FailedRecordCount !== 0) throw new Error(`check records failed: ${JSON.stringify(sent.Records)}`);
@@ -86,13 +104,19 @@ async function selfCheck(pageUrl, standins, seen) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   console.log('check: records sent through the fault proxy were read back from the stream');
+  const shards = await fetch(`${pageUrl}/api/shards`).then((r) => r.json());
+  const counted = shards.shards.reduce((sum, s) => sum + s.records, 0);
+  if (shards.total < keys.length || counted !== shards.total) {
+    throw new Error(`/api/shards counts ${counted} of ${shards.total} records, expected at least ${keys.length}`);
+  }
+  console.log(`check: /api/shards counts ${shards.total} records over ${shards.shards.length} shards`);
 }
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const standins = await startStandins({ shards: SHARDS, streams: [STREAM_NAME] });
   let pageServer;
-  let tail;
+  let watch;
   let timer;
   let stopping = false;
   const seenKeys = new Set();
@@ -101,16 +125,28 @@ async function main() {
     if (stopping) return;
     stopping = true;
     clearTimeout(timer);
-    tail?.close();
-    await Promise.allSettled([pageServer?.stop(), standins.stop()]);
+    await Promise.allSettled([watch?.stop(), pageServer?.stop()]);
+    await standins.stop();
     process.exit(code);
   }
   process.on('SIGINT', () => { console.log('\nstopping'); stop(0); });
   process.on('SIGTERM', () => stop(0));
 
+  const printRecords = (records) => {
+    for (const r of records) {
+      seenKeys.add(r.partitionKey);
+      console.log(formatRecord(r));
+    }
+  };
   try {
-    pageServer = await startPageServer(options.port, pageConfig(standins));
-    tail = await tailRecords({ endpoint: standins.kinesaliteUrl, streamName: STREAM_NAME });
+    watch = await startStreamWatch({
+      endpoint: standins.kinesaliteUrl,
+      streamName: STREAM_NAME,
+      intervalMs: TAIL_INTERVAL_MS,
+      onRecords: printRecords,
+      onError: (err) => { if (!stopping) console.error(`tail: ${err.message}`); },
+    });
+    pageServer = await startPageServer(options.port, pageConfig(standins), watch.api);
   } catch (err) {
     console.error(`demo: could not start: ${err.stack ?? err}`);
     return stop(1);
@@ -119,25 +155,17 @@ async function main() {
   console.log(`kinesalite      ${standins.kinesaliteUrl} (stream ${STREAM_NAME}, ${SHARDS} shards)`);
   console.log(`fault proxy     ${standins.faultProxyUrl} (POST /__faults, GET /__log, POST /__reset)`);
   console.log(`\n  demo page:  ${pageServer.url}/\n`);
-  console.log('records as they land (shard, sequence, partition key, first 80 bytes); Ctrl-C stops\n');
+  console.log('records as they land (shard, sequence, partition key, then event name and attributes or the first 80 bytes); Ctrl-C stops\n');
 
   let logged = 0;
-  const poll = async () => {
-    try {
-      for (const r of await tail.next()) {
-        seenKeys.add(r.partitionKey);
-        console.log(formatRecord(r));
-      }
-      const log = standins.proxy.log();
-      if (log.length < logged) logged = 0; // the page reset the proxy
-      for (const e of log.slice(logged)) if (e.fault && e.fault !== 'preflight') console.log(formatFault(e));
-      logged = log.length;
-    } catch (err) {
-      if (!stopping) console.error(`tail: ${err.message}`);
-    }
-    if (!stopping) timer = setTimeout(poll, TAIL_INTERVAL_MS);
+  const printFaults = () => {
+    const log = standins.proxy.log();
+    if (log.length < logged) logged = 0; // the page reset the proxy
+    for (const e of log.slice(logged)) if (e.fault && e.fault !== 'preflight') console.log(formatFault(e));
+    logged = log.length;
+    if (!stopping) timer = setTimeout(printFaults, TAIL_INTERVAL_MS);
   };
-  poll();
+  printFaults();
 
   if (options.check) {
     try {

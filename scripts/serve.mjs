@@ -3,7 +3,8 @@
 //
 //   node scripts/serve.mjs [--port N] [--config FILE.json]
 //
-// With a config, `/config.json` answers it (the demo passes the stand-ins' endpoint to the page that way).
+// With a config, `/config.json` answers it (the demo passes the stand-ins' endpoint to the page that way);
+// with an `api` function, paths under `/api/` are answered by it as JSON (the demo's stream read-back).
 import http from 'node:http';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -38,11 +39,13 @@ export const DEFAULT_ROUTES = [
 /**
  * Serves files under each route's `dir` at its URL `prefix` (first matching prefix wins; a directory
  * serves its index.html) on 127.0.0.1:`port` (0 = free port). `config`, when given, is answered as
- * `/config.json`. Never serves a path outside a route's directory. Resolves `{url, port, stop()}`.
+ * `/config.json`. `api(pathname, searchParams)`, when given, answers GETs under `/api/` with
+ * `{status, body}` (sent as JSON) or undefined (404). Never serves a path outside a route's directory.
+ * Resolves `{url, port, stop()}`.
  */
-export async function startStaticServer({ routes = DEFAULT_ROUTES, config, port = 0 } = {}) {
+export async function startStaticServer({ routes = DEFAULT_ROUTES, config, api, port = 0 } = {}) {
   const server = http.createServer((req, res) => {
-    serve(req, res, routes, config).catch((err) => {
+    serve(req, res, routes, config, api).catch((err) => {
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', `server error: ${err.message}\n`);
       else res.destroy();
     });
@@ -51,15 +54,21 @@ export async function startStaticServer({ routes = DEFAULT_ROUTES, config, port 
   return { url, port: boundPort, stop: () => closeServer(server) };
 }
 
-async function serve(req, res, routes, config) {
+async function serve(req, res, routes, config, api) {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     return send(res, 405, 'text/plain; charset=utf-8', 'only GET and HEAD\n', { Allow: 'GET, HEAD' });
   }
   let pathname;
+  let url;
   try {
-    pathname = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
+    url = new URL(req.url, 'http://localhost');
+    pathname = decodeURIComponent(url.pathname);
   } catch {
     return send(res, 400, 'text/plain; charset=utf-8', 'bad path\n');
+  }
+  if (api && pathname.startsWith('/api/')) {
+    const answer = (await api(pathname, url.searchParams)) ?? { status: 404, body: { message: `no API route ${pathname}` } };
+    return send(res, answer.status, MIME_TYPES['.json'], JSON.stringify(answer.body), {}, req.method === 'HEAD');
   }
   if (pathname === '/config.json' && config !== undefined) {
     return send(res, 200, MIME_TYPES['.json'], JSON.stringify(config, null, 2), {}, req.method === 'HEAD');

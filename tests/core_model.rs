@@ -1,7 +1,7 @@
 //! Model-based test of the producer: across any sequence of puts, clock advances, polls, flushes,
 //! responses (success, partial failure, 5xx, throttling, expired token, clock skew, non-retryable,
-//! count mismatch, malformed body), transport errors and resumes, no record is lost, duplicated in
-//! flight or sent past its limits, and per-key order holds as documented.
+//! count mismatch, malformed body), transport errors (closing the offline gate) and resumes, no record
+//! is lost, duplicated in flight or sent past its limits, and per-key order holds as documented.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod core_support;
@@ -146,6 +146,8 @@ struct Model {
     in_flight: Vec<(Sent, Vec<usize>)>,
     acked_in: HashMap<usize, RequestId>,
     paused: bool,
+    /// The offline gate: closed by a network error, opened by any HTTP response.
+    offline: bool,
 }
 
 impl Model {
@@ -160,6 +162,7 @@ impl Model {
             in_flight: Vec::new(),
             acked_in: HashMap::new(),
             paused: false,
+            offline: false,
         }
     }
 
@@ -239,10 +242,10 @@ impl Model {
         assert!(sent.records.len() <= self.config.max_batch_records);
         assert!(sent.payload_bytes <= self.config.max_batch_bytes);
         assert!(self.in_flight.len() < self.config.max_in_flight);
-        if self.paused {
+        if self.paused || self.offline {
             assert!(
                 self.in_flight.is_empty(),
-                "while paused only one probe request at a time"
+                "while paused or offline only one probe request at a time"
             );
         }
         let indices: Vec<usize> = (0..sent.records.len())
@@ -326,8 +329,11 @@ impl Model {
             }
             Reply::ExpiredToken | Reply::ClockSkew => (vec![false; n], true, vec![false; n]),
             Reply::NotRetryable => (vec![false; n], false, vec![true; n]),
+            // A network error while the gate is already closed does not count.
+            Reply::Transport => (vec![false; n], false, vec![self.offline; n]),
             _ => (vec![false; n], false, vec![false; n]),
         };
+        self.offline = matches!(reply, Reply::Transport);
         match &reply {
             Reply::AllOk | Reply::Partial(_) => {
                 respond(&mut self.producer, 200, &partial_body(&accepted), self.now)

@@ -214,3 +214,32 @@ fn error_bodies_decode_with_or_without_a_namespace() {
     assert_eq!(decode_error_body(b"Service Unavailable"), None);
     assert_eq!(decode_error_body(b"[]"), None);
 }
+
+#[test]
+fn xml_error_bodies_give_their_code_and_message() {
+    let signature = decode_error_body(
+        br#"<?xml version="1.0" encoding="utf-8"?>
+<ErrorResponse><Errors><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match &amp; &lt;so on&gt;.</Message><Type>Sender</Type></Error></Errors></ErrorResponse>"#,
+    )
+    .unwrap();
+    assert_eq!(signature.name.as_deref(), Some("SignatureDoesNotMatch"));
+    assert_eq!(
+        signature.message.as_deref(),
+        Some("The request signature we calculated does not match & <so on>.")
+    );
+
+    let without_message =
+        decode_error_body(b"<Error><Code>InvalidClientTokenId</Code></Error>").unwrap();
+    assert_eq!(
+        without_message.name.as_deref(),
+        Some("InvalidClientTokenId")
+    );
+    assert_eq!(without_message.message, None);
+
+    assert_eq!(
+        decode_error_body(b"<html><body>Bad Gateway</body></html>"),
+        None
+    );
+    assert_eq!(decode_error_body(b"<Error><Code></Code></Error>"), None);
+    assert_eq!(decode_error_body(b"<Error><Code>Unclosed"), None);
+}

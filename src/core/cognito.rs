@@ -10,11 +10,11 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
-
 use crate::core::credentials::Credentials;
-use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::error::{quoted, Error, ErrorCode, Result};
+use crate::core::json::{self, JsonValue};
 use crate::core::sigv4::AMZ_JSON_CONTENT_TYPE;
+use crate::core::wire::write_json_string_contents;
 
 /// `X-Amz-Target` of `GetId`.
 pub const GET_ID_TARGET: &str = "AWSCognitoIdentityService.GetId";
@@ -50,8 +50,9 @@ fn check_id(field: &str, value: &str) -> Result<()> {
         return Err(Error::new(
             ErrorCode::InvalidConfig,
             format!(
-                "{field} {shown:?} must be \"<region>:<id>\" of letters, digits and '-', at most \
-                 {MAX_ID_LENGTH} characters ({len} given)"
+                "{field} {} must be \"<region>:<id>\" of letters, digits and '-', at most \
+                 {MAX_ID_LENGTH} characters ({len} given)",
+                quoted(&shown)
             ),
         ));
     }
@@ -86,17 +87,34 @@ impl CognitoRequest {
     }
 }
 
+/// Appends `text` to `out` as a JSON string.
+fn push_json_string(text: &str, out: &mut Vec<u8>) {
+    out.push(b'"');
+    write_json_string_contents(text, out);
+    out.push(b'"');
+}
+
+/// `{"<key>":"<id>","Logins":{...}}` (keys in sorted order, `Logins` only when not empty).
 fn body_with_logins(key: &str, id: &str, logins: &Logins) -> String {
-    let mut body = Map::new();
-    body.insert(key.to_owned(), Value::String(id.to_owned()));
+    let mut body = b"{".to_vec();
+    push_json_string(key, &mut body);
+    body.push(b':');
+    push_json_string(id, &mut body);
     if !logins.is_empty() {
-        let map = logins
-            .iter()
-            .map(|(provider, token)| (provider.clone(), Value::String(token.clone())))
-            .collect();
-        body.insert("Logins".to_owned(), Value::Object(map));
+        body.extend_from_slice(b",\"Logins\":{");
+        for (index, (provider, token)) in logins.iter().enumerate() {
+            if index > 0 {
+                body.push(b',');
+            }
+            push_json_string(provider, &mut body);
+            body.push(b':');
+            push_json_string(token, &mut body);
+        }
+        body.push(b'}');
     }
-    Value::Object(body).to_string()
+    body.push(b'}');
+    // Escaping copies UTF-8 text and adds ASCII, so the bytes stay UTF-8.
+    String::from_utf8(body).unwrap_or_default()
 }
 
 /// `GetId` for `identity_pool_id`, with `logins` for an authenticated identity (empty: unauthenticated).
@@ -121,9 +139,9 @@ fn protocol_error(message: String) -> Error {
     Error::new(ErrorCode::ProtocolError, message)
 }
 
-fn parse_object(operation: &str, body: &str) -> Result<Map<String, Value>> {
-    match serde_json::from_str::<Value>(body) {
-        Ok(Value::Object(object)) => Ok(object),
+fn parse_object<'a>(operation: &str, body: &'a str) -> Result<JsonValue<'a>> {
+    match json::parse(body) {
+        Ok(object @ JsonValue::Object(_)) => Ok(object),
         _ => Err(protocol_error(format!(
             "Cognito {operation} response is not a JSON object ({} bytes)",
             body.len()
@@ -131,13 +149,9 @@ fn parse_object(operation: &str, body: &str) -> Result<Map<String, Value>> {
     }
 }
 
-fn string_field<'a>(
-    object: &'a Map<String, Value>,
-    operation: &str,
-    field: &str,
-) -> Result<&'a str> {
+fn string_field<'v>(object: &'v JsonValue<'_>, operation: &str, field: &str) -> Result<&'v str> {
     match object.get(field) {
-        Some(Value::String(text)) if !text.is_empty() => Ok(text),
+        Some(JsonValue::String(text)) if !text.is_empty() => Ok(text),
         Some(_) => Err(protocol_error(format!(
             "Cognito {operation} response field {field} is not a non-empty string"
         ))),
@@ -145,6 +159,63 @@ fn string_field<'a>(
             "Cognito {operation} response has no {field}"
         ))),
     }
+}
+
+/// Milliseconds from a JSON number of seconds, rounded half up, saturating at `u64::MAX`; `None`
+/// unless the number is positive. Computed on the decimal digits, so no float is parsed.
+fn millis_from_seconds(number: &str) -> Option<u64> {
+    let (mantissa_text, exponent_text) = match number.find(['e', 'E']) {
+        Some(at) => (&number[..at], &number[at + 1..]),
+        None => (number, "0"),
+    };
+    if mantissa_text.starts_with('-') {
+        return None;
+    }
+    let (integer, fraction) = mantissa_text.split_once('.').unwrap_or((mantissa_text, ""));
+    let exponent_digits = exponent_text.trim_start_matches(['+', '-']);
+    let exponent_magnitude = exponent_digits.bytes().try_fold(0i64, |total, byte| {
+        byte.is_ascii_digit()
+            .then(|| (total * 10 + i64::from(byte - b'0')).min(100_000))
+    })?;
+    // Milliseconds are seconds times 10^3.
+    let mut scale = 3 + if exponent_text.starts_with('-') {
+        -exponent_magnitude
+    } else {
+        exponent_magnitude
+    };
+    // The significant digits as one integer; digits past what a u128 holds only shift the scale.
+    let mut digits: u128 = 0;
+    let mut kept = 0;
+    for (position, byte) in integer.bytes().chain(fraction.bytes()).enumerate() {
+        if !byte.is_ascii_digit() {
+            return None;
+        }
+        let in_fraction = position >= integer.len();
+        if kept < 38 {
+            digits = digits * 10 + u128::from(byte - b'0');
+            if digits > 0 {
+                kept += 1;
+            }
+            if in_fraction {
+                scale -= 1;
+            }
+        } else if !in_fraction {
+            scale += 1;
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    let millis = if scale >= 0 {
+        (0..scale).try_fold(digits, |total, _| total.checked_mul(10))
+    } else if scale < -38 {
+        Some(0)
+    } else {
+        let divisor = 10u128.pow(scale.unsigned_abs() as u32);
+        let quotient = digits / divisor;
+        Some(quotient + u128::from(digits % divisor >= divisor.div_ceil(2)))
+    };
+    Some(millis.map_or(u64::MAX, |millis| u64::try_from(millis).unwrap_or(u64::MAX)))
 }
 
 /// The `IdentityId` of a successful `GetId` response body.
@@ -174,7 +245,7 @@ pub fn parse_get_credentials_response(body: &str, now_ms: u64) -> Result<Cognito
     let object = parse_object(OPERATION, body)?;
     let identity_id = string_field(&object, OPERATION, "IdentityId")?.to_owned();
     let credentials = match object.get("Credentials") {
-        Some(Value::Object(credentials)) => credentials,
+        Some(credentials @ JsonValue::Object(_)) => credentials,
         _ => {
             return Err(protocol_error(format!(
                 "Cognito {OPERATION} response has no Credentials object"
@@ -185,18 +256,18 @@ pub fn parse_get_credentials_response(body: &str, now_ms: u64) -> Result<Cognito
     let secret_key = string_field(credentials, OPERATION, "SecretKey")?;
     let session_token = string_field(credentials, OPERATION, "SessionToken")?;
     let expires_at_ms = match credentials.get("Expiration") {
-        None | Some(Value::Null) => None,
-        Some(value) => match value.as_f64() {
-            Some(seconds) if seconds.is_finite() && seconds > 0.0 => {
-                Some((seconds * 1_000.0).round() as u64)
-            }
-            _ => {
-                return Err(protocol_error(format!(
-                    "Cognito {OPERATION} response field Expiration is not a positive number of \
-                     epoch seconds"
-                )))
-            }
-        },
+        None | Some(JsonValue::Null) => None,
+        Some(value) => match value {
+            JsonValue::Number(seconds) => millis_from_seconds(seconds),
+            _ => None,
+        }
+        .map(Some)
+        .ok_or_else(|| {
+            protocol_error(format!(
+                "Cognito {OPERATION} response field Expiration is not a positive number of epoch \
+                 seconds"
+            ))
+        })?,
     };
     let credentials = Credentials::new(
         access_key_id,
@@ -236,13 +307,13 @@ pub struct CognitoFailure {
 /// `:…` suffix are dropped) or `code`, then `message` or `Message`. `None` when the body says
 /// neither.
 pub fn parse_aws_error_body(body: &str) -> Option<(String, String)> {
-    let object = match serde_json::from_str::<Value>(body) {
-        Ok(Value::Object(object)) => object,
+    let object = match json::parse(body) {
+        Ok(object @ JsonValue::Object(_)) => object,
         _ => return None,
     };
     let raw = ["__type", "code", "Code"]
         .iter()
-        .find_map(|key| object.get(*key).and_then(Value::as_str))?;
+        .find_map(|key| object.get(key).and_then(JsonValue::as_str))?;
     let after_namespace = raw.rsplit('#').next().unwrap_or(raw);
     let name = after_namespace
         .split(':')
@@ -254,7 +325,7 @@ pub fn parse_aws_error_body(body: &str) -> Option<(String, String)> {
     }
     let message = ["message", "Message"]
         .iter()
-        .find_map(|key| object.get(*key).and_then(Value::as_str))
+        .find_map(|key| object.get(key).and_then(JsonValue::as_str))
         .unwrap_or_default();
     Some((name.to_owned(), message.to_owned()))
 }
@@ -315,7 +386,7 @@ mod tests {
         assert_eq!(request.body, format!(r#"{{"IdentityPoolId":"{POOL}"}}"#));
         let logins = Logins::from([("accounts.google.com".to_owned(), "eyJ\"x".to_owned())]);
         let request = get_id_request(POOL, &logins).unwrap();
-        let parsed: Value = serde_json::from_str(&request.body).unwrap();
+        let parsed: serde_json::Value = serde_json::from_str(&request.body).unwrap();
         assert_eq!(parsed["Logins"]["accounts.google.com"], "eyJ\"x");
         assert_eq!(
             request.headers(),
@@ -404,6 +475,55 @@ mod tests {
             assert_eq!(parsed.credentials.secret_access_key(), "s3cr3t/KEY");
             assert_eq!(parsed.credentials.session_token(), Some("IQoJtoken=="));
             assert_eq!(parsed.credentials.expires_at_ms(), Some(ms), "{expiration}");
+        }
+    }
+
+    #[test]
+    fn expiration_seconds_become_rounded_milliseconds_without_floats() {
+        for (text, ms) in [
+            ("1", Some(1_000)),
+            ("0.0005", Some(1)),
+            ("0.0004999", Some(0)),
+            ("1795704277.1234", Some(1_795_704_277_123)),
+            ("1795704277.1235", Some(1_795_704_277_124)),
+            ("17957042771235e-4", Some(1_795_704_277_124)),
+            ("1.795704277E+9", Some(1_795_704_277_000)),
+            ("1e-400", Some(0)),
+            ("1e400", Some(u64::MAX)),
+            (
+                "123456789012345678901234567890123456789012345",
+                Some(u64::MAX),
+            ),
+            ("0", None),
+            ("0.000e5", None),
+            ("-1", None),
+            ("-0.5", None),
+        ] {
+            assert_eq!(millis_from_seconds(text), ms, "{text}");
+        }
+        // Agrees with rounding the float product wherever the decimal has at most 3 fraction digits
+        // (no float rounding ties).
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..10_000 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            let seconds = (state >> 34) % 4_000_000_000;
+            let millis = (state >> 20) % 1_000;
+            let exponent = (state % 7) as i32 - 3;
+            let text = format!("{seconds}.{millis:03}e{exponent}");
+            let float: f64 = text.parse().unwrap();
+            let expected = (float * 1_000.0).round() as u64;
+            let ours = millis_from_seconds(&text);
+            if float > 0.0 {
+                let ours = ours.unwrap();
+                assert!(ours.abs_diff(expected) <= 1, "{text}: {ours} vs {expected}");
+                if exponent >= 0 {
+                    assert_eq!(ours, expected, "{text}");
+                }
+            } else {
+                assert_eq!(ours, None, "{text}");
+            }
         }
     }
 

@@ -1,6 +1,6 @@
 //! Producer configuration: every option with its default and its allowed range in one table.
 
-use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::limits::{
     MAX_BATCH_BYTES, MAX_BATCH_RECORDS, MAX_STREAM_ARN_CHARS, MAX_STREAM_NAME_CHARS,
 };
@@ -212,7 +212,11 @@ fn validate_stream(stream: &StreamTarget) -> Result<()> {
             {
                 return Err(Error::new(
                     ErrorCode::InvalidConfig,
-                    format!("streamName {name:?} has {bad:?}; only [a-zA-Z0-9_.-] is allowed"),
+                    format!(
+                        "streamName {} has {}; only [a-zA-Z0-9_.-] is allowed",
+                        quoted(name),
+                        quoted(bad.encode_utf8(&mut [0; 4]))
+                    ),
                 ));
             }
         }
@@ -236,7 +240,8 @@ fn validate_stream(stream: &StreamTarget) -> Result<()> {
                 return Err(Error::new(
                     ErrorCode::InvalidConfig,
                     format!(
-                        "streamArn {arn:?} is not of the form arn:<partition>:kinesis:<region>:<account>:stream/<name>"
+                        "streamArn {} is not of the form arn:<partition>:kinesis:<region>:<account>:stream/<name>",
+                        quoted(arn)
                     ),
                 ));
             }

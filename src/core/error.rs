@@ -36,6 +36,8 @@ pub enum ErrorCode {
     ServiceError,
     /// Fetching or refreshing credentials failed.
     CredentialsError,
+    /// Durable storage refused a write (quota, unavailable); records are then kept in memory only.
+    StorageError,
 }
 
 impl ErrorCode {
@@ -55,6 +57,7 @@ impl ErrorCode {
             ErrorCode::TransportError => "TransportError",
             ErrorCode::ServiceError => "ServiceError",
             ErrorCode::CredentialsError => "CredentialsError",
+            ErrorCode::StorageError => "StorageError",
         }
     }
 }
@@ -100,12 +103,60 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// `text` in double quotes for a message showing a user's value: `"` and `\` get a backslash,
+/// newline, carriage return, tab and NUL become `\n`, `\r`, `\t`, `\0`, other controls `\u{..}`
+/// (as `{:?}` shows them), everything else is kept. Keeps the size of `Debug` formatting out of the
+/// module.
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\0' => out.push_str("\\0"),
+            c if c.is_control() => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u{");
+                let code = c as u32;
+                let digits = (32 - code.leading_zeros()).div_ceil(4).max(1);
+                for shift in (0..digits).rev() {
+                    out.push(char::from(HEX[(code >> (shift * 4)) as usize & 0xf]));
+                }
+                out.push('}');
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Result with the crate's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_shows_values_as_debug_does_for_ordinary_text() {
+        for text in [
+            "",
+            "plain",
+            "a\"b\\c",
+            "line\nnext\r\t",
+            "\u{0}\u{1f}\u{7f}\u{9f}",
+            "é ü 日本 🎉",
+        ] {
+            assert_eq!(quoted(text), format!("{text:?}"));
+        }
+    }
 
     #[test]
     fn display_starts_with_the_stable_code() {

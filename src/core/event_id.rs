@@ -6,6 +6,9 @@
 //! the timestamp is carried forward so ids never decrease.
 
 use std::fmt;
+use std::str::FromStr;
+
+use crate::core::error::{quoted, Error, ErrorCode, Result};
 
 use crate::core::rng::Rng;
 
@@ -75,5 +78,34 @@ impl EventIdGenerator {
                 | (counter_low << 32)
                 | random,
         )
+    }
+}
+
+impl FromStr for EventId {
+    type Err = Error;
+
+    /// Parses the canonical 36-character UUID text `Display` writes (either case).
+    fn from_str(text: &str) -> Result<Self> {
+        let bad = || {
+            Error::new(
+                ErrorCode::InvalidData,
+                format!("event id {} is not a 36-character UUID", quoted(text)),
+            )
+        };
+        if text.len() != 36 {
+            return Err(bad());
+        }
+        let mut value: u128 = 0;
+        for (index, c) in text.chars().enumerate() {
+            if matches!(index, 8 | 13 | 18 | 23) {
+                if c != '-' {
+                    return Err(bad());
+                }
+                continue;
+            }
+            let digit = c.to_digit(16).ok_or_else(bad)?;
+            value = (value << 4) | u128::from(digit);
+        }
+        Ok(EventId(value))
     }
 }

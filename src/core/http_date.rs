@@ -10,7 +10,7 @@
 //! - ISO-8601 / RFC 3339 timestamps (`2026-11-26T13:44:37.123Z`), as STS and JS `Date.toISOString`
 //!   write credential expirations.
 
-use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::error::{quoted, Error, ErrorCode, Result};
 
 const MS_PER_SECOND: u64 = 1_000;
 const SECONDS_PER_DAY: u64 = 86_400;
@@ -169,7 +169,7 @@ fn date_error(field: &str, value: &str, expected: &str) -> Error {
     let shown: String = value.chars().take(64).collect();
     Error::new(
         ErrorCode::ProtocolError,
-        format!("{field} {shown:?} is not {expected}"),
+        format!("{field} {} is not {expected}", quoted(&shown)),
     )
 }
 

@@ -3,7 +3,7 @@
 
 use md5::{Digest, Md5};
 
-use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::error::{quoted, Error, ErrorCode, Result};
 
 /// The hash key Kinesis derives from a partition key: MD5 of its UTF-8 bytes as a big-endian u128.
 pub fn partition_hash_key(partition_key: &str) -> u128 {
@@ -32,7 +32,8 @@ pub fn parse_explicit_hash_key(text: &str) -> Result<u128> {
         Error::new(
             ErrorCode::InvalidExplicitHashKey,
             format!(
-                "explicitHashKey {shown:?}{ellipsis} {why}; it must be a decimal integer in 0..=340282366920938463463374607431768211455 (2^128-1)"
+                "explicitHashKey {}{ellipsis} {why}; it must be a decimal integer in 0..=340282366920938463463374607431768211455 (2^128-1)",
+                quoted(&shown)
             ),
         )
     };

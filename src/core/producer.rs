@@ -28,6 +28,12 @@
 //! accepted (`Resumed`) or on `resume()`; any other probe outcome waits `pausedRetryMs` again. Records
 //! still expire by TTL while paused. A 200 response that breaks the protocol (bad JSON, count
 //! mismatch) is resent like a retryable error (Kinesis may have stored some records: at least once).
+//!
+//! # Offline
+//! A network error, or `set_online(false)`, closes the offline gate ([`crate::core::offline`]): no
+//! request leaves but one probe after a growing backoff, and network errors while the gate is closed
+//! do not count attempts. Any HTTP response or `set_online(true)` opens it again at once. Durable
+//! delivery (restoring persisted records, the keepalive request at page exit) is in `durable`.
 
 use std::sync::Arc;
 
@@ -38,6 +44,7 @@ use crate::core::events::DropReason;
 pub use crate::core::events::ProducerEvent;
 pub use crate::core::flush::{FlushId, FlushReport};
 use crate::core::flush::{FlushTracker, Resolution};
+use crate::core::offline::{OfflineGate, SendPermit};
 use crate::core::queue::{key_hash, QueuedRecord, RecordQueue};
 use crate::core::record::{PutOptions, Record};
 use crate::core::retry::{classify, give_up, Backoff, Classification, Failure, GiveUp};
@@ -163,7 +170,10 @@ pub struct Producer {
     flushes: FlushTracker,
     counters: Counters,
     events: Vec<ProducerEvent>,
+    offline: OfflineGate,
 }
+
+mod durable;
 
 impl Producer {
     /// A producer for `config` (validated first) whose randomness comes from `random_seed`.
@@ -189,6 +199,7 @@ impl Producer {
             flushes: FlushTracker::new(),
             counters: Counters::default(),
             events: Vec::new(),
+            offline: OfflineGate::new(),
         })
     }
 
@@ -327,10 +338,21 @@ impl Producer {
         self.queue.end_backoffs(now_ms);
         self.complete_flushes();
 
-        let (limit, probing) = match &self.pause {
+        let (mut limit, probing) = match &self.pause {
             None => (self.config.max_in_flight, false),
             Some(pause) if pause.probe.is_none() && now_ms >= pause.until_ms => (1, true),
             Some(_) => (0, false),
+        };
+        let offline_probe = match self.offline.permit(now_ms) {
+            SendPermit::Open => false,
+            SendPermit::Probe => {
+                limit = limit.min(1);
+                true
+            }
+            SendPermit::Closed => {
+                limit = 0;
+                false
+            }
         };
         let can_send = self.in_flight.len() < limit;
         let due = if can_send {
@@ -340,6 +362,9 @@ impl Producer {
         };
         if due.is_some_and(|at| at <= now_ms) {
             if let Some(request) = self.send_batch(probing) {
+                if offline_probe {
+                    self.offline.on_probe_sent(request.id);
+                }
                 return Action::Send(request);
             }
         }
@@ -358,6 +383,9 @@ impl Producer {
             if pause.probe.is_none() {
                 consider(Some(pause.until_ms));
             }
+        }
+        if self.queue.oldest_ready().is_some() {
+            consider(self.offline.probe_at());
         }
         consider(
             self.queue
@@ -387,11 +415,21 @@ impl Producer {
 
     fn send_batch(&mut self, probe: bool) -> Option<OutgoingRequest> {
         let id = RequestId(self.next_request);
-        let mut records = self.queue.take_batch(
+        let records = self.queue.take_batch(
             id,
             self.config.max_batch_records,
             self.config.max_batch_bytes,
         );
+        self.dispatch(id, records, probe)
+    }
+
+    /// Moves `records`, just taken from the queue for request `id`, in flight and encodes them.
+    fn dispatch(
+        &mut self,
+        id: RequestId,
+        mut records: Vec<QueuedRecord>,
+        probe: bool,
+    ) -> Option<OutgoingRequest> {
         if records.is_empty() {
             return None;
         }
@@ -451,6 +489,7 @@ impl Producer {
         response: HttpResponse<'_>,
         now_ms: u64,
     ) -> ResponseOutcome {
+        self.offline.on_response();
         let Some((request, was_probe)) = self.take_in_flight(id) else {
             return ResponseOutcome::ProtocolError;
         };
@@ -576,10 +615,21 @@ impl Producer {
         }
     }
 
-    /// Handles a request `id` that got no response; its records are retried (the attempt counts).
+    /// Handles a request `id` that got no response; its records are retried. The attempt counts,
+    /// except for a network error while the offline gate was already closed (see the module docs).
     pub fn on_transport_error(&mut self, id: RequestId, kind: TransportErrorKind, now_ms: u64) {
         let Some((request, was_probe)) = self.take_in_flight(id) else {
             return;
+        };
+        let retry = if kind == TransportErrorKind::Network {
+            if self.offline.on_network_error(id, now_ms, &mut self.rng) {
+                Retry::Hold
+            } else {
+                Retry::Counted
+            }
+        } else {
+            self.offline.on_request_ended(id, now_ms, &mut self.rng);
+            Retry::Counted
         };
         let message = match kind {
             TransportErrorKind::Network => "the request failed on the network (no response)",
@@ -591,7 +641,7 @@ impl Producer {
             aws_error: None,
             message: message.to_owned(),
         };
-        self.retry_all(request, failure, Retry::Counted, now_ms);
+        self.retry_all(request, failure, retry, now_ms);
         if was_probe {
             self.rearm_pause(now_ms);
         }
@@ -850,6 +900,8 @@ impl Producer {
             requests: self.counters.requests,
             oldest_age_ms: oldest.map(|at| now_ms.saturating_sub(at)),
             paused: self.pause.is_some(),
+            offline: self.offline.is_offline(),
+            recovered: self.counters.recovered,
         }
     }
 

@@ -249,6 +249,11 @@ impl RecordQueue {
         self.keys.get(hash)?.pending.front()
     }
 
+    /// The newest pending record of the key with hash `key_hash` (the one a `push` just added).
+    pub fn newest_of_key(&self, key_hash: u64) -> Option<&QueuedRecord> {
+        self.keys.get(&key_hash)?.pending.back()
+    }
+
     /// The oldest held record, if any.
     pub fn oldest(&self) -> Option<&QueuedRecord> {
         let Reverse((_, hash)) = self.index.heads.peek()?;
@@ -286,8 +291,20 @@ impl RecordQueue {
         max_records: usize,
         max_bytes: usize,
     ) -> Vec<QueuedRecord> {
+        self.take_batch_by(request, max_records, max_bytes, QueuedRecord::bytes)
+    }
+
+    /// Like [`RecordQueue::take_batch`], with each record costing `cost(record)` against `max_cost`
+    /// instead of its key plus data bytes.
+    pub fn take_batch_by(
+        &mut self,
+        request: RequestId,
+        max_records: usize,
+        max_cost: usize,
+        cost: impl Fn(&QueuedRecord) -> usize,
+    ) -> Vec<QueuedRecord> {
         let mut batch = Vec::new();
-        let mut bytes = 0usize;
+        let mut spent = 0usize;
         while batch.len() < max_records {
             let Some(&Reverse((seq, hash))) = self.index.ready.peek() else {
                 break;
@@ -309,8 +326,12 @@ impl RecordQueue {
                     continue;
                 }
             };
-            let size = state.pending.front().map_or(0, QueuedRecord::bytes);
-            if bytes + size > max_bytes {
+            let Some(front) = state.pending.front() else {
+                break;
+            };
+            let size = front.bytes();
+            let price = cost(front);
+            if spent + price > max_cost {
                 break;
             }
             self.index.ready.pop();
@@ -327,7 +348,7 @@ impl RecordQueue {
             state.pending_bytes -= size;
             self.records -= 1;
             self.bytes -= size;
-            bytes += size;
+            spent += price;
             if let Some(next) = state.front_seq() {
                 self.index.ready.push(Reverse((next, hash)));
                 state.ready_entry = Some(next);

@@ -17,7 +17,7 @@ use aws_sigv4::sign::v4::{calculate_signature, generate_signing_key};
 use sha2::{Digest, Sha256};
 
 use crate::core::credentials::Credentials;
-use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::http_date::{format_amz_date, format_date_stamp};
 
 /// The SigV4 algorithm name, first word of `Authorization`.
@@ -209,7 +209,7 @@ pub fn host_header_for(endpoint: &str) -> Result<String> {
     let fail = |why: &str| {
         Error::new(
             ErrorCode::InvalidConfig,
-            format!("endpoint {endpoint:?} {why}"),
+            format!("endpoint {} {why}", quoted(endpoint)),
         )
     };
     let (rest, default_port) = if let Some(rest) = endpoint.strip_prefix("https://") {

@@ -31,6 +31,10 @@ pub struct Stats {
     pub oldest_age_ms: Option<u64>,
     /// Whether a non-retryable error has paused sending.
     pub paused: bool,
+    /// Whether the offline gate is closed (no request but a probe leaves).
+    pub offline: bool,
+    /// Records restored from durable storage (put by an earlier page or another tab).
+    pub recovered: u64,
 }
 
 impl Stats {
@@ -60,6 +64,8 @@ pub struct Counters {
     pub rejected: u64,
     /// See [`Stats::requests`].
     pub requests: u64,
+    /// See [`Stats::recovered`].
+    pub recovered: u64,
 }
 
 impl Counters {

@@ -9,10 +9,10 @@ use std::borrow::Cow;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use serde::Deserialize;
 
 use crate::core::config::StreamTarget;
 use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::json::{self, JsonValue};
 use crate::core::record::{PutOptions, Record};
 
 /// Bytes of the request body outside the records: `{"Records":[` + `],"StreamName":""}`.
@@ -145,28 +145,20 @@ pub struct PutRecordsResponse<'a> {
     pub records: Vec<RecordResult<'a>>,
 }
 
-#[derive(Deserialize)]
-struct RawResponse<'a> {
-    #[serde(rename = "FailedRecordCount")]
-    failed_record_count: Option<u64>,
-    #[serde(rename = "Records", borrow)]
-    records: Vec<RawEntry<'a>>,
-}
-
-#[derive(Deserialize)]
-struct RawEntry<'a> {
-    #[serde(rename = "ShardId", borrow, default)]
-    shard_id: Option<Cow<'a, str>>,
-    #[serde(rename = "SequenceNumber", borrow, default)]
-    sequence_number: Option<Cow<'a, str>>,
-    #[serde(rename = "ErrorCode", borrow, default)]
-    error_code: Option<Cow<'a, str>>,
-    #[serde(rename = "ErrorMessage", borrow, default)]
-    error_message: Option<Cow<'a, str>>,
-}
-
 fn protocol_error(message: String) -> Error {
     Error::new(ErrorCode::ProtocolError, message)
+}
+
+/// An optional string member of `entry`: absent or `null` is `None`, another type is an error.
+fn optional_string<'v, 'a>(
+    entry: &'v JsonValue<'a>,
+    key: &str,
+) -> std::result::Result<Option<&'v Cow<'a, str>>, ()> {
+    match entry.get(key) {
+        None | Some(JsonValue::Null) => Ok(None),
+        Some(JsonValue::String(text)) => Ok(Some(text)),
+        Some(_) => Err(()),
+    }
 }
 
 /// Decodes a 200 PutRecords response for a request of `expected_records` records. Unknown fields
@@ -177,27 +169,52 @@ pub fn decode_put_records_response(
     body: &[u8],
     expected_records: usize,
 ) -> Result<PutRecordsResponse<'_>> {
-    let raw: RawResponse<'_> = serde_json::from_slice(body)
-        .map_err(|e| protocol_error(format!("PutRecords response is not valid: {e}")))?;
-    if raw.records.len() != expected_records {
+    let invalid = |what: &str| protocol_error(format!("PutRecords response is not valid: {what}"));
+    let value = json::parse_bytes(body).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(value, JsonValue::Object(_)) {
+        return Err(invalid("not a JSON object"));
+    }
+    let reported = match value.get("FailedRecordCount") {
+        None | Some(JsonValue::Null) => None,
+        Some(count) => Some(
+            count
+                .as_u64()
+                .ok_or_else(|| invalid("FailedRecordCount is not a whole number"))?,
+        ),
+    };
+    let entries = value
+        .get("Records")
+        .and_then(JsonValue::as_array)
+        .ok_or_else(|| invalid("Records is not an array"))?;
+    if entries.len() != expected_records {
         return Err(protocol_error(format!(
             "PutRecords response has {} Records for a request of {expected_records}",
-            raw.records.len()
+            entries.len()
         )));
     }
     let mut failed = 0usize;
-    let mut records = Vec::with_capacity(raw.records.len());
-    for (index, entry) in raw.records.into_iter().enumerate() {
-        let result = match (entry.error_code, entry.sequence_number) {
+    let mut records = Vec::with_capacity(entries.len());
+    for (index, entry) in entries.iter().enumerate() {
+        if !matches!(entry, JsonValue::Object(_)) {
+            return Err(invalid(&format!("Records entry {index} is not an object")));
+        }
+        let field = |key: &str| {
+            optional_string(entry, key)
+                .map(|text| text.cloned())
+                .map_err(|()| invalid(&format!("Records entry {index} {key} is not a string")))
+        };
+        let shard_id = field("ShardId")?;
+        let error_message = field("ErrorMessage")?;
+        let result = match (field("ErrorCode")?, field("SequenceNumber")?) {
             (Some(error_code), _) => {
                 failed += 1;
                 RecordResult::Failed {
                     error_code,
-                    error_message: entry.error_message.unwrap_or(Cow::Borrowed("")),
+                    error_message: error_message.unwrap_or(Cow::Borrowed("")),
                 }
             }
             (None, Some(sequence_number)) => RecordResult::Accepted {
-                shard_id: entry.shard_id.unwrap_or(Cow::Borrowed("")),
+                shard_id: shard_id.unwrap_or(Cow::Borrowed("")),
                 sequence_number,
             },
             (None, None) => {
@@ -208,7 +225,7 @@ pub fn decode_put_records_response(
         };
         records.push(result);
     }
-    if let Some(reported) = raw.failed_record_count {
+    if let Some(reported) = reported {
         if reported != failed as u64 {
             return Err(protocol_error(format!(
                 "PutRecords response says FailedRecordCount {reported} but {failed} entries failed"
@@ -230,30 +247,64 @@ pub struct AwsErrorBody {
     pub message: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct RawErrorBody {
-    #[serde(rename = "__type", default)]
-    error_type: Option<String>,
-    #[serde(default)]
-    message: Option<String>,
-    #[serde(rename = "Message", default)]
-    message_capitalised: Option<String>,
-}
-
-/// Decodes an AWS JSON error body, tolerant of unknown fields; `None` when the body is not JSON
-/// holding a `__type` or a message (an HTML error page from a proxy, an empty body).
+/// Decodes an AWS JSON error body, tolerant of unknown fields, or else an AWS XML error body
+/// (`<Error><Code>…</Code><Message>…</Message></Error>`, as IAM-style authentication failures come
+/// from some endpoints and stand-ins); `None` when the body is neither (an HTML error page from a
+/// proxy, an empty body). A JSON body whose `__type`, `message` or `Message` is neither a string nor
+/// `null` counts as not JSON.
 pub fn decode_error_body(body: &[u8]) -> Option<AwsErrorBody> {
-    let raw: RawErrorBody = serde_json::from_slice(body).ok()?;
-    if raw.error_type.is_none() && raw.message.is_none() && raw.message_capitalised.is_none() {
+    let json_members = json::parse_bytes(body).ok().and_then(|value| {
+        if !matches!(value, JsonValue::Object(_)) {
+            return None;
+        }
+        let member =
+            |key| optional_string(&value, key).map(|text| text.map(|text| text.to_string()));
+        Some((
+            member("__type").ok()?,
+            member("message").ok()?,
+            member("Message").ok()?,
+        ))
+    });
+    let Some((error_type, message, message_capitalised)) = json_members else {
+        return decode_xml_error_body(body);
+    };
+    if error_type.is_none() && message.is_none() && message_capitalised.is_none() {
         return None;
     }
     Some(AwsErrorBody {
-        name: raw
-            .error_type
+        name: error_type
             .as_deref()
             .map(|name| normalize_error_name(name).to_owned()),
-        message: raw.message.or(raw.message_capitalised),
+        message: message.or(message_capitalised),
     })
+}
+
+/// The `<Code>` and `<Message>` of an AWS XML error body; `None` without a `<Code>`.
+fn decode_xml_error_body(body: &[u8]) -> Option<AwsErrorBody> {
+    let text = std::str::from_utf8(body).ok()?;
+    if !text.trim_start().starts_with('<') {
+        return None;
+    }
+    let element = |tag: &str| -> Option<String> {
+        let open = format!("<{tag}>");
+        let start = text.find(&open)? + open.len();
+        let end = start + text[start..].find(&format!("</{tag}>"))?;
+        Some(unescape_xml(text[start..end].trim()))
+    };
+    let name = element("Code").filter(|code| !code.is_empty())?;
+    Some(AwsErrorBody {
+        name: Some(normalize_error_name(&name).to_owned()),
+        message: element("Message"),
+    })
+}
+
+/// Replaces the five predefined XML entities.
+fn unescape_xml(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
 }
 
 /// Strips the `namespace#` prefix and any `:http://...` suffix from an AWS error type
@@ -272,32 +323,20 @@ pub struct PutRecordsRequest {
     pub records: Vec<Record>,
 }
 
-#[derive(Deserialize)]
-struct RawRequest {
-    #[serde(rename = "Records")]
-    records: Vec<RawRequestEntry>,
-    #[serde(rename = "StreamName", default)]
-    stream_name: Option<String>,
-    #[serde(rename = "StreamARN", default)]
-    stream_arn: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct RawRequestEntry {
-    #[serde(rename = "Data")]
-    data: String,
-    #[serde(rename = "PartitionKey")]
-    partition_key: String,
-    #[serde(rename = "ExplicitHashKey", default)]
-    explicit_hash_key: Option<String>,
-}
-
 /// Decodes a PutRecords request body (for tests, proxies and tools). `ProtocolError` for bad JSON,
 /// bad base64, or neither/both of `StreamName` and `StreamARN`; record limits as in [`Record::new`].
 pub fn decode_put_records_request(body: &[u8]) -> Result<PutRecordsRequest> {
-    let raw: RawRequest = serde_json::from_slice(body)
-        .map_err(|e| protocol_error(format!("PutRecords request is not valid: {e}")))?;
-    let stream = match (raw.stream_name, raw.stream_arn) {
+    let invalid = |what: &str| protocol_error(format!("PutRecords request is not valid: {what}"));
+    let value = json::parse_bytes(body).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(value, JsonValue::Object(_)) {
+        return Err(invalid("not a JSON object"));
+    }
+    let member = |object: &JsonValue<'_>, key: &str| {
+        optional_string(object, key)
+            .map(|text| text.map(|text| text.to_string()))
+            .map_err(|()| invalid(&format!("{key} is not a string")))
+    };
+    let stream = match (member(&value, "StreamName")?, member(&value, "StreamARN")?) {
         (Some(name), None) => StreamTarget::Name(name),
         (None, Some(arn)) => StreamTarget::Arn(arn),
         _ => {
@@ -306,16 +345,26 @@ pub fn decode_put_records_request(body: &[u8]) -> Result<PutRecordsRequest> {
             ))
         }
     };
-    let mut records = Vec::with_capacity(raw.records.len());
-    for (index, entry) in raw.records.into_iter().enumerate() {
+    let entries = value
+        .get("Records")
+        .and_then(JsonValue::as_array)
+        .ok_or_else(|| invalid("Records is not an array"))?;
+    let mut records = Vec::with_capacity(entries.len());
+    for (index, entry) in entries.iter().enumerate() {
+        let required = |key: &str| {
+            member(entry, key)?.ok_or_else(|| invalid(&format!("record {index} has no {key}")))
+        };
+        if !matches!(entry, JsonValue::Object(_)) {
+            return Err(invalid(&format!("record {index} is not an object")));
+        }
         let data = STANDARD
-            .decode(entry.data.as_bytes())
+            .decode(required("Data")?.as_bytes())
             .map_err(|e| protocol_error(format!("record {index} Data is not base64: {e}")))?;
         records.push(Record::new(
             data,
             PutOptions {
-                partition_key: entry.partition_key,
-                explicit_hash_key: entry.explicit_hash_key,
+                partition_key: required("PartitionKey")?,
+                explicit_hash_key: member(entry, "ExplicitHashKey")?,
             },
         )?);
     }

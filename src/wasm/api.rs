@@ -7,30 +7,39 @@
 //! text. `options` may hold `partitionKey` (a string) and `explicitHashKey` (a decimal string or a
 //! BigInt); other keys are `InvalidData`. Without a `partitionKey` the `partitionKey` option decides.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::core::clock::ClockSkew;
 use crate::core::cognito_flow::CognitoFlow;
 use crate::core::config::{OverflowPolicy, ProducerConfig, StreamTarget, OPTION_TABLE};
 use crate::core::credential_refresh::{CredentialManager, RefreshPolicy};
-use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::error::{quoted, Error, ErrorCode, Result};
+use crate::core::flush::FlushReport;
 use crate::core::producer::Producer as CoreProducer;
 use crate::core::record::PutOptions;
 use crate::core::stats::Stats;
 
-use super::config::{CoreNumbers, EdgeConfig, OverflowChoice, PartitionKeyMode, StreamChoice};
+use super::config::{
+    CoreNumbers, EdgeConfig, OverflowChoice, PartitionKeyMode, Persistence, StreamChoice,
+};
+use super::connectivity::{self, Connectivity};
 use super::credentials::CredentialSource;
 use super::driver::{self, Edge, Shared};
 use super::envelope::{self, EnvelopeHeader};
 use super::js_error::{describe_js_value, to_js_error};
 use super::lifecycle::PageLifecycle;
+use super::local_cache::LocalCache;
 use super::log::Logger;
 use super::now_ms;
-use super::random::{random_seed, SplitMix};
+use super::ownership;
+use super::random::{random_seed, uuid_v4};
+use super::storage::{self, DurableQueue, Mode as StorageMode};
+use crate::core::rng::Rng;
 
 /// A clickstream producer: buffers events and sends them to Kinesis with signed `fetch` requests.
 #[wasm_bindgen]
@@ -39,7 +48,7 @@ pub struct Producer {
     partition_key: PartitionKeyMode,
     session_id: String,
     track_seq: Cell<u64>,
-    random: Cell<SplitMix>,
+    random: RefCell<Rng>,
 }
 
 /// The core's configuration from the JS options: each number is range-checked by the core's option
@@ -230,15 +239,46 @@ fn stats_to_js(stats: &Stats, clock_offset_ms: i64) -> JsValue {
         stats.oldest_age_ms.map_or(JsValue::NULL, number),
     );
     set("paused", JsValue::from_bool(stats.paused));
+    set("offline", JsValue::from_bool(stats.offline));
+    set("recovered", number(stats.recovered));
     set("clockOffsetMs", JsValue::from_f64(clock_offset_ms as f64));
     object.into()
+}
+
+/// The durable queue for `config`'s `persistence` in this runtime; memory in request-scoped runtimes.
+fn durable_queue(
+    config: &EdgeConfig,
+    tab_id: String,
+    request_scoped: bool,
+    logger: Logger,
+) -> DurableQueue {
+    let requested = match config.persistence {
+        Persistence::Memory => None,
+        Persistence::Auto => None,
+        Persistence::IndexedDb => Some(StorageMode::IndexedDb),
+        Persistence::LocalStorage => Some(StorageMode::LocalStorage),
+    };
+    let auto = config.persistence == Persistence::Auto && !request_scoped;
+    let (mode, unavailable) = storage::resolve_mode(requested, auto);
+    let scope = match &config.stream {
+        StreamChoice::Name(name) => name.clone(),
+        StreamChoice::Arn(arn) => arn.clone(),
+    };
+    let mut durable = DurableQueue::new(mode, scope, tab_id);
+    if let Some(reason) = unavailable {
+        durable.count_fallback(reason);
+        logger.warn(
+            "the requested persistence is not available here; events are kept in memory only",
+        );
+    }
+    durable
 }
 
 impl Producer {
     fn build(config: &JsValue) -> Result<Producer> {
         let config = EdgeConfig::from_js(config)?;
         let core_config = producer_config(&config)?;
-        let mut random = SplitMix(random_seed());
+        let mut random = Rng::new(random_seed());
         let core = CoreProducer::new(core_config, random.next_u64())?;
         let source = CredentialSource::from_js(&config.credentials)?;
         let now = now_ms();
@@ -270,24 +310,50 @@ impl Producer {
         if let Some(credentials) = &fixed {
             edge.check_long_term(credentials);
         }
+        let cache = LocalCache::open();
+        if let Some(offset) = cache
+            .as_ref()
+            .and_then(|cache| cache.clock_offset_ms(&config.endpoint.host))
+        {
+            edge.logger.debug(&format!(
+                "clock offset {offset} ms for {} restored from localStorage",
+                config.endpoint.host
+            ));
+            edge.clock = ClockSkew::with_offset(offset);
+        }
         if let CredentialSource::Cognito(pool) = &edge.source {
+            let kept_identity = match &cache {
+                Some(cache) if pool.logins.is_empty() => cache.identity_id(&pool.identity_pool_id),
+                _ => None,
+            };
             edge.cognito = Some(CognitoFlow::new(
                 &pool.identity_pool_id,
                 pool.logins.clone(),
-                None,
+                kept_identity,
             )?);
         }
-        let session_id = random.uuid_v4();
-        let shared: Shared = Rc::new(std::cell::RefCell::new(edge));
+        edge.cache = cache;
+        let session_id = uuid_v4(&mut random);
+        edge.durable = durable_queue(&config, uuid_v4(&mut random), edge.request_scoped, logger);
+        if connectivity::navigator_online() == Some(false) {
+            edge.core.set_online(false, now);
+        }
+        let durable = edge.durable.is_durable();
+        let shared: Shared = Rc::new(RefCell::new(edge));
         let lifecycle = PageLifecycle::attach(Rc::downgrade(&shared));
         shared.borrow_mut().lifecycle = lifecycle;
+        let connectivity = Connectivity::attach(Rc::downgrade(&shared));
+        shared.borrow_mut().durable.connectivity = connectivity;
+        if durable {
+            wasm_bindgen_futures::spawn_local(ownership::start(Rc::clone(&shared)));
+        }
         driver::schedule_pump(&shared);
         Ok(Producer {
             shared,
             partition_key: config.partition_key,
             session_id,
             track_seq: Cell::new(0),
-            random: Cell::new(random),
+            random: RefCell::new(random),
         })
     }
 
@@ -295,9 +361,8 @@ impl Producer {
         match &self.partition_key {
             PartitionKeyMode::Session => Ok(self.session_id.clone()),
             PartitionKeyMode::Random => {
-                let mut random = self.random.get();
+                let mut random = self.random.borrow_mut();
                 let key = format!("{:016x}{:016x}", random.next_u64(), random.next_u64());
-                self.random.set(random);
                 Ok(key)
             }
             PartitionKeyMode::Function(function) => {
@@ -331,7 +396,8 @@ impl Producer {
                 let key = key.as_string().unwrap_or_default();
                 if key != "partitionKey" && key != "explicitHashKey" {
                     return Err(invalid_data(format!(
-                        "unknown put option {key:?}; known: partitionKey, explicitHashKey"
+                        "unknown put option {key}; known: partitionKey, explicitHashKey",
+                        key = quoted(&key)
                     )));
                 }
             }
@@ -355,11 +421,13 @@ impl Producer {
     }
 
     fn put_bytes(&self, bytes: Vec<u8>, options: PutOptions) -> Result<String> {
+        let partition_key = options.partition_key.clone();
         let id = self
             .shared
             .borrow_mut()
             .core
             .put(bytes, options, now_ms())?;
+        storage::record_put(&self.shared, &id, &partition_key);
         driver::schedule_pump(&self.shared);
         Ok(id.to_string())
     }
@@ -370,6 +438,16 @@ impl Producer {
         let promise = Promise::new(&mut |resolve: Function, _reject: Function| {
             let mut edge = shared.borrow_mut();
             let now = now_ms();
+            if edge.is_stopped() {
+                // Closed and done: nothing will be sent any more; report what is still held.
+                let stats = edge.core.stats(now);
+                let report = FlushReport {
+                    pending: (stats.buffered_records + stats.in_flight_records) as u64,
+                    ..FlushReport::default()
+                };
+                let _ = resolve.call1(&JsValue::UNDEFINED, &driver::report_to_js(&report));
+                return;
+            }
             let id = if close {
                 edge.closing = true;
                 edge.core.close(now)
@@ -449,12 +527,13 @@ impl Producer {
                     )
                 },
                 PutOptions {
-                    partition_key,
+                    partition_key: partition_key.clone(),
                     explicit_hash_key: None,
                 },
                 now,
             )?;
             drop(edge);
+            storage::record_put(&self.shared, &id, &partition_key);
             self.track_seq.set(seq + 1);
             driver::schedule_pump(&self.shared);
             Ok(id.to_string())
@@ -470,11 +549,14 @@ impl Producer {
     }
 
     /// `{buffered, bufferedBytes, inFlight, inFlightRequests, inFlightBytes, sent, retried, failed,
-    /// failedByCode, dropped, rejected, requests, oldestAgeMs, paused, clockOffsetMs}`.
+    /// failedByCode, dropped, rejected, requests, oldestAgeMs, paused, offline, recovered,
+    /// clockOffsetMs, persistence, persisted, persistedBytes, persistPending, persistenceFallback}`.
     #[wasm_bindgen(unchecked_return_type = "ProducerStats")]
     pub fn stats(&self) -> JsValue {
         let edge = self.shared.borrow();
-        stats_to_js(&edge.core.stats(now_ms()), edge.clock.offset_ms())
+        let stats = stats_to_js(&edge.core.stats(now_ms()), edge.clock.offset_ms());
+        edge.durable.add_stats(stats.unchecked_ref());
+        stats
     }
 
     /// Leaves a pause caused by a non-retryable error now instead of at the next probe.

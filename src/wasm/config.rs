@@ -10,10 +10,10 @@
 //! | `requestTimeoutMs` | 20 000   | 100   | 600 000   | abort one PutRecords request after this long   |
 //! | `logLevel`         | `"warn"` |       |           | `"silent"`, `"error"`, `"warn"`, `"info"`, `"debug"` |
 //! | `partitionKey`     | `"session"` |    |           | `"session"`, `"random"` or `(data) => string`  |
-//! | `persistence`      | `"memory"` |     |           | `"memory"`; `"auto"` is accepted and means memory for now |
+//! | `persistence`      | `"memory"` |     |           | `"memory"`, `"auto"` (IndexedDB where present), `"indexeddb"`, `"localstorage"` |
 //! | `endpoint`         | `https://kinesis.{region}.amazonaws.com` | | | `http(s)://host[:port]`, path `/` only |
 
-use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::error::{quoted, Error, ErrorCode, Result};
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -91,8 +91,12 @@ pub enum PartitionKeyMode {
 pub enum Persistence {
     /// Records live in memory only.
     Memory,
-    /// The best storage the runtime has; currently the same as `Memory`.
+    /// IndexedDB in pages and workers, memory in Node and workerd.
     Auto,
+    /// IndexedDB (memory, counted as a fallback, where the runtime has none).
+    IndexedDb,
+    /// `localStorage` (pages only; memory, counted as a fallback, elsewhere).
+    LocalStorage,
 }
 
 /// Which record is lost when the buffer is full.
@@ -241,8 +245,9 @@ fn reject_unknown_keys(config: &Object) -> Result<()> {
         let name = key.as_string().unwrap_or_default();
         if !KNOWN_OPTIONS.contains(&name.as_str()) {
             return Err(invalid(format!(
-                "unknown option {name:?}; known options: {}",
-                KNOWN_OPTIONS.join(", ")
+                "unknown option {name}; known options: {}",
+                KNOWN_OPTIONS.join(", "),
+                name = quoted(&name)
             )));
         }
     }
@@ -260,7 +265,8 @@ pub fn check_region(region: &str) -> Result<()> {
         Ok(())
     } else {
         Err(invalid(format!(
-            "region must be 1..=32 characters of a-z, 0-9 and -, got {region:?}"
+            "region must be 1..=32 characters of a-z, 0-9 and -, got {region}",
+            region = quoted(region)
         )))
     }
 }
@@ -293,17 +299,23 @@ pub fn default_endpoint(region: &str) -> Endpoint {
 /// Parses an `endpoint` option with the global `URL`: `http:` or `https:`, path `/`, no query or
 /// fragment, no user info.
 pub fn parse_endpoint(text: &str) -> Result<Endpoint> {
-    let url = web_sys::Url::new(text)
-        .map_err(|_| invalid(format!("endpoint must be an absolute URL, got {text:?}")))?;
+    let url = web_sys::Url::new(text).map_err(|_| {
+        invalid(format!(
+            "endpoint must be an absolute URL, got {text}",
+            text = quoted(text)
+        ))
+    })?;
     let protocol = url.protocol();
     if protocol != "http:" && protocol != "https:" {
         return Err(invalid(format!(
-            "endpoint must use http: or https:, got {protocol:?}"
+            "endpoint must use http: or https:, got {protocol}",
+            protocol = quoted(&protocol)
         )));
     }
     if url.pathname() != "/" || !url.search().is_empty() || !url.hash().is_empty() {
         return Err(invalid(format!(
-            "endpoint must have path \"/\" and no query or fragment, got {text:?}"
+            "endpoint must have path \"/\" and no query or fragment, got {text}",
+            text = quoted(text)
         )));
     }
     if !url.username().is_empty() || !url.password().is_empty() {
@@ -338,8 +350,7 @@ fn parse_stream(config: &JsValue) -> Result<StreamChoice> {
         (None, Some(arn)) => {
             if region_of_arn(&arn).is_none() || arn.len() > 2048 {
                 return Err(invalid(format!(
-                    "streamArn must look like arn:aws:kinesis:<region>:<account>:stream/<name>, got {arn:?}"
-                )));
+                    "streamArn must look like arn:aws:kinesis:<region>:<account>:stream/<name>, got {arn}", arn = quoted(&arn))));
             }
             Ok(StreamChoice::Arn(arn))
         }
@@ -366,7 +377,7 @@ fn parse_partition_key(config: &JsValue) -> Result<PartitionKeyMode> {
 
 fn describe(value: &JsValue) -> String {
     match value.as_string() {
-        Some(text) => format!("{text:?}"),
+        Some(text) => quoted(&text),
         None => type_name(value),
     }
 }
@@ -375,8 +386,11 @@ fn parse_persistence(config: &JsValue) -> Result<Persistence> {
     match string_option(config, "persistence")?.as_deref() {
         None | Some("memory") => Ok(Persistence::Memory),
         Some("auto") => Ok(Persistence::Auto),
+        Some("indexeddb") => Ok(Persistence::IndexedDb),
+        Some("localstorage") => Ok(Persistence::LocalStorage),
         Some(other) => Err(invalid(format!(
-            "persistence must be \"memory\" or \"auto\", got {other:?}"
+            "persistence must be \"auto\", \"indexeddb\", \"localstorage\" or \"memory\", got {other}",
+            other = quoted(other)
         ))),
     }
 }
@@ -387,7 +401,8 @@ fn parse_overflow(config: &JsValue) -> Result<Option<OverflowChoice>> {
         Some("rejectNew") => Ok(Some(OverflowChoice::RejectNew)),
         Some("dropOldest") => Ok(Some(OverflowChoice::DropOldest)),
         Some(other) => Err(invalid(format!(
-            "overflow must be \"rejectNew\" or \"dropOldest\", got {other:?}"
+            "overflow must be \"rejectNew\" or \"dropOldest\", got {other}",
+            other = quoted(other)
         ))),
     }
 }

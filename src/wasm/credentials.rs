@@ -5,14 +5,15 @@
 //! - a function (usually async) returning such an object, called whenever credentials are needed or
 //!   about to expire (an AWS SDK v3 credential provider fits);
 //! - `{ cognitoIdentityPoolId, cognitoEndpoint?, logins? }`: unauthenticated (or `logins`-authenticated)
-//!   Cognito Identity credentials fetched over the global `fetch`.
+//!   Cognito Identity credentials fetched over the global `fetch`. An unauthenticated identity id is
+//!   kept in `localStorage` where there is one (see [`super::local_cache`]).
 //!
 //! `expiration` may be a `Date`, a number (ms since the epoch) or a date string `Date.parse` reads.
 //! Extra keys on a credentials object are ignored (SDK providers add e.g. `credentialScope`).
 
 use crate::core::cognito_flow::{CognitoFlow, CognitoStep};
 use crate::core::credentials::Credentials;
-use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::error::{quoted, Error, ErrorCode, Result};
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -172,8 +173,7 @@ pub fn default_cognito_endpoint(identity_pool_id: &str) -> Result<String> {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !valid {
         return Err(invalid(format!(
-            "credentials.cognitoIdentityPoolId must look like \"us-east-1:<uuid>\", got {identity_pool_id:?}"
-        )));
+            "credentials.cognitoIdentityPoolId must look like \"us-east-1:<uuid>\", got {identity_pool_id}", identity_pool_id = quoted(identity_pool_id))));
     }
     let suffix = if region.starts_with("cn-") {
         "amazonaws.com.cn"
@@ -199,7 +199,8 @@ fn parse_logins(value: &JsValue) -> Result<crate::core::cognito::Logins> {
         let provider = pair.get(0).as_string().unwrap_or_default();
         let Some(token) = pair.get(1).as_string() else {
             return Err(invalid(format!(
-                "credentials.logins[{provider:?}] must be a string token"
+                "credentials.logins[{provider}] must be a string token",
+                provider = quoted(&provider)
             )));
         };
         logins.insert(provider, token);
@@ -282,8 +283,10 @@ pub async fn cognito_refresh(
             Error::new(
                 ErrorCode::CredentialsError,
                 format!(
-                    "Cognito {} could not be sent ({:?}): {}",
-                    request.target, error.kind, error.message
+                    "Cognito {} could not be sent ({}): {}",
+                    request.target,
+                    error.kind.as_str(),
+                    error.message
                 ),
             )
         })?;

@@ -8,6 +8,9 @@
 //!   on one that hangs, so every `StartRefresh` it returns starts one.
 //! - One timer at most, for the earliest of the core's and the credential manager's wake-ups; none when
 //!   both are idle, and none after `close()` has resolved.
+//! - In request-scoped runtimes (workerd) nothing sends in the background: the newest `flush()`
+//!   drives sending from its own request (see [`drive_flush`]), so `ctx.waitUntil(producer.flush())`
+//!   delivers everything put before it.
 //! - User callbacks run after the state borrow is released, so they may call back into the producer.
 //! - Fixed credentials that expire (or are rejected) stop sending: `onError` gets one
 //!   `CredentialsError`, records stay buffered, and waiting `flush()` promises resolve with what is
@@ -36,6 +39,7 @@ use crate::core::sigv4::{self, SigningRequest};
 use super::config::Endpoint;
 use super::credentials::{self, CredentialSource};
 use super::js_error;
+use super::local_cache::LocalCache;
 use super::log::Logger;
 use super::timer::WakeTimer;
 use super::transport::{self, HttpPost, TransportErrorKind};
@@ -81,10 +85,17 @@ pub struct Edge {
     pub cognito: Option<CognitoFlow>,
     /// Server-minus-local time offset.
     pub clock: ClockSkew,
+    /// Where the clock offset and the Cognito identity id are kept across page views, if anywhere.
+    pub cache: Option<LocalCache>,
     timer: WakeTimer,
     waiters: Vec<FlushWaiter>,
     pump_scheduled: bool,
-    keepalive_bytes: usize,
+    /// Bytes of `keepalive` request bodies in flight (the browser's budget is 64 KiB).
+    pub keepalive_bytes: usize,
+    /// The `keepalive` requests in flight.
+    pub keepalive_requests: Vec<crate::core::producer::RequestId>,
+    /// The persisted copy of the buffer (see [`super::storage`]).
+    pub durable: super::storage::DurableQueue,
     warned_long_term: bool,
     reported_unavailable: bool,
     /// `close()` was called; once its report resolves no timer is scheduled again.
@@ -149,10 +160,13 @@ impl Edge {
             credentials,
             cognito: None,
             clock: ClockSkew::new(),
+            cache: None,
             timer: WakeTimer::new(),
             waiters: Vec::new(),
             pump_scheduled: false,
             keepalive_bytes: 0,
+            keepalive_requests: Vec::new(),
+            durable: super::storage::DurableQueue::memory(),
             warned_long_term: false,
             reported_unavailable: false,
             closing: false,
@@ -173,6 +187,23 @@ impl Edge {
                 "long-term access keys (AKIA…) are in use; ship only temporary credentials to clients",
             );
         }
+    }
+
+    /// Keeps the applied clock offset for the endpoint's host, for the next producer (page view).
+    fn remember_clock_offset(&self) {
+        if let Some(cache) = &self.cache {
+            cache.store_clock_offset_ms(&self.endpoint.host, self.clock.offset_ms());
+        }
+    }
+
+    /// Whether `close()` has completed: nothing is sent or scheduled any more.
+    pub fn is_stopped(&self) -> bool {
+        self.stopped
+    }
+
+    /// Whether a `flush()`/`close()` promise for `id` is still unresolved.
+    pub fn is_waiting(&self, id: FlushId) -> bool {
+        self.waiters.iter().any(|waiter| waiter.id == id)
     }
 
     /// Registers a `flush()`/`close()` promise's resolve function for `id`.
@@ -303,6 +334,7 @@ fn pump_now(shared: &Shared) -> Option<u64> {
         }
         if edge.closing && edge.waiters.is_empty() {
             edge.stopped = true;
+            edge.durable.stop();
             edge.timer.cancel();
             // This may run inside a lifecycle listener: free the listener after it returns.
             if let Some(lifecycle) = edge.lifecycle.take() {
@@ -326,6 +358,7 @@ fn pump_now(shared: &Shared) -> Option<u64> {
         let shared = Rc::clone(shared);
         wasm_bindgen_futures::spawn_local(refresh(shared));
     }
+    super::storage::schedule_write(shared);
     deferred.run(logger);
     wake
 }
@@ -362,7 +395,7 @@ pub async fn drive_flush(shared: Shared, id: FlushId) {
         let wake = pump_now(&shared);
         let kick = {
             let mut edge = shared.borrow_mut();
-            if edge.core.flush_report(id).is_some() || edge.stopped {
+            if !edge.is_waiting(id) || edge.stopped {
                 return;
             }
             Promise::new(&mut |resolve: Function, _reject: Function| {
@@ -383,7 +416,7 @@ pub async fn drive_flush(shared: Shared, id: FlushId) {
     loop {
         {
             let edge = shared.borrow();
-            if edge.core.flush_report(id).is_some() || edge.stopped {
+            if !edge.is_waiting(id) || edge.stopped {
                 return;
             }
         }
@@ -402,6 +435,7 @@ fn wake_up(weak: &Weak<RefCell<Edge>>) {
 /// Moves the core's events to callbacks and resolves finished `flush()` promises.
 fn collect_events(edge: &mut Edge, deferred: &mut Deferred) {
     for event in edge.core.drain_events() {
+        edge.durable.on_event(&event);
         match event {
             ProducerEvent::FlushCompleted { id, report } => {
                 let (done, waiting): (Vec<_>, Vec<_>) =
@@ -522,10 +556,40 @@ fn core_kind(kind: TransportErrorKind) -> CoreTransportErrorKind {
     }
 }
 
+/// Reports `error` to `onError` (outside the state borrow).
+pub fn report_error(shared: &Shared, error: &Error) {
+    let (on_error, logger) = {
+        let edge = shared.borrow();
+        (edge.on_error.clone(), edge.logger)
+    };
+    if let Some(on_error) = on_error {
+        let mut deferred = Deferred::default();
+        deferred
+            .calls
+            .push((on_error, js_error::to_js_error(error)));
+        deferred.run(logger);
+    }
+}
+
+/// Sends a page-exit request that [`super::page_exit`] already counted in the keepalive budget:
+/// hashed in Rust so that `fetch` starts in this turn, always with `keepalive`.
+pub async fn send_keepalive(shared: Shared, request: OutgoingRequest, credentials: Credentials) {
+    send_with(shared, request, credentials, true).await;
+}
+
 /// Hashes, signs and sends one PutRecords request, then reports the result to the core.
 async fn send(shared: Shared, request: OutgoingRequest, credentials: Credentials) {
+    send_with(shared, request, credentials, false).await;
+}
+
+async fn send_with(
+    shared: Shared,
+    request: OutgoingRequest,
+    credentials: Credentials,
+    reserved: bool,
+) {
     let body = Uint8Array::from(request.body.as_slice());
-    let urgent = shared.borrow().urgent;
+    let urgent = reserved || shared.borrow().urgent;
     let payload_hash = if urgent {
         digest::sha256_hex_rust(&request.body)
     } else {
@@ -533,9 +597,11 @@ async fn send(shared: Shared, request: OutgoingRequest, credentials: Credentials
     };
     let (url, host, region, timeout_ms, keepalive, signing_time, sent_at) = {
         let mut edge = shared.borrow_mut();
-        let keepalive = edge.keepalive_bytes + request.body.len() <= KEEPALIVE_BUDGET_BYTES;
-        if keepalive {
+        let keepalive =
+            reserved || edge.keepalive_bytes + request.body.len() <= KEEPALIVE_BUDGET_BYTES;
+        if keepalive && !reserved {
             edge.keepalive_bytes += request.body.len();
+            edge.keepalive_requests.push(request.id);
         }
         let sent_at = now_ms();
         (
@@ -570,7 +636,10 @@ async fn send(shared: Shared, request: OutgoingRequest, credentials: Credentials
         let mut edge = shared.borrow_mut();
         if keepalive {
             edge.keepalive_bytes -= request.body.len();
+            edge.keepalive_requests.retain(|id| *id != request.id);
         }
+        super::page_exit::on_request_finished(&mut edge, request.id);
+        let offset_before = edge.clock.offset_ms();
         match result {
             Ok(reply) => {
                 if let Some(date) = &reply.date {
@@ -613,12 +682,17 @@ async fn send(shared: Shared, request: OutgoingRequest, credentials: Credentials
             }
             Err(error) => {
                 edge.logger.debug(&format!(
-                    "PutRecords of {} records failed: {:?} {}",
-                    request.record_count, error.kind, error.message
+                    "PutRecords of {} records failed: {} {}",
+                    request.record_count,
+                    error.kind.as_str(),
+                    error.message
                 ));
                 edge.core
                     .on_transport_error(request.id, core_kind(error.kind), received_at);
             }
+        }
+        if edge.clock.offset_ms() != offset_before {
+            edge.remember_clock_offset();
         }
     }
     pump(&shared);
@@ -639,8 +713,16 @@ async fn refresh(shared: Shared) {
             .await
             .and_then(|fields| fields.into_credentials(now_ms())),
         (CredentialSource::Cognito(pool), Some(mut flow)) => {
+            let identity_before = flow.identity_id().map(str::to_owned);
             let result = credentials::cognito_refresh(&mut flow, &pool.endpoint, timeout_ms).await;
-            shared.borrow_mut().cognito = Some(flow);
+            let mut edge = shared.borrow_mut();
+            if let (Some(cache), Some(identity)) = (&edge.cache, flow.identity_id()) {
+                // Authenticated identities belong to the logged-in user: never kept.
+                if pool.logins.is_empty() && identity_before.as_deref() != Some(identity) {
+                    cache.store_identity_id(&pool.identity_pool_id, identity);
+                }
+            }
+            edge.cognito = Some(flow);
             result
         }
         _ => Err(Error::new(

@@ -1,6 +1,8 @@
-//! Page lifecycle: when the page is hidden (`visibilitychange` to `hidden`) or left (`pagehide`),
-//! everything buffered is flushed at once, with `keepalive` requests and the payload hashed
-//! synchronously so each `fetch` starts before the page can be frozen or unloaded.
+//! Page lifecycle: when the page is hidden (`visibilitychange` to `hidden`) or left (`pagehide`,
+//! dispatched at the Window), everything buffered is flushed at once, with `keepalive` requests and
+//! the payload hashed synchronously so each `fetch` starts before the page can be frozen or unloaded.
+//! A producer with persistence sends only what fits the keepalive budget instead and leaves the rest
+//! stored ([`super::page_exit`]).
 //!
 //! Only where a global `document` exists (pages); workers and edge runtimes have no such events.
 //! The listeners are removed when the producer is closed (or dropped).
@@ -16,7 +18,7 @@ use super::now_ms;
 
 const EVENTS: [&str; 2] = ["visibilitychange", "pagehide"];
 
-/// Listeners on the global `document`; removed on drop.
+/// Listeners on the global `document` (and `pagehide` on the global object); removed on drop.
 pub struct PageLifecycle {
     document: JsValue,
     listener: Closure<dyn FnMut(JsValue)>,
@@ -51,7 +53,10 @@ impl PageLifecycle {
                 return;
             };
             shared.borrow_mut().urgent = leaving;
-            if leaving {
+            let durable = shared.borrow().durable.is_durable();
+            if leaving && durable {
+                super::page_exit::on_page_exit(&shared, kind.as_deref() == Some("pagehide"));
+            } else if leaving {
                 shared.borrow_mut().core.flush(now_ms());
                 driver::pump(&shared);
             }
@@ -64,12 +69,28 @@ impl PageLifecycle {
             )
             .ok()?;
         }
+        let global: JsValue = js_sys::global().into();
+        if let Some(add) = method(&global, "addEventListener") {
+            let _ = add.call2(
+                &global,
+                &JsValue::from_str("pagehide"),
+                listener.as_ref().unchecked_ref(),
+            );
+        }
         Some(PageLifecycle { document, listener })
     }
 }
 
 impl Drop for PageLifecycle {
     fn drop(&mut self) {
+        let global: JsValue = js_sys::global().into();
+        if let Some(remove) = method(&global, "removeEventListener") {
+            let _ = remove.call2(
+                &global,
+                &JsValue::from_str("pagehide"),
+                self.listener.as_ref().unchecked_ref(),
+            );
+        }
         if let Some(remove) = method(&self.document, "removeEventListener") {
             for event in EVENTS {
                 let _ = remove.call2(

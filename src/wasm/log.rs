@@ -3,7 +3,7 @@
 //! Levels, quietest first: `"silent"`, `"error"`, `"warn"` (default), `"info"`, `"debug"`. A message is
 //! printed when its level is at or below the configured one. Messages never contain credentials.
 
-use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::error::{quoted, Error, ErrorCode, Result};
 use wasm_bindgen::JsValue;
 
 /// How much the producer prints through `console`.
@@ -36,8 +36,7 @@ impl LogLevel {
             other => Err(Error::new(
                 ErrorCode::InvalidConfig,
                 format!(
-                    "logLevel must be one of \"silent\", \"error\", \"warn\", \"info\", \"debug\"; got {other:?}"
-                ),
+                    "logLevel must be one of \"silent\", \"error\", \"warn\", \"info\", \"debug\"; got {other}", other = quoted(other)),
             )),
         }
     }

@@ -5,14 +5,23 @@
 
 pub mod api;
 pub mod config;
+pub mod connectivity;
 pub mod credentials;
 pub mod digest;
 pub mod driver;
+pub mod dynamic;
 pub mod envelope;
+pub mod handoff;
 pub mod js_error;
 pub mod lifecycle;
+pub mod local_cache;
 pub mod log;
+pub mod ownership;
+pub mod page_exit;
 pub mod random;
+pub mod storage;
+pub mod storage_idb;
+pub mod storage_local;
 pub mod timer;
 pub mod transport;
 pub mod types;

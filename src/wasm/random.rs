@@ -1,6 +1,7 @@
 //! Randomness for the edge: a seed from `crypto.getRandomValues` (the global one; `Math.random` and
-//! the time where it is missing), stretched with SplitMix64 for session ids and random partition keys.
+//! the time where it is missing) for the core's [`Rng`], and session ids drawn from it.
 
+use crate::core::rng::Rng;
 use js_sys::{Reflect, Uint32Array};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -20,31 +21,16 @@ pub fn random_seed() -> u64 {
     time.rotate_left(32) ^ noise
 }
 
-/// SplitMix64: a tiny, fast generator; not for secrets.
-#[derive(Clone, Copy, Debug)]
-pub struct SplitMix(pub u64);
-
-impl SplitMix {
-    /// The next 64 bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A random (version 4) UUID string.
-    pub fn uuid_v4(&mut self) -> String {
-        let high = (self.next_u64() & !0xf000) | 0x4000;
-        let low = (self.next_u64() & !(0b11 << 62)) | (0b10 << 62);
-        format!(
-            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-            high >> 32,
-            (high >> 16) & 0xffff,
-            high & 0xffff,
-            low >> 48,
-            low & 0xffff_ffff_ffff
-        )
-    }
+/// A random (version 4) UUID string from `rng`.
+pub fn uuid_v4(rng: &mut Rng) -> String {
+    let high = (rng.next_u64() & !0xf000) | 0x4000;
+    let low = (rng.next_u64() & !(0b11 << 62)) | (0b10 << 62);
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        high >> 32,
+        (high >> 16) & 0xffff,
+        high & 0xffff,
+        low >> 48,
+        low & 0xffff_ffff_ffff
+    )
 }

@@ -61,6 +61,17 @@ pub enum TransportErrorKind {
     Aborted,
 }
 
+impl TransportErrorKind {
+    /// The variant's name, for logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransportErrorKind::Network => "Network",
+            TransportErrorKind::Timeout => "Timeout",
+            TransportErrorKind::Aborted => "Aborted",
+        }
+    }
+}
+
 /// A failed request: its kind and the runtime's own description.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TransportError {

@@ -9,7 +9,7 @@ const TYPESCRIPT_DECLARATIONS: &str = r#"
 export type ErrorCode =
   | "RecordTooLarge" | "InvalidPartitionKey" | "InvalidExplicitHashKey" | "InvalidData"
   | "InvalidConfig" | "InvalidCredentials" | "BufferFull" | "Closed" | "RecordExpired"
-  | "ProtocolError" | "TransportError" | "ServiceError" | "CredentialsError";
+  | "ProtocolError" | "TransportError" | "ServiceError" | "CredentialsError" | "StorageError";
 
 /** An Error with a stable `code`; `awsError` names the Kinesis error, `ids` the events concerned. */
 export interface ProducerError extends Error {
@@ -29,7 +29,11 @@ export interface AwsCredentials {
 /** Called whenever credentials are needed or about to expire (an AWS SDK v3 provider fits). */
 export type CredentialsProvider = () => AwsCredentials | Promise<AwsCredentials>;
 
-/** Temporary credentials from a Cognito identity pool (unauthenticated, or with `logins`). */
+/**
+ * Temporary credentials from a Cognito identity pool (unauthenticated, or with `logins`). Where
+ * `localStorage` exists, an unauthenticated identity id is kept under
+ * `kinesis-clickstream:cognito-identity:{pool id}` and reused by later producers (no `GetId`).
+ */
 export interface CognitoCredentialsSource {
   cognitoIdentityPoolId: string;
   cognitoEndpoint?: string;
@@ -80,7 +84,7 @@ export interface ProducerConfig {
   /** After each delivered request. */
   onFlush?: (batch: { sent: number; ids: string[] }) => void;
   /** Default "memory"; "auto" is accepted and currently means memory. */
-  persistence?: "memory" | "auto";
+  persistence?: "auto" | "indexeddb" | "localstorage" | "memory";
 }
 
 /** `put` options. */
@@ -115,6 +119,23 @@ export interface ProducerStats {
   requests: number;
   oldestAgeMs: number | null;
   paused: boolean;
+  /** Sending waits for the network (offline gate closed; only probes go out). */
+  offline: boolean;
+  /** Events taken over from earlier pages' persisted backlogs. */
+  recovered: number;
+  /**
+   * Server time minus local time, learned from response `Date` headers; kept in `localStorage`
+   * (`kinesis-clickstream:clock-offset:{endpoint host}`) where it exists and used by later producers.
+   */
   clockOffsetMs: number;
+  /** The persistence in use after any fallback. */
+  persistence: "indexeddb" | "localstorage" | "memory";
+  /** Events stored by this producer (its own and those it recovered) and not yet removed. */
+  persisted: number;
+  persistedBytes: number;
+  /** Events put whose storage write has not committed yet (they do not survive a crash yet). */
+  persistPending: number;
+  /** Why persistence was turned off or an event not stored, by reason (quota, unavailable, error). */
+  persistenceFallback: Record<string, number>;
 }
 "#;

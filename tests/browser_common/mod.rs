@@ -378,7 +378,7 @@ pub async fn config_rejects_each_bad_value_naming_the_option() {
         ("requestTimeoutMs: 600001", "requestTimeoutMs"),
         ("logLevel: 'verbose'", "logLevel"),
         ("partitionKey: 'user'", "partitionKey"),
-        ("persistence: 'indexeddb'", "persistence"),
+        ("persistence: 'sessionstorage'", "persistence"),
         ("overflow: 'dropNewest'", "overflow"),
         ("onError: 'x'", "onError"),
         ("endpoint: 'ftp://127.0.0.1/'", "endpoint"),

@@ -1,5 +1,6 @@
 // The demo's plumbing: the static server serves the page and the package with the right types and
-// nothing outside them, and `scripts/demo.mjs --check` starts everything and sees its records land.
+// nothing outside them, the stream watch behind /api/ counts and pages what kinesalite holds, and
+// `scripts/demo.mjs --check` starts everything and sees its records land.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -8,7 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { startStaticServer } from '../../scripts/serve.mjs';
+import { startStreamWatch, MAX_RECORDS_PER_ANSWER } from '../../scripts/stream-watch.mjs';
+import { startKinesalite } from '../support/kinesalite.mjs';
+import { readAllRecords, hashKeyOf, listShards, shardForHashKey } from '../support/readback.mjs';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let dir;
@@ -77,6 +82,66 @@ function rawGet(port, target) {
   });
 }
 
+test('the stream watch answers /api/shards and /api/records with what kinesalite holds, paged by since', async () => {
+  const kinesalite = await startKinesalite({ shards: 3, streams: ['watched'] });
+  const seen = [];
+  const watch = await startStreamWatch({
+    endpoint: kinesalite.url, streamName: 'watched', intervalMs: 60_000, onRecords: (r) => seen.push(...r),
+  });
+  const site = await startStaticServer({ routes: [], api: watch.api });
+  try {
+    const envelope = (i) => JSON.stringify({ id: `id-${i}`, name: i % 2 ? 'click' : 'scroll', attributes: { i } });
+    const records = Array.from({ length: 25 }, (_, i) => ({
+      PartitionKey: `key-${i}`,
+      Data: new TextEncoder().encode(i === 24 ? 'not json' : envelope(i)),
+    }));
+    const put = await kinesalite.client.send(new PutRecordsCommand({ StreamName: 'watched', Records: records }));
+    assert.equal(put.FailedRecordCount, 0);
+    await watch.poll();
+    assert.equal(seen.length, 25, 'onRecords saw every record once');
+
+    const get = (p) => fetch(`${site.url}${p}`).then(async (r) => ({ status: r.status, body: await r.json() }));
+    const shards = await get('/api/shards');
+    assert.equal(shards.status, 200);
+    assert.equal(shards.body.total, 25);
+    const layout = await listShards({ endpoint: kinesalite.url, streamName: 'watched' });
+    const expected = new Map(layout.map((s) => [s.shardId, 0]));
+    for (const r of records) {
+      const shard = shardForHashKey(layout, hashKeyOf(r.PartitionKey)).shardId;
+      expected.set(shard, expected.get(shard) + 1);
+    }
+    assert.deepEqual(new Map(shards.body.shards.map((s) => [s.shardId, s.records])), expected, 'counts follow the MD5 mapping');
+    assert.deepEqual(shards.body.shards.map((s) => s.startingHashKey), layout.map((s) => s.startingHashKey.toString()));
+
+    const first = await get('/api/records?since=0&limit=10');
+    assert.deepEqual([first.body.total, first.body.next, first.body.records.length], [25, 10, 10]);
+    const rest = await get(`/api/records?since=${first.body.next}`);
+    assert.deepEqual([rest.body.next, rest.body.records.length], [25, 15]);
+    const all = [...first.body.records, ...rest.body.records];
+    assert.deepEqual(all.map((r) => r.index), Array.from({ length: 25 }, (_, i) => i));
+    const read = await readAllRecords({ endpoint: kinesalite.url, streamName: 'watched' });
+    assert.deepEqual(
+      all.map((r) => [r.shardId, r.sequenceNumber, r.partitionKey, r.bytes]).sort(),
+      read.map((r) => [r.shardId, r.sequenceNumber, r.partitionKey, r.data.length]).sort(),
+    );
+    const byKey = new Map(all.map((r) => [r.partitionKey, r]));
+    assert.deepEqual([byKey.get('key-3').id, byKey.get('key-3').name], ['id-3', 'click']);
+    assert.deepEqual([byKey.get('key-24').id, byKey.get('key-24').name, byKey.get('key-24').preview], [null, null, '"not json"']);
+    assert.deepEqual((await get('/api/records?since=25')).body, { total: 25, next: 25, records: [] });
+    assert.deepEqual((await get('/api/records?since=999')).body.next, 25);
+
+    for (const bad of ['since=-1', 'since=x', 'limit=0', 'since=1.5']) {
+      assert.equal((await get(`/api/records?${bad}`)).status, 400, bad);
+    }
+    assert.equal((await get(`/api/records?limit=${MAX_RECORDS_PER_ANSWER * 2}`)).body.records.length, 25);
+    assert.equal((await get('/api/nothing')).status, 404);
+  } finally {
+    await site.stop();
+    await watch.stop();
+    await kinesalite.stop();
+  }
+});
+
 test('demo --check starts the stand-ins and the page, sends through the proxy and reads the records back', async () => {
   const child = spawn(process.execPath, ['scripts/demo.mjs', '--check', '--port', '0'], {
     cwd: REPO_ROOT,
@@ -89,6 +154,7 @@ test('demo --check starts the stand-ins and the page, sends through the proxy an
   assert.equal(code, 0, output);
   assert.match(output, /demo page: {2}http:\/\/127\.0\.0\.1:\d+\//);
   assert.match(output, /shardId-\d{12} +…\d+ +check-a +"\{\\"check\\":\\"check-a\\"\}"/);
+  assert.match(output, /shardId-\d{12} +…\d+ +check-envelope +check_event +\{"ok":true\}\n/);
   assert.match(output, /check: ok/);
 });
 
@@ -104,4 +170,31 @@ test('demo stops by itself after DEMO_EXIT_AFTER_MS with exit code 0', async () 
   const code = await new Promise((resolve) => child.on('exit', resolve));
   assert.equal(code, 0, output);
   assert.match(output, /fault proxy +http:\/\/127\.0\.0\.1:\d+/);
+});
+
+test('demo prints the page URL, serves it, and Ctrl-C (SIGINT) stops everything with exit code 0', async () => {
+  const child = spawn(process.execPath, ['scripts/demo.mjs', '--port', '0'], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stderr.on('data', (c) => { output += c; });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const pageUrl = await new Promise((resolve, reject) => {
+    child.stdout.on('data', (c) => {
+      output += c;
+      const m = /demo page: {2}(http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', () => reject(new Error(`demo exited before printing its URL:\n${output}`)));
+  });
+  const proxyUrl = /fault proxy +(http:\/\/127\.0\.0\.1:\d+)/.exec(output)[1];
+  const kinesaliteUrl = /kinesalite +(http:\/\/127\.0\.0\.1:\d+)/.exec(output)[1];
+  assert.equal((await fetch(`${pageUrl}/`)).status, 200);
+  assert.equal((await fetch(`${pageUrl}/api/shards`).then((r) => r.json())).shards.length, 4);
+  child.kill('SIGINT');
+  assert.equal(await exited, 0, output);
+  for (const url of [pageUrl, proxyUrl, kinesaliteUrl]) {
+    await assert.rejects(fetch(`${url}/`), (err) => err.cause?.code === 'ECONNREFUSED', `${url} is closed`);
+  }
 });

@@ -14,6 +14,14 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const credentials = { accessKeyId: 'ASIALOCALTEST', secretAccessKey: 'local-secret', sessionToken: 'local-token' };
 let standins;
 let Producer;
+const created = [];
+
+/** Producer.create, remembering the producer so after() can close every one (no timer outlives the file). */
+async function create(options) {
+  const producer = await Producer.create(options);
+  created.push(producer);
+  return producer;
+}
 
 before(async () => {
   execFileSync('bash', ['scripts/build.sh', '--if-stale'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -24,6 +32,7 @@ before(async () => {
 });
 
 after(async () => {
+  for (const producer of created) await producer.close();
   await standins?.stop();
 });
 
@@ -44,7 +53,7 @@ function activeTimeouts() {
 
 test('strings, bytes, ArrayBuffers and objects arrive byte for byte; flush reports them sent', async () => {
   const streamName = await freshStream();
-  const producer = await Producer.create(config(streamName, standins.kinesaliteUrl));
+  const producer = await create(config(streamName, standins.kinesaliteUrl));
   const expected = [];
   const ids = new Set();
   for (let i = 0; i < 120; i++) {
@@ -82,7 +91,7 @@ test('partial failures and throttling through the fault proxy are retried until 
       { fault: 'error', status: 500, times: 1 },
     ],
   });
-  const producer = await Producer.create(config(streamName, standins.faultProxyUrl, {
+  const producer = await create(config(streamName, standins.faultProxyUrl, {
     maxBatchRecords: 50, retryBaseMs: 1, retryMaxMs: 20,
   }));
   const expected = [];
@@ -131,7 +140,7 @@ test('bad config values reject with InvalidConfig naming the option', async () =
 
 test('bad put input throws its code and the producer keeps working', async () => {
   const streamName = await freshStream(1);
-  const producer = await Producer.create(config(streamName, standins.kinesaliteUrl, { maxBufferedRecords: 3 }));
+  const producer = await create(config(streamName, standins.kinesaliteUrl, { maxBufferedRecords: 3 }));
   const table = [
     [() => producer.put('x', { partitionKey: '' }), 'InvalidPartitionKey', /256/],
     [() => producer.put('x', { partitionKey: 'é'.repeat(257) }), 'InvalidPartitionKey', /257/],
@@ -169,7 +178,7 @@ test('bad put input throws its code and the producer keeps working', async () =>
 
 test('track() puts the clickstream envelope, without page context in Node', async () => {
   const streamName = await freshStream(1);
-  const producer = await Producer.create(config(streamName, standins.kinesaliteUrl));
+  const producer = await create(config(streamName, standins.kinesaliteUrl));
   const first = producer.track('view', { path: '/a' });
   const second = producer.track('click', { elementId: 'buy' });
   await producer.flush();
@@ -187,11 +196,13 @@ test('track() puts the clickstream envelope, without page context in Node', asyn
 test('close() flushes, then put throws Closed and no timer is left behind', async () => {
   const streamName = await freshStream(1);
   const before = activeTimeouts();
-  const producer = await Producer.create(config(streamName, standins.kinesaliteUrl, { flushIntervalMs: 60000 }));
+  const producer = await create(config(streamName, standins.kinesaliteUrl, { flushIntervalMs: 60000 }));
   producer.put('waiting for the interval', { partitionKey: 'k' });
   const report = await producer.close();
   assert.equal(report.sent, 1);
   assert.throws(() => producer.put('late', { partitionKey: 'k' }), (error) => error.code === 'Closed');
+  assert.deepEqual(await producer.close(), { sent: 0, failed: 0, retried: 0, dropped: 0, pending: 0 }, 'a second close() resolves at once');
+  assert.equal((await producer.flush()).pending, 0);
   assert.equal(activeTimeouts(), before, 'no setTimeout left pending after close()');
   const read = await readAllRecords({ endpoint: standins.kinesaliteUrl, streamName });
   assert.equal(read.length, 1);
@@ -206,7 +217,7 @@ test('a provider function is called again after ExpiredTokenException and the re
     calls += 1;
     return { ...credentials, sessionToken: `token-${calls}`, expiration: new Date(Date.now() + 3600_000) };
   };
-  const producer = await Producer.create(config(streamName, standins.faultProxyUrl, { credentials: provider }));
+  const producer = await create(config(streamName, standins.faultProxyUrl, { credentials: provider }));
   producer.put('needs a fresh token', { partitionKey: 'k' });
   const report = await producer.flush();
   assert.equal(report.sent, 1, JSON.stringify(report));
@@ -221,7 +232,7 @@ test('a signature rejected for clock skew is corrected from the Date header and 
   const streamName = await freshStream(1);
   await standins.proxy.reset();
   await standins.proxy.configure({ clockOffsetMs: 15 * 60_000 });
-  const producer = await Producer.create(config(streamName, standins.faultProxyUrl));
+  const producer = await create(config(streamName, standins.faultProxyUrl));
   producer.put('signed with a skewed clock', { partitionKey: 'k' });
   const report = await producer.flush();
   assert.equal(report.sent, 1, JSON.stringify(report));
@@ -236,7 +247,7 @@ test('a signature rejected for clock skew is corrected from the Date header and 
 test('fixed credentials that expire stop sending with one CredentialsError; flush still resolves', async () => {
   const streamName = await freshStream(1);
   const errors = [];
-  const producer = await Producer.create(config(streamName, standins.kinesaliteUrl, {
+  const producer = await create(config(streamName, standins.kinesaliteUrl, {
     credentials: { ...credentials, expiration: Date.now() + 300 },
     onError: (error) => errors.push(error),
   }));
@@ -246,6 +257,8 @@ test('fixed credentials that expire stop sending with one CredentialsError; flus
   assert.deepEqual({ sent: report.sent, pending: report.pending }, { sent: 0, pending: 1 });
   assert.deepEqual(errors.map((e) => e.code), ['CredentialsError']);
   assert.equal(producer.stats().buffered, 1, 'the record is kept, not dropped');
+  const closing = await producer.close();
+  assert.equal(closing.pending, 1);
 });
 
 describe('against moto (Cognito identity pool, SigV4 verified with IAM auth on)', () => {
@@ -288,7 +301,7 @@ describe('against moto (Cognito identity pool, SigV4 verified with IAM auth on)'
   }
 
   test('Cognito credentials fetched over fetch sign requests moto accepts', async () => {
-    const producer = await Producer.create({
+    const producer = await create({
       streamName: setup.streamName,
       region: setup.region,
       endpoint: moto.url,
@@ -307,7 +320,7 @@ describe('against moto (Cognito identity pool, SigV4 verified with IAM auth on)'
   test('with IAM auth on, STS temporary credentials are accepted and a wrong secret pauses with the AWS error', async () => {
     await setMotoAuth(moto.url, true);
     try {
-      const good = await Producer.create({
+      const good = await create({
         streamName: setup.streamName, region: setup.region, endpoint: moto.url,
         credentials: setup.temporaryCredentials, logLevel: 'silent',
       });
@@ -317,7 +330,7 @@ describe('against moto (Cognito identity pool, SigV4 verified with IAM auth on)'
       await good.close();
 
       const errors = [];
-      const bad = await Producer.create({
+      const bad = await create({
         streamName: setup.streamName, region: setup.region, endpoint: moto.url,
         credentials: { ...setup.temporaryCredentials, secretAccessKey: 'wrong-secret' },
         logLevel: 'silent', onError: (error) => errors.push(error),
@@ -328,8 +341,11 @@ describe('against moto (Cognito identity pool, SigV4 verified with IAM auth on)'
       assert.equal(errors.length, 1, errors.map((e) => e.message).join('; '));
       assert.equal(errors[0].code, 'ServiceError', errors[0].message);
       // moto answers a bad signature with 403 and an XML body (Kinesis itself sends JSON with __type).
-      assert.match(errors[0].message, /403/);
+      assert.equal(errors[0].awsError, 'SignatureDoesNotMatch', errors[0].message);
       assert.equal(bad.stats().paused, true);
+      // close() ends the pause's probe timer, so nothing keeps Node running.
+      const closing = await bad.close();
+      assert.equal(closing.pending, 1);
     } finally {
       await setMotoAuth(moto.url, false);
     }

@@ -1,0 +1,76 @@
+// Section 1: shipped size raw / gzip -9 / brotli of our package (wasm + minified glue) against minified
+// browser bundles of the alternatives, all built in this run by the pinned esbuild.
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import * as esbuild from 'esbuild';
+import { BENCH_DIR, BUILD_DIR, bundleMinified } from '../lib/bundle.mjs';
+import { GLUE_FILE, PKG_DIR, REPO_ROOT, WASM_FILE } from '../lib/ours.mjs';
+
+/** The anchors of issue 9, in report order. */
+export const SIZE_VARIANTS = [
+  { id: 'sdk-cognito', label: 'AWS SDK v3 PutRecords + fromCognitoIdentityPool' },
+  { id: 'sdk-static', label: 'AWS SDK v3 PutRecords, caller-supplied credentials' },
+  { id: 'amplify-kinesis', label: 'Amplify v6 Analytics Kinesis (configure + record)' },
+  { id: 'aws4fetch', label: 'aws4fetch signing a PutRecords fetch' },
+];
+
+/** `{raw, gzip, brotli}` byte counts of a buffer (gzip level 9, brotli quality 11). */
+export function compressedSizes(buf) {
+  return {
+    raw: buf.length,
+    gzip: zlib.gzipSync(buf, { level: 9 }).length,
+    brotli: zlib.brotliCompressSync(buf, {
+      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buf.length },
+    }).length,
+  };
+}
+
+const add = (a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli });
+
+/**
+ * The package's browser entry (pkg-config/browser.js, as scripts/package.sh ships it) staged beside the
+ * wasm-bindgen glue, so the bundle holds what a user's import pulls in; the glue alone without it.
+ */
+function stageBrowserEntry() {
+  const browserEntry = path.join(REPO_ROOT, 'pkg-config', 'browser.js');
+  if (!existsSync(browserEntry)) return path.join(PKG_DIR, GLUE_FILE);
+  const dir = path.join(BUILD_DIR, 'size', 'package');
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(browserEntry, path.join(dir, 'browser.js'));
+  copyFileSync(path.join(PKG_DIR, GLUE_FILE), path.join(dir, GLUE_FILE));
+  return path.join(dir, 'browser.js');
+}
+
+/** Builds every bundle and measures it; `withOurs` adds our package. Resolves rows with sizes. */
+export async function runSize({ withOurs }) {
+  const rows = [];
+  for (const v of SIZE_VARIANTS) {
+    const out = path.join(BUILD_DIR, 'size', `${v.id}.js`);
+    await bundleMinified(path.join(BENCH_DIR, 'size-entries', `${v.id}.js`), out);
+    rows.push({ ...v, ...compressedSizes(readFileSync(out)) });
+  }
+  if (withOurs) {
+    const out = path.join(BUILD_DIR, 'size', 'ours.js');
+    const entry = stageBrowserEntry();
+    await esbuild.build({
+      entryPoints: [path.join(BENCH_DIR, 'size-entries', 'ours.js')],
+      outfile: out,
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2020',
+      legalComments: 'none',
+      logLevel: 'error',
+      alias: { 'kinesis-clickstream': entry },
+    });
+    const glue = compressedSizes(readFileSync(out));
+    const wasm = compressedSizes(readFileSync(path.join(PKG_DIR, WASM_FILE)));
+    const glueAsShipped = compressedSizes(readFileSync(path.join(PKG_DIR, GLUE_FILE)));
+    rows.unshift({ id: 'ours', label: 'kinesis-clickstream (wasm + minified JS)', ...add(glue, wasm), parts: { wasm, glue, glueAsShipped } });
+  }
+  return rows;
+}
+
+export const oursBuilt = () => existsSync(path.join(PKG_DIR, WASM_FILE));

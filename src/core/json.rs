@@ -1,0 +1,353 @@
+//! A small strict JSON reader (RFC 8259) for the few response bodies the producer reads: PutRecords
+//! responses, AWS JSON error bodies and Cognito Identity answers.
+//!
+//! It replaces serde_json in the shipped `.wasm` to keep it small. It accepts exactly the JSON grammar
+//! (no comments, no trailing commas, no leading zeros, no raw control characters in strings, no lone
+//! surrogate escapes) and nests at most [`MAX_DEPTH`] arrays and objects. Numbers are kept as their
+//! source text, validated by the grammar, so nothing converts floats. Strings borrow from the input
+//! unless they hold escapes.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// How deep arrays and objects may nest (serde_json's default limit too).
+pub const MAX_DEPTH: usize = 128;
+
+/// A parsed JSON value, borrowing from the text it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JsonValue<'a> {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, as its source text (grammar-checked).
+    Number(&'a str),
+    /// A string, unescaped.
+    String(Cow<'a, str>),
+    /// An array.
+    Array(Vec<JsonValue<'a>>),
+    /// An object's members in source order; duplicate keys are kept (lookups take the last one).
+    Object(Vec<(Cow<'a, str>, JsonValue<'a>)>),
+}
+
+/// Why a text is not JSON: what was wrong and the byte offset where the reader noticed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JsonError {
+    /// What was expected or found.
+    pub reason: &'static str,
+    /// Byte offset into the input.
+    pub offset: usize,
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.reason)?;
+        f.write_str(" at byte ")?;
+        fmt::Display::fmt(&self.offset, f)
+    }
+}
+
+impl<'a> JsonValue<'a> {
+    /// The member `key` of an object (the last one when the key repeats); `None` for a missing key or
+    /// a value that is not an object.
+    pub fn get(&self, key: &str) -> Option<&JsonValue<'a>> {
+        match self {
+            JsonValue::Object(members) => members
+                .iter()
+                .rev()
+                .find(|(name, _)| name == key)
+                .map(|(_, value)| value),
+            _ => None,
+        }
+    }
+
+    /// The text of a string value.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            JsonValue::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The elements of an array value.
+    pub fn as_array(&self) -> Option<&[JsonValue<'a>]> {
+        match self {
+            JsonValue::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// A number written as a non-negative integer (no sign, fraction or exponent) that fits a `u64`,
+    /// as serde_json reads an integer into a `u64`.
+    pub fn as_u64(&self) -> Option<u64> {
+        let JsonValue::Number(text) = self else {
+            return None;
+        };
+        text.bytes().try_fold(0u64, |total, byte| {
+            if byte.is_ascii_digit() {
+                total.checked_mul(10)?.checked_add(u64::from(byte - b'0'))
+            } else {
+                None
+            }
+        })
+    }
+}
+
+/// Parses `text` as one JSON value with optional surrounding whitespace.
+pub fn parse(text: &str) -> Result<JsonValue<'_>, JsonError> {
+    let mut reader = Reader { text, at: 0 };
+    let value = reader.value(0)?;
+    reader.skip_whitespace();
+    if reader.at != text.len() {
+        return Err(reader.error("trailing characters"));
+    }
+    Ok(value)
+}
+
+/// Parses `bytes` as UTF-8 JSON text (see [`parse`]).
+pub fn parse_bytes(bytes: &[u8]) -> Result<JsonValue<'_>, JsonError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| JsonError {
+        reason: "invalid UTF-8",
+        offset: e.valid_up_to(),
+    })?;
+    parse(text)
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn error(&self, reason: &'static str) -> JsonError {
+        JsonError {
+            reason,
+            offset: self.at,
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    /// Consumes `byte` after optional whitespace.
+    fn eat(&mut self, byte: u8) -> bool {
+        self.skip_whitespace();
+        let found = self.peek() == Some(byte);
+        if found {
+            self.at += 1;
+        }
+        found
+    }
+
+    fn value(&mut self, depth: usize) -> Result<JsonValue<'a>, JsonError> {
+        self.skip_whitespace();
+        let Some(first) = self.peek() else {
+            return Err(self.error("unexpected end of input"));
+        };
+        match first {
+            b'{' | b'[' => {
+                if depth == MAX_DEPTH {
+                    return Err(self.error("nesting too deep"));
+                }
+                self.at += 1;
+                if first == b'{' {
+                    self.object(depth + 1)
+                } else {
+                    self.array(depth + 1)
+                }
+            }
+            b'"' => Ok(JsonValue::String(self.string()?)),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => {
+                for (word, value) in [
+                    ("null", JsonValue::Null),
+                    ("true", JsonValue::Bool(true)),
+                    ("false", JsonValue::Bool(false)),
+                ] {
+                    if self.text[self.at..].starts_with(word) {
+                        self.at += word.len();
+                        return Ok(value);
+                    }
+                }
+                Err(self.error("expected a value"))
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<JsonValue<'a>, JsonError> {
+        let mut items = Vec::new();
+        if self.eat(b']') {
+            return Ok(JsonValue::Array(items));
+        }
+        loop {
+            items.push(self.value(depth)?);
+            if self.eat(b']') {
+                return Ok(JsonValue::Array(items));
+            }
+            if !self.eat(b',') {
+                return Err(self.error("expected ',' or ']'"));
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<JsonValue<'a>, JsonError> {
+        let mut members = Vec::new();
+        if self.eat(b'}') {
+            return Ok(JsonValue::Object(members));
+        }
+        loop {
+            self.skip_whitespace();
+            if self.peek() != Some(b'"') {
+                return Err(self.error("expected a string key"));
+            }
+            let key = self.string()?;
+            if !self.eat(b':') {
+                return Err(self.error("expected ':'"));
+            }
+            members.push((key, self.value(depth)?));
+            if self.eat(b'}') {
+                return Ok(JsonValue::Object(members));
+            }
+            if !self.eat(b',') {
+                return Err(self.error("expected ',' or '}'"));
+            }
+        }
+    }
+
+    /// Consumes ASCII digits and returns how many there were.
+    fn digits(&mut self) -> usize {
+        let start = self.at;
+        while self.peek().is_some_and(|byte| byte.is_ascii_digit()) {
+            self.at += 1;
+        }
+        self.at - start
+    }
+
+    fn number(&mut self) -> Result<JsonValue<'a>, JsonError> {
+        let start = self.at;
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        let integer_start = self.at;
+        let integer_digits = self.digits();
+        if integer_digits == 0 {
+            return Err(self.error("expected a digit"));
+        }
+        if integer_digits > 1 && self.text.as_bytes()[integer_start] == b'0' {
+            return Err(JsonError {
+                reason: "leading zero in a number",
+                offset: integer_start,
+            });
+        }
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            if self.digits() == 0 {
+                return Err(self.error("expected a digit after '.'"));
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.at += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.error("expected a digit in the exponent"));
+            }
+        }
+        Ok(JsonValue::Number(&self.text[start..self.at]))
+    }
+
+    /// Reads a string starting at its opening quote.
+    fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
+        self.at += 1;
+        let bytes = self.text.as_bytes();
+        let mut owned: Option<String> = None;
+        let mut clean_from = self.at;
+        loop {
+            let Some(byte) = self.peek() else {
+                return Err(self.error("unterminated string"));
+            };
+            match byte {
+                b'"' => {
+                    let tail = &self.text[clean_from..self.at];
+                    self.at += 1;
+                    return Ok(match owned {
+                        Some(mut text) => {
+                            text.push_str(tail);
+                            Cow::Owned(text)
+                        }
+                        None => Cow::Borrowed(tail),
+                    });
+                }
+                b'\\' => {
+                    let text = owned.get_or_insert_with(String::new);
+                    text.push_str(&self.text[clean_from..self.at]);
+                    let escaped = match bytes.get(self.at + 1) {
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => '\0',
+                        _ => return Err(self.error("invalid escape")),
+                    };
+                    self.at += 2;
+                    text.push(if escaped == '\0' {
+                        self.unicode_escape()?
+                    } else {
+                        escaped
+                    });
+                    clean_from = self.at;
+                }
+                0x00..=0x1f => return Err(self.error("control character in a string")),
+                _ => self.at += 1,
+            }
+        }
+    }
+
+    /// Reads the four hex digits of a `\u` escape.
+    fn hex4(&mut self) -> Result<u32, JsonError> {
+        let mut code = 0;
+        for _ in 0..4 {
+            let digit = self
+                .peek()
+                .and_then(|byte| char::from(byte).to_digit(16))
+                .ok_or_else(|| self.error("expected four hex digits"))?;
+            code = code * 16 + digit;
+            self.at += 1;
+        }
+        Ok(code)
+    }
+
+    /// Decodes a `\u` escape whose hex digits start at `at`, with the low surrogate escape that must
+    /// follow a high one.
+    fn unicode_escape(&mut self) -> Result<char, JsonError> {
+        let first = self.hex4()?;
+        let code = match first {
+            0xd800..=0xdbff => {
+                if !self.text[self.at..].starts_with("\\u") {
+                    return Err(self.error("lone leading surrogate"));
+                }
+                self.at += 2;
+                let second = self.hex4()?;
+                if !(0xdc00..=0xdfff).contains(&second) {
+                    return Err(self.error("lone leading surrogate"));
+                }
+                0x10000 + ((first - 0xd800) << 10) + (second - 0xdc00)
+            }
+            0xdc00..=0xdfff => return Err(self.error("lone trailing surrogate")),
+            _ => first,
+        };
+        char::from_u32(code).ok_or_else(|| self.error("invalid escape"))
+    }
+}

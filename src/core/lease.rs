@@ -1,0 +1,183 @@
+//! Who may send the persisted backlog of a tab that is gone: the lease model used where the Web Locks
+//! API is missing (the edge keeps this book in `localStorage`, shared by every tab of the origin).
+//!
+//! Every tab has an id and writes a heartbeat at least every [`HEARTBEAT_MS`]; a tab whose heartbeat
+//! is older than [`TAB_EXPIRY_MS`] is dead, and every persisted record it owns is *claimable*. One tab
+//! at a time holds the *drain lease* (lost [`DRAIN_LEASE_MS`] after it was taken or renewed); only its
+//! holder claims records, and a claim re-owns them to the claimer in the same storage write, so a
+//! claimed record belongs to a live tab again and no second tab claims it. The edge stores each tab's
+//! heartbeat under its own key and the drain lease under one key, so tabs never overwrite each other's
+//! heartbeats, and assembles this book from them.
+//!
+//! With Web Locks the edge uses the same rules with locks instead: a tab is alive while it holds its
+//! own lock, and the drain lease is a lock taken with `ifAvailable`.
+//!
+//! The limit of the lease fallback: `localStorage` has no compare-and-set, so two tabs taking the
+//! drain lease in the same instant can both claim (a duplicate, never a loss); and a tab frozen longer
+//! than [`TAB_EXPIRY_MS`] (a suspended laptop) is taken for dead — [`LeaseBook::heartbeat`] returns
+//! `false` when it wakes, and the events it still holds may then be sent twice.
+
+use std::collections::BTreeMap;
+
+use crate::core::error::{quoted, Error, ErrorCode, Result};
+
+/// A tab writes its heartbeat this often.
+pub const HEARTBEAT_MS: u64 = 5_000;
+/// A tab without a heartbeat for this long is dead. Background tabs run timers at most once a
+/// minute after five minutes hidden (Chromium's intensive throttling), so this is above a minute.
+pub const TAB_EXPIRY_MS: u64 = 75_000;
+/// The drain lease lasts this long after its last renewal.
+pub const DRAIN_LEASE_MS: u64 = 75_000;
+
+/// The drain lease: who holds it, until when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DrainLease {
+    /// The holder's tab id.
+    pub tab: String,
+    /// It lapses at this time (ms since the Unix epoch).
+    pub expires_ms: u64,
+}
+
+/// The shared book of heartbeats and the drain lease.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LeaseBook {
+    heartbeats: BTreeMap<String, u64>,
+    drain: Option<DrainLease>,
+}
+
+impl LeaseBook {
+    /// An empty book.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records that `tab` is alive at `now_ms`, renews its drain lease if it holds it, and forgets
+    /// tabs dead for more than twice the expiry. Returns `false` when `tab` had already been taken
+    /// for dead (its records may have been claimed by another tab).
+    pub fn heartbeat(&mut self, tab: &str, now_ms: u64) -> bool {
+        let was_alive = match self.heartbeats.get(tab) {
+            Some(&last) => now_ms < last.saturating_add(TAB_EXPIRY_MS),
+            None => true,
+        };
+        self.heartbeats.insert(tab.to_owned(), now_ms);
+        if let Some(lease) = &mut self.drain {
+            if lease.tab == tab && now_ms < lease.expires_ms {
+                lease.expires_ms = now_ms.saturating_add(DRAIN_LEASE_MS);
+            }
+        }
+        let horizon = now_ms.saturating_sub(2 * TAB_EXPIRY_MS);
+        self.heartbeats.retain(|_, &mut last| last >= horizon);
+        was_alive
+    }
+
+    /// Whether `tab` wrote a heartbeat within [`TAB_EXPIRY_MS`] before `now_ms`. A tab never seen is
+    /// dead (its records are left over from a page the book has forgotten).
+    pub fn is_alive(&self, tab: &str, now_ms: u64) -> bool {
+        self.heartbeats
+            .get(tab)
+            .is_some_and(|&last| now_ms < last.saturating_add(TAB_EXPIRY_MS))
+    }
+
+    /// Whether `claimer` may claim a record owned by `owner` at `now_ms`: it holds the drain lease and
+    /// the owner is another tab that is dead.
+    pub fn may_claim(&self, claimer: &str, owner: &str, now_ms: u64) -> bool {
+        owner != claimer && self.holds_drain(claimer, now_ms) && !self.is_alive(owner, now_ms)
+    }
+
+    /// Takes the drain lease for `tab` when it is free, lapsed or already `tab`'s; returns whether
+    /// `tab` holds it now.
+    pub fn try_acquire_drain(&mut self, tab: &str, now_ms: u64) -> bool {
+        let free = match &self.drain {
+            None => true,
+            Some(lease) => lease.tab == tab || now_ms >= lease.expires_ms,
+        };
+        if free {
+            self.drain = Some(DrainLease {
+                tab: tab.to_owned(),
+                expires_ms: now_ms.saturating_add(DRAIN_LEASE_MS),
+            });
+        }
+        free
+    }
+
+    /// Whether `tab` holds an unexpired drain lease at `now_ms`.
+    pub fn holds_drain(&self, tab: &str, now_ms: u64) -> bool {
+        self.drain
+            .as_ref()
+            .is_some_and(|lease| lease.tab == tab && now_ms < lease.expires_ms)
+    }
+
+    /// The drain lease, if one was taken (it may have lapsed).
+    pub fn drain(&self) -> Option<&DrainLease> {
+        self.drain.as_ref()
+    }
+
+    /// Replaces the drain lease (when the book is assembled from separately stored parts).
+    pub fn set_drain(&mut self, drain: Option<DrainLease>) {
+        self.drain = drain;
+    }
+
+    /// Gives up the drain lease if `tab` holds it.
+    pub fn release_drain(&mut self, tab: &str) {
+        if self.drain.as_ref().is_some_and(|lease| lease.tab == tab) {
+            self.drain = None;
+        }
+    }
+
+    /// Removes `tab` (a page leaving normally): its records become claimable at once.
+    pub fn leave(&mut self, tab: &str) {
+        self.heartbeats.remove(tab);
+        self.release_drain(tab);
+    }
+
+    /// The text stored in `localStorage`: one line per heartbeat `h <tab> <ms>`, and `d <tab> <ms>`
+    /// for the drain lease.
+    pub fn encode(&self) -> String {
+        let mut out = String::new();
+        for (tab, at) in &self.heartbeats {
+            out.push_str(&format!("h {tab} {at}\n"));
+        }
+        if let Some(lease) = &self.drain {
+            out.push_str(&format!("d {} {}\n", lease.tab, lease.expires_ms));
+        }
+        out
+    }
+
+    /// Reads [`LeaseBook::encode`]'s text; an `InvalidData` error names the bad line. Tab ids must
+    /// not contain whitespace.
+    pub fn decode(text: &str) -> Result<Self> {
+        let mut book = LeaseBook::new();
+        for (number, line) in text.lines().enumerate().filter(|(_, l)| !l.is_empty()) {
+            let bad = || {
+                Error::new(
+                    ErrorCode::InvalidData,
+                    format!(
+                        "lease book line {} is {}; expected `h|d <tab> <ms>`",
+                        number + 1,
+                        quoted(line)
+                    ),
+                )
+            };
+            let mut parts = line.split(' ');
+            let (Some(kind), Some(tab), Some(ms), None) =
+                (parts.next(), parts.next(), parts.next(), parts.next())
+            else {
+                return Err(bad());
+            };
+            let ms: u64 = ms.parse().map_err(|_| bad())?;
+            match kind {
+                "h" => {
+                    book.heartbeats.insert(tab.to_owned(), ms);
+                }
+                "d" => {
+                    book.drain = Some(DrainLease {
+                        tab: tab.to_owned(),
+                        expires_ms: ms,
+                    })
+                }
+                _ => return Err(bad()),
+            }
+        }
+        Ok(book)
+    }
+}

@@ -1,0 +1,221 @@
+//! The format of one event in durable storage (IndexedDB, localStorage): everything needed to send it
+//! again from another page with the same event id and put time.
+//!
+//! Layout (all integers big-endian): version byte `1`; the 16-byte event id; the 8-byte put time (ms
+//! since the Unix epoch); the partition key's UTF-8 length (2 bytes) and bytes; the ExplicitHashKey's
+//! length (1 byte, 0 when absent) and ASCII digits; then the data bytes to the end.
+
+use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::event_id::EventId;
+use crate::core::record::{PutOptions, Record};
+
+/// The current format version, the first byte of every encoded record.
+pub const FORMAT_VERSION: u8 = 1;
+
+/// Bytes of an encoded record besides its partition key, hash key and data.
+pub const FIXED_BYTES: usize = 1 + 16 + 8 + 2 + 1;
+
+/// One persisted event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersistedRecord {
+    /// The id `put` returned.
+    pub id: EventId,
+    /// When it was put (ms since the Unix epoch); its TTL counts from here.
+    pub put_at_ms: u64,
+    /// The partition key.
+    pub partition_key: String,
+    /// The ExplicitHashKey, when one was given.
+    pub explicit_hash_key: Option<String>,
+    /// The data bytes.
+    pub data: Vec<u8>,
+}
+
+fn corrupt(message: String) -> Error {
+    Error::new(
+        ErrorCode::InvalidData,
+        format!("persisted record: {message}"),
+    )
+}
+
+impl PersistedRecord {
+    /// The record for `id` put at `put_at_ms` with `record`'s key, hash key and data.
+    pub fn new(id: EventId, put_at_ms: u64, record: &Record) -> Self {
+        PersistedRecord {
+            id,
+            put_at_ms,
+            partition_key: record.partition_key().to_owned(),
+            explicit_hash_key: record.explicit_hash_key().map(str::to_owned),
+            data: record.data().to_vec(),
+        }
+    }
+
+    /// The size of [`PersistedRecord::encode`]'s output.
+    pub fn encoded_len(&self) -> usize {
+        FIXED_BYTES
+            + self.partition_key.len()
+            + self.explicit_hash_key.as_ref().map_or(0, String::len)
+            + self.data.len()
+    }
+
+    /// The bytes to store (see the module docs for the layout). A partition key over 65535 bytes or
+    /// a hash key over 255 bytes cannot pass `Record::new`, so every validated record encodes.
+    pub fn encode(&self) -> Result<Vec<u8>> {
+        let key = self.partition_key.as_bytes();
+        let hash = self.explicit_hash_key.as_deref().unwrap_or("").as_bytes();
+        let key_len = u16::try_from(key.len()).map_err(|_| {
+            corrupt(format!(
+                "partition key is {} bytes; at most 65535 are stored",
+                key.len()
+            ))
+        })?;
+        let hash_len = u8::try_from(hash.len()).map_err(|_| {
+            corrupt(format!(
+                "explicitHashKey is {} bytes; at most 255 are stored",
+                hash.len()
+            ))
+        })?;
+        let mut out = Vec::with_capacity(self.encoded_len());
+        out.push(FORMAT_VERSION);
+        out.extend_from_slice(&self.id.0.to_be_bytes());
+        out.extend_from_slice(&self.put_at_ms.to_be_bytes());
+        out.extend_from_slice(&key_len.to_be_bytes());
+        out.extend_from_slice(key);
+        out.push(hash_len);
+        out.extend_from_slice(hash);
+        out.extend_from_slice(&self.data);
+        Ok(out)
+    }
+
+    /// Reads bytes written by [`PersistedRecord::encode`]. Errors (`InvalidData`) name the field
+    /// that is cut short or malformed; an unknown version is refused.
+    pub fn decode(bytes: &[u8]) -> Result<Self> {
+        let mut reader = Reader { bytes, at: 0 };
+        let version = reader.take(1, "version")?[0];
+        if version != FORMAT_VERSION {
+            return Err(corrupt(format!(
+                "version is {version}; this build reads version {FORMAT_VERSION}"
+            )));
+        }
+        let id = u128::from_be_bytes(reader.array("event id")?);
+        let put_at_ms = u64::from_be_bytes(reader.array("put time")?);
+        let key_len = usize::from(u16::from_be_bytes(reader.array("partition key length")?));
+        let partition_key = reader.text(key_len, "partition key")?;
+        let hash_len = usize::from(reader.take(1, "explicitHashKey length")?[0]);
+        let explicit_hash_key = match hash_len {
+            0 => None,
+            n => Some(reader.text(n, "explicitHashKey")?),
+        };
+        Ok(PersistedRecord {
+            id: EventId(id),
+            put_at_ms,
+            partition_key,
+            explicit_hash_key,
+            data: bytes[reader.at..].to_vec(),
+        })
+    }
+
+    /// The record to send, validated against the Kinesis limits again.
+    pub fn to_record(&self) -> Result<Record> {
+        Record::new(
+            self.data.clone(),
+            PutOptions {
+                partition_key: self.partition_key.clone(),
+                explicit_hash_key: self.explicit_hash_key.clone(),
+            },
+        )
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize, field: &str) -> Result<&'a [u8]> {
+        let end = self.at + n;
+        if end > self.bytes.len() {
+            return Err(corrupt(format!(
+                "{field} needs {n} bytes at offset {}; the record has {}",
+                self.at,
+                self.bytes.len()
+            )));
+        }
+        let slice = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(slice)
+    }
+
+    fn array<const N: usize>(&mut self, field: &str) -> Result<[u8; N]> {
+        let mut array = [0u8; N];
+        array.copy_from_slice(self.take(N, field)?);
+        Ok(array)
+    }
+
+    fn text(&mut self, n: usize, field: &str) -> Result<String> {
+        let bytes = self.take(n, field)?;
+        String::from_utf8(bytes.to_vec()).map_err(|_| corrupt(format!("{field} is not UTF-8")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(hash: Option<&str>, data: &[u8]) -> PersistedRecord {
+        PersistedRecord {
+            id: EventId(0x0190_1234_5678_7abc_8def_0123_4567_89ab),
+            put_at_ms: 1_764_165_600_123,
+            partition_key: "session-é".into(),
+            explicit_hash_key: hash.map(str::to_owned),
+            data: data.to_vec(),
+        }
+    }
+
+    #[test]
+    fn round_trips_with_and_without_hash_key() {
+        for record in [
+            sample(None, b"{\"a\":1}"),
+            sample(Some("340282366920938463463374607431768211455"), b""),
+            sample(Some("0"), &[0, 255, 1]),
+        ] {
+            let bytes = record.encode().unwrap();
+            assert_eq!(bytes.len(), record.encoded_len());
+            assert_eq!(PersistedRecord::decode(&bytes).unwrap(), record);
+        }
+    }
+
+    #[test]
+    fn every_truncation_is_refused_or_shortens_only_the_data() {
+        let record = sample(Some("42"), b"xyz");
+        let bytes = record.encode().unwrap();
+        let data_start = bytes.len() - 3;
+        for cut in 0..bytes.len() {
+            match PersistedRecord::decode(&bytes[..cut]) {
+                Ok(decoded) => {
+                    assert!(cut >= data_start, "cut at {cut} decoded");
+                    assert_eq!(decoded.data, &b"xyz"[..cut - data_start]);
+                }
+                Err(error) => assert_eq!(error.code(), ErrorCode::InvalidData),
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_version_is_refused() {
+        let mut bytes = sample(None, b"a").encode().unwrap();
+        bytes[0] = 2;
+        let error = PersistedRecord::decode(&bytes).unwrap_err();
+        assert!(error.message().contains("version is 2"), "{error}");
+    }
+
+    #[test]
+    fn event_id_text_round_trips() {
+        let id = EventId(0x0190_1234_5678_7abc_8def_0123_4567_89ab);
+        let text = id.to_string();
+        assert_eq!(text.parse::<EventId>().unwrap(), id);
+        assert_eq!(text.to_uppercase().parse::<EventId>().unwrap(), id);
+        assert!("0190".parse::<EventId>().is_err());
+        assert!(text.replace('-', "x").parse::<EventId>().is_err());
+    }
+}

@@ -1,0 +1,88 @@
+//! Untyped access to JavaScript objects found at runtime (`globalThis.indexedDB`, `localStorage`,
+//! `navigator.locks`, `document`): property reads, method calls and promise wrappers for event-based
+//! requests. Looked up on the global object so the same code runs in pages, workers and workerd.
+
+use js_sys::{Array, Function, Promise, Reflect};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// `target[key]`, `undefined` when absent or when reading throws.
+pub fn get(target: &JsValue, key: &str) -> JsValue {
+    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `globalThis[name]` when it is an object or function, `None` when absent (or throws, as
+/// `localStorage` does on opaque origins).
+pub fn global(name: &str) -> Option<JsValue> {
+    let value = get(&js_sys::global(), name);
+    (value.is_object() || value.is_function()).then_some(value)
+}
+
+/// Sets `target[key] = value`, ignoring a failure (frozen objects are not used here).
+pub fn set(target: &JsValue, key: &str, value: &JsValue) {
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+/// Calls `target[method](...args)`; the thrown value on failure, or when it is not a function.
+pub fn call(target: &JsValue, method: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
+    let function = get(target, method)
+        .dyn_into::<Function>()
+        .map_err(|_| JsValue::from_str(&format!("{method} is not a function")))?;
+    let list: Array = args.iter().map(|value| (*value).clone()).collect();
+    function.apply(target, &list)
+}
+
+/// A promise settled by the first of `ok_event` (resolved with `target[ok_field]`, or `undefined`
+/// for an empty field name) and the `err_events` (rejected with `target.error`), for IndexedDB's
+/// request and transaction objects. The listeners are kept alive until one fires.
+pub fn event_promise(
+    target: &JsValue,
+    ok_event: &str,
+    ok_field: &str,
+    err_events: &[&str],
+) -> Promise {
+    let target = target.clone();
+    let ok_field = ok_field.to_owned();
+    let err_events: Vec<String> = err_events.iter().map(|e| (*e).to_owned()).collect();
+    let ok_event = ok_event.to_owned();
+    Promise::new(&mut |resolve: Function, reject: Function| {
+        let source = target.clone();
+        let field = ok_field.clone();
+        let on_ok = Closure::once_into_js(move || {
+            let value = if field.is_empty() {
+                JsValue::UNDEFINED
+            } else {
+                get(&source, &field)
+            };
+            let _ = resolve.call1(&JsValue::UNDEFINED, &value);
+        });
+        let _ = call(
+            &target,
+            "addEventListener",
+            &[&JsValue::from_str(&ok_event), &on_ok],
+        );
+        for event in &err_events {
+            let source = target.clone();
+            let reject = reject.clone();
+            let on_err = Closure::once_into_js(move || {
+                let error = get(&source, "error");
+                let error = if error.is_null() || error.is_undefined() {
+                    JsValue::from_str("aborted")
+                } else {
+                    error
+                };
+                let _ = reject.call1(&JsValue::UNDEFINED, &error);
+            });
+            let _ = call(
+                &target,
+                "addEventListener",
+                &[&JsValue::from_str(event), &on_err],
+            );
+        }
+    })
+}
+
+/// The `name` of a thrown value (`QuotaExceededError`, `AbortError`…), when it has one.
+pub fn error_name(thrown: &JsValue) -> Option<String> {
+    get(thrown, "name").as_string()
+}

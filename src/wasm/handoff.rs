@@ -1,0 +1,57 @@
+//! The keepalive hand-off list: event ids a page gave to `keepalive` requests when it was hidden or
+//! left, kept in `localStorage` (written synchronously, so it survives the page).
+//!
+//! The browser finishes a `keepalive` request after the page is gone, but the page never sees the
+//! answer, so those events are still stored. A tab claiming the page's backlog deletes the listed
+//! events instead of sending them again: they are delivered at most once by the keepalive request
+//! (lost only if that request itself failed), instead of twice. A page that is still alive when the
+//! answer arrives takes its ids off the list and handles the answer as usual.
+
+use std::collections::HashSet;
+
+use super::storage_local::LocalStore;
+
+fn key(scope: &str) -> String {
+    format!("kinesis-clickstream:{scope}:handoff")
+}
+
+/// The listed ids for stream `scope`.
+pub fn read(store: &LocalStore, scope: &str) -> HashSet<String> {
+    store
+        .get_item(&key(scope))
+        .map(|text| text.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// Adds `ids`; `false` when `localStorage` refused the write.
+pub fn add(store: &LocalStore, scope: &str, ids: &[String]) -> bool {
+    if ids.is_empty() {
+        return true;
+    }
+    let mut text = store.get_item(&key(scope)).unwrap_or_default();
+    for id in ids {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(id);
+    }
+    store.set_item(&key(scope), &text)
+}
+
+/// Removes `ids` from the list.
+pub fn remove(store: &LocalStore, scope: &str, ids: &HashSet<String>) {
+    if ids.is_empty() {
+        return;
+    }
+    let listed = read(store, scope);
+    let kept: Vec<&str> = listed
+        .iter()
+        .filter(|id| !ids.contains(*id))
+        .map(String::as_str)
+        .collect();
+    if kept.is_empty() {
+        store.remove_item(&key(scope));
+    } else if kept.len() != listed.len() {
+        store.set_item(&key(scope), &kept.join(" "));
+    }
+}

@@ -1,0 +1,96 @@
+//! Small values kept across page views in the global `localStorage`, where the runtime has one
+//! (pages; not dedicated or service workers, Node or workerd, where this is a no-op):
+//!
+//! - `kinesis-clickstream:cognito-identity:{identityPoolId}`: the unauthenticated Cognito identity id,
+//!   so the next producer for that pool (e.g. after a reload) skips `GetId`. Identities of
+//!   authenticated (`logins`) pools are not kept: they belong to whoever is logged in.
+//! - `kinesis-clickstream:clock-offset:{host}`: the learned server-minus-local clock offset in ms for
+//!   an endpoint host, so the next producer signs with it from its first request instead of having
+//!   that request rejected for skew.
+//!
+//! Storage that is missing, blocked (`SecurityError` in sandboxed frames) or failing (quota, private
+//! mode) counts as empty: nothing here ever fails the producer. `localStorage` is looked up on
+//! `globalThis`, never through `window`, so the same code loads in every runtime.
+
+use js_sys::{Function, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Prefix of every key this crate writes to `localStorage`.
+pub const KEY_PREFIX: &str = "kinesis-clickstream:";
+
+/// The `localStorage` key holding the identity id for `identity_pool_id`.
+pub fn identity_key(identity_pool_id: &str) -> String {
+    format!("{KEY_PREFIX}cognito-identity:{identity_pool_id}")
+}
+
+/// The `localStorage` key holding the clock offset learned from `host` (`host[:port]`).
+pub fn clock_offset_key(host: &str) -> String {
+    format!("{KEY_PREFIX}clock-offset:{host}")
+}
+
+/// The global `localStorage` with its `getItem` / `setItem` methods.
+#[derive(Clone, Debug)]
+pub struct LocalCache {
+    storage: JsValue,
+    get_item: Function,
+    set_item: Function,
+}
+
+fn method(target: &JsValue, name: &str) -> Option<Function> {
+    Reflect::get(target, &JsValue::from_str(name))
+        .ok()?
+        .dyn_into::<Function>()
+        .ok()
+}
+
+impl LocalCache {
+    /// The global `localStorage`, or `None` where there is none or reading it throws.
+    pub fn open() -> Option<LocalCache> {
+        let storage = Reflect::get(&js_sys::global(), &JsValue::from_str("localStorage")).ok()?;
+        if !storage.is_object() {
+            return None;
+        }
+        Some(LocalCache {
+            get_item: method(&storage, "getItem")?,
+            set_item: method(&storage, "setItem")?,
+            storage,
+        })
+    }
+
+    fn get(&self, key: &str) -> Option<String> {
+        self.get_item
+            .call1(&self.storage, &JsValue::from_str(key))
+            .ok()?
+            .as_string()
+    }
+
+    fn set(&self, key: &str, value: &str) {
+        // A full or blocked storage only loses the shortcut; the value is learned again next time.
+        let _ = self.set_item.call2(
+            &self.storage,
+            &JsValue::from_str(key),
+            &JsValue::from_str(value),
+        );
+    }
+
+    /// The identity id kept for `identity_pool_id`, if any.
+    pub fn identity_id(&self, identity_pool_id: &str) -> Option<String> {
+        self.get(&identity_key(identity_pool_id))
+            .filter(|id| !id.is_empty())
+    }
+
+    /// Keeps `identity_id` for `identity_pool_id`.
+    pub fn store_identity_id(&self, identity_pool_id: &str, identity_id: &str) {
+        self.set(&identity_key(identity_pool_id), identity_id);
+    }
+
+    /// The clock offset (ms) kept for `host`, if one was stored and reads as a whole number.
+    pub fn clock_offset_ms(&self, host: &str) -> Option<i64> {
+        self.get(&clock_offset_key(host))?.trim().parse().ok()
+    }
+
+    /// Keeps `offset_ms` as the clock offset for `host`.
+    pub fn store_clock_offset_ms(&self, host: &str, offset_ms: i64) {
+        self.set(&clock_offset_key(host), &offset_ms.to_string());
+    }
+}

@@ -1,0 +1,88 @@
+//! What a durable producer sends when its page is hidden or left: only what fits the browser's
+//! keepalive budget, as `keepalive` requests hashed and started synchronously; the rest stays
+//! persisted for the next page of the origin.
+//!
+//! The budget is [`KEEPALIVE_BUDGET_BYTES`] of request bodies, counting the keepalive requests
+//! already in flight; `core::Producer::poll_keepalive` packs whole records against it. The events
+//! of every keepalive request in flight are written to the hand-off list ([`super::handoff`]) so that
+//! the tab claiming this page's backlog does not send them a second time.
+
+use std::collections::HashSet;
+
+use crate::core::credential_refresh::CredentialStep;
+use crate::core::keepalive::keepalive_room;
+
+use super::driver::{self, Shared, KEEPALIVE_BUDGET_BYTES};
+use super::handoff;
+use super::now_ms;
+use super::ownership;
+
+/// Sends what fits the keepalive budget now and lists every keepalive request's events for hand-off.
+/// `leaving` is true on `pagehide` (the page is going away), false when it was only hidden.
+pub fn on_page_exit(shared: &Shared, leaving: bool) {
+    let mut sends = Vec::new();
+    let credentials;
+    {
+        let mut edge = shared.borrow_mut();
+        let now = now_ms();
+        credentials = match edge.credentials.poll(now) {
+            CredentialStep::Ready(credentials) => Some(credentials.clone()),
+            _ => None,
+        };
+        if credentials.is_some() {
+            loop {
+                let room = keepalive_room(KEEPALIVE_BUDGET_BYTES, edge.keepalive_bytes);
+                let Some(request) = edge.core.poll_keepalive(now, room) else {
+                    break;
+                };
+                edge.keepalive_bytes += request.body.len();
+                edge.keepalive_requests.push(request.id);
+                sends.push(request);
+            }
+        }
+        let mut listed = Vec::new();
+        for id in edge.keepalive_requests.clone() {
+            if edge.durable.handed_off.contains_key(&id) {
+                continue;
+            }
+            if let Some(ids) = edge.core.request_event_ids(id) {
+                let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+                listed.extend(ids.iter().cloned());
+                edge.durable.handed_off.insert(id, ids);
+            }
+        }
+        if let Some(store) = edge.durable.local() {
+            if !handoff::add(store, &edge.durable.scope, &listed) {
+                edge.logger
+                    .warn("the keepalive hand-off list could not be written (localStorage quota)");
+            }
+        }
+        if leaving {
+            ownership::leave(&edge);
+        }
+        edge.logger.debug(&format!(
+            "page exit: {} keepalive requests sent, {} events handed off",
+            sends.len(),
+            listed.len()
+        ));
+    }
+    if let Some(credentials) = credentials {
+        for request in sends {
+            let shared = std::rc::Rc::clone(shared);
+            let credentials = credentials.clone();
+            wasm_bindgen_futures::spawn_local(driver::send_keepalive(shared, request, credentials));
+        }
+    }
+}
+
+/// A request finished while the page was alive: its events leave the hand-off list (they are
+/// acknowledged, or will be retried by this page).
+pub fn on_request_finished(edge: &mut driver::Edge, id: crate::core::producer::RequestId) {
+    let Some(ids) = edge.durable.handed_off.remove(&id) else {
+        return;
+    };
+    if let Some(store) = edge.durable.local() {
+        let ids: HashSet<String> = ids.into_iter().collect();
+        handoff::remove(store, &edge.durable.scope, &ids);
+    }
+}

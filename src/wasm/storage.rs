@@ -1,0 +1,411 @@
+//! The durable queue: a copy of every buffered event in IndexedDB or `localStorage`, written at put and
+//! removed once the event is acknowledged (or finally failed or dropped), so that events survive a
+//! reload, a closed tab or a crash and are sent by the next page of the same origin and stream.
+//!
+//! - Writes are batched: the puts and deletes of one turn go into one write (one IndexedDB
+//!   transaction); one write is in progress at a time, so deletes always follow the puts they undo.
+//!   An event survives a crash from the moment the write holding it commits; until then it is counted
+//!   in `stats().persistPending`.
+//! - Every stored event has an owner, the tab (page or worker instance) that sends it. A tab that is
+//!   gone leaves a backlog; one live tab at a time claims it (see [`super::ownership`]).
+//! - A write refused for quota (or any other storage failure) turns persistence off for this producer:
+//!   events are then kept in memory only, the reason is counted in `stats().persistenceFallback` and
+//!   reported once to `onError` with the code `StorageError`.
+//! - The persisted size is bounded by the buffer bounds: a page stores exactly the events its buffer
+//!   holds (at most `maxBufferedRecords` / `maxBufferedBytes`), and claims a backlog only as far as its
+//!   buffer has room; the rest of a backlog waits in storage for the next claim.
+
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+use js_sys::Object;
+use wasm_bindgen::JsValue;
+
+use crate::core::error::{Error, ErrorCode};
+use crate::core::event_id::EventId;
+use crate::core::events::ProducerEvent;
+use crate::core::persisted::PersistedRecord;
+use crate::core::producer::RequestId;
+
+use super::driver::Shared;
+use super::dynamic::{error_name, set};
+use super::storage_idb::{self, IdbStore};
+use super::storage_local::{self, LocalStore};
+
+/// Where events are persisted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// IndexedDB (pages and workers).
+    IndexedDb,
+    /// `localStorage` (pages).
+    LocalStorage,
+    /// Nowhere: memory only.
+    Memory,
+}
+
+impl Mode {
+    /// The option value naming this mode.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::IndexedDb => "indexeddb",
+            Mode::LocalStorage => "localstorage",
+            Mode::Memory => "memory",
+        }
+    }
+}
+
+/// A write to storage waiting for its turn.
+#[derive(Debug, Default)]
+struct Batch {
+    puts: Vec<(String, Vec<u8>)>,
+    deletes: Vec<String>,
+}
+
+/// The durable queue's state, kept in the edge next to the core.
+#[derive(Debug)]
+pub struct DurableQueue {
+    mode: Mode,
+    /// Whether this queue started durable: deletes keep going after a fallback to memory.
+    persisted_ever: bool,
+    /// The stream this queue persists for (one database / key prefix per stream).
+    pub scope: String,
+    /// This producer's owner id in storage.
+    pub tab_id: String,
+    idb: Option<IdbStore>,
+    local: Option<LocalStore>,
+    /// Storage is open and this tab's ownership is established: writes may start.
+    ready: bool,
+    next: Batch,
+    committing: usize,
+    writing: bool,
+    write_wanted: bool,
+    stored: HashMap<String, usize>,
+    stored_bytes: usize,
+    fallbacks: BTreeMap<&'static str, u64>,
+    /// Keepalive requests whose events are in the hand-off list (see [`super::lifecycle`]).
+    pub handed_off: HashMap<RequestId, Vec<String>>,
+    /// A claim of other tabs' backlogs is running.
+    pub claiming: bool,
+    /// Runs the periodic claim; dropped (stopped) with the queue.
+    pub claim_timer: Option<gloo_timers::callback::Interval>,
+    /// The `online`/`offline` listeners.
+    pub connectivity: Option<super::connectivity::Connectivity>,
+    stopped: bool,
+}
+
+impl DurableQueue {
+    /// A queue that persists nothing.
+    pub fn memory() -> DurableQueue {
+        DurableQueue::new(Mode::Memory, String::new(), String::new())
+    }
+
+    /// A queue for `mode` (already checked to be available) on stream `scope`, owned by `tab_id`.
+    pub fn new(mode: Mode, scope: String, tab_id: String) -> DurableQueue {
+        DurableQueue {
+            mode,
+            persisted_ever: mode != Mode::Memory,
+            scope,
+            tab_id,
+            idb: None,
+            local: None,
+            ready: false,
+            next: Batch::default(),
+            committing: 0,
+            writing: false,
+            write_wanted: false,
+            stored: HashMap::new(),
+            stored_bytes: 0,
+            fallbacks: BTreeMap::new(),
+            handed_off: HashMap::new(),
+            claiming: false,
+            claim_timer: None,
+            connectivity: None,
+            stopped: false,
+        }
+    }
+
+    /// The mode in use (after any fallback).
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Whether events are being persisted.
+    pub fn is_durable(&self) -> bool {
+        self.mode != Mode::Memory && !self.stopped
+    }
+
+    /// The IndexedDB database name for this stream.
+    pub fn database_name(&self) -> String {
+        format!("kinesis-clickstream:{}", self.scope)
+    }
+
+    /// The open IndexedDB store, once open.
+    pub fn idb(&self) -> Option<&IdbStore> {
+        self.idb.as_ref()
+    }
+
+    /// The `localStorage` store, in that mode.
+    pub fn local(&self) -> Option<&LocalStore> {
+        self.local.as_ref()
+    }
+
+    /// Queues the persisted copy of a record just put.
+    pub fn on_put(&mut self, record: &PersistedRecord) {
+        if !self.is_durable() {
+            return;
+        }
+        match record.encode() {
+            Ok(bytes) => {
+                self.next.puts.push((record.id.to_string(), bytes));
+                self.write_wanted = true;
+            }
+            Err(_) => self.count_fallback("encode"),
+        }
+    }
+
+    /// Queues removal of records that will not be sent again (acknowledged, failed or dropped).
+    pub fn on_event(&mut self, event: &ProducerEvent) {
+        let ids = match event {
+            ProducerEvent::BatchDelivered { ids, .. }
+            | ProducerEvent::RecordsFailed { ids, .. }
+            | ProducerEvent::RecordsDropped { ids, .. } => ids,
+            _ => return,
+        };
+        self.forget(ids);
+    }
+
+    fn forget(&mut self, ids: &[EventId]) {
+        if !self.persisted_ever {
+            return;
+        }
+        for id in ids {
+            let id = id.to_string();
+            if let Some(at) = self.next.puts.iter().position(|(queued, _)| *queued == id) {
+                self.next.puts.swap_remove(at);
+            } else {
+                self.next.deletes.push(id);
+                self.write_wanted = true;
+            }
+        }
+    }
+
+    /// Records restored from storage by a claim: already stored, owned by this tab now.
+    pub fn adopt(&mut self, id: String, bytes: usize) {
+        self.stored_bytes += bytes;
+        self.stored.insert(id, bytes);
+    }
+
+    /// Whether a write should start now.
+    pub fn wants_write(&self) -> bool {
+        self.ready && !self.writing && self.write_wanted && !self.stopped
+    }
+
+    /// Whether storage is open and this tab's ownership established.
+    pub fn is_ready(&self) -> bool {
+        self.ready
+    }
+
+    /// Marks storage open and ownership established.
+    pub fn set_ready(&mut self, idb: Option<IdbStore>, local: Option<LocalStore>) {
+        self.idb = idb;
+        self.local = local;
+        self.ready = true;
+        self.write_wanted = true;
+    }
+
+    /// Counts a fallback to memory (or another persistence problem) under `reason`.
+    pub fn count_fallback(&mut self, reason: &'static str) {
+        *self.fallbacks.entry(reason).or_default() += 1;
+    }
+
+    /// Switches to memory only after a failure; returns the error to report to `onError` the first
+    /// time.
+    pub fn fall_back(&mut self, reason: &'static str, detail: &str) -> Option<Error> {
+        self.count_fallback(reason);
+        if self.mode == Mode::Memory {
+            return None;
+        }
+        let from = self.mode;
+        self.mode = Mode::Memory;
+        self.next.puts.clear();
+        Some(Error::new(
+            ErrorCode::StorageError,
+            format!(
+                "persistence \"{}\" failed ({reason}: {detail}); events are kept in memory only from now on",
+                from.as_str()
+            ),
+        ))
+    }
+
+    /// Stops writing, claiming and listening (after `close()` completed).
+    pub fn stop(&mut self) {
+        self.stopped = true;
+        self.claim_timer = None;
+        self.connectivity = None;
+    }
+
+    /// Adds `persistence`, `persisted`, `persistedBytes`, `persistPending` and `persistenceFallback`
+    /// to a `stats()` object.
+    pub fn add_stats(&self, object: &Object) {
+        set(
+            object,
+            "persistence",
+            &JsValue::from_str(self.mode.as_str()),
+        );
+        set(
+            object,
+            "persisted",
+            &JsValue::from_f64(self.stored.len() as f64),
+        );
+        set(
+            object,
+            "persistedBytes",
+            &JsValue::from_f64(self.stored_bytes as f64),
+        );
+        let pending = if self.mode == Mode::Memory {
+            0
+        } else {
+            self.next.puts.len() + self.committing
+        };
+        set(object, "persistPending", &JsValue::from_f64(pending as f64));
+        let reasons = Object::new();
+        for (reason, count) in &self.fallbacks {
+            set(&reasons, reason, &JsValue::from_f64(*count as f64));
+        }
+        set(object, "persistenceFallback", &reasons);
+    }
+}
+
+/// Which mode `requested` resolves to in this runtime, and why not the requested one if it is
+/// unavailable. `auto` is IndexedDB where the runtime has it (pages, workers), memory elsewhere
+/// (Node, workerd).
+pub fn resolve_mode(requested: Option<Mode>, auto: bool) -> (Mode, Option<&'static str>) {
+    let has_idb = storage_idb::available();
+    let has_local = storage_local::local_storage().is_some();
+    match (requested, auto) {
+        (_, true) => (
+            if has_idb {
+                Mode::IndexedDb
+            } else {
+                Mode::Memory
+            },
+            None,
+        ),
+        (Some(Mode::IndexedDb), _) if !has_idb => (Mode::Memory, Some("unavailable")),
+        (Some(Mode::LocalStorage), _) if !has_local => (Mode::Memory, Some("unavailable")),
+        (Some(mode), _) => (mode, None),
+        (None, false) => (Mode::Memory, None),
+    }
+}
+
+/// Persists the copy of the event `id` just put under `partition_key`, in this turn's write.
+pub fn record_put(shared: &Shared, id: &str, partition_key: &str) {
+    let wants = {
+        let mut edge = shared.borrow_mut();
+        if !edge.durable.is_durable() {
+            return;
+        }
+        let copy = id
+            .parse::<EventId>()
+            .ok()
+            .and_then(|id| edge.core.persisted_copy(id, partition_key));
+        match copy {
+            Some(copy) => edge.durable.on_put(&copy),
+            None => edge.durable.count_fallback("copy"),
+        }
+        edge.durable.wants_write()
+    };
+    if wants {
+        schedule_write(shared);
+    }
+}
+
+/// Starts the next write in a microtask when one is wanted (once per turn however often asked).
+pub fn schedule_write(shared: &Shared) {
+    {
+        let mut edge = shared.borrow_mut();
+        if !edge.durable.wants_write() {
+            return;
+        }
+        edge.durable.writing = true;
+    }
+    let shared = Rc::clone(shared);
+    wasm_bindgen_futures::spawn_local(async move { write_loop(&shared).await });
+}
+
+/// Writes batches until none is left; one write in progress at a time.
+async fn write_loop(shared: &Shared) {
+    loop {
+        let (batch, owner, idb, local) = {
+            let mut edge = shared.borrow_mut();
+            let durable = &mut edge.durable;
+            durable.write_wanted = false;
+            let batch = std::mem::take(&mut durable.next);
+            // After a fallback to memory, deletes of what was stored before still go through, so
+            // no other tab sends those events again.
+            if durable.stopped || (batch.puts.is_empty() && batch.deletes.is_empty()) {
+                durable.writing = false;
+                return;
+            }
+            durable.committing = batch.puts.len();
+            (
+                batch,
+                durable.tab_id.clone(),
+                durable.idb.clone(),
+                durable.local.clone(),
+            )
+        };
+        let puts: Vec<(String, String, Vec<u8>)> = batch
+            .puts
+            .iter()
+            .map(|(id, bytes)| (id.clone(), owner.clone(), bytes.clone()))
+            .collect();
+        let result = match (&idb, &local) {
+            (Some(store), _) => store.write(&puts, &batch.deletes).await,
+            (None, Some(store)) => store.write(&puts, &batch.deletes),
+            (None, None) => Ok(()),
+        };
+        let mut report = None;
+        {
+            let mut edge = shared.borrow_mut();
+            let durable = &mut edge.durable;
+            durable.committing = 0;
+            match result {
+                Ok(()) => {
+                    for (id, bytes) in batch.puts {
+                        durable.stored_bytes += bytes.len();
+                        durable.stored.insert(id, bytes.len());
+                    }
+                    for id in batch.deletes {
+                        if let Some(bytes) = durable.stored.remove(&id) {
+                            durable.stored_bytes -= bytes;
+                        }
+                    }
+                }
+                Err(thrown) => {
+                    let name = error_name(&thrown).unwrap_or_default();
+                    let reason = if name == "QuotaExceededError" {
+                        "quota"
+                    } else {
+                        "error"
+                    };
+                    let detail = super::js_error::describe_js_value(&thrown);
+                    edge.logger
+                        .warn(&format!("persisting events failed: {detail}"));
+                    report = edge.durable.fall_back(reason, &detail);
+                    // localStorage may have kept part of the batch: remove it, so no other tab
+                    // sends those events again.
+                    let durable = &mut edge.durable;
+                    durable
+                        .next
+                        .deletes
+                        .extend(batch.puts.into_iter().map(|(id, _)| id));
+                    durable.write_wanted = true;
+                }
+            }
+        }
+        if let Some(error) = report {
+            super::driver::report_error(shared, &error);
+        }
+    }
+}

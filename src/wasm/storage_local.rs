@@ -1,0 +1,135 @@
+//! The `localStorage` backend of the durable queue (pages only; synchronous, small quota).
+//!
+//! Each record is one item `kinesis-clickstream:<stream>:r:<event id>` whose value is the owner tab id,
+//! the time it was written (ms) and the base64 of the `core::persisted` encoding, separated by spaces. A write returns once `setItem` returned,
+//! the point from which the record survives a crash.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use wasm_bindgen::JsValue;
+
+use super::dynamic::{call, get, global};
+use super::storage_idb::StoredRecord;
+
+/// The page's `localStorage`.
+#[derive(Clone, Debug)]
+pub struct LocalStore {
+    storage: JsValue,
+    prefix: String,
+}
+
+/// The global `localStorage`, when this runtime has one and it can be read.
+pub fn local_storage() -> Option<JsValue> {
+    global("localStorage")
+}
+
+impl LocalStore {
+    /// The store for records of `scope` (the stream), when `localStorage` exists.
+    pub fn open(scope: &str) -> Option<LocalStore> {
+        Some(LocalStore {
+            storage: local_storage()?,
+            prefix: format!("kinesis-clickstream:{scope}:r:"),
+        })
+    }
+
+    fn key(&self, id: &str) -> JsValue {
+        JsValue::from_str(&format!("{}{id}", self.prefix))
+    }
+
+    /// Stores `puts` (id, owner, bytes) and removes `deletes`; the first thrown error (e.g.
+    /// `QuotaExceededError`) stops the writes and is returned.
+    pub fn write(
+        &self,
+        puts: &[(String, String, Vec<u8>)],
+        deletes: &[String],
+    ) -> Result<(), JsValue> {
+        for id in deletes {
+            call(&self.storage, "removeItem", &[&self.key(id)])?;
+        }
+        let now = js_sys::Date::now();
+        for (id, owner, bytes) in puts {
+            let value = format!("{owner} {now} {}", STANDARD.encode(bytes));
+            call(
+                &self.storage,
+                "setItem",
+                &[&self.key(id), &JsValue::from_str(&value)],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Every stored record of this scope, in id (put) order.
+    pub fn read_all(&self) -> Vec<StoredRecord> {
+        let mut records = Vec::new();
+        for (id, value) in self.items_with_prefix(&self.prefix) {
+            let mut parts = value.splitn(3, ' ');
+            let (Some(owner), Some(written), Some(encoded)) =
+                (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            if let (Ok(bytes), Ok(written_at_ms)) = (STANDARD.decode(encoded), written.parse()) {
+                records.push(StoredRecord {
+                    id,
+                    owner: owner.to_owned(),
+                    written_at_ms,
+                    bytes,
+                });
+            }
+        }
+        records.sort_by(|a, b| a.id.cmp(&b.id));
+        records
+    }
+
+    /// Re-owns `records` to `owner` (a claim): rewrites each with the new owner and the current time.
+    pub fn reown(&self, records: &[StoredRecord], owner: &str) -> Result<(), JsValue> {
+        let puts: Vec<(String, String, Vec<u8>)> = records
+            .iter()
+            .map(|r| (r.id.clone(), owner.to_owned(), r.bytes.clone()))
+            .collect();
+        self.write(&puts, &[])
+    }
+
+    /// Every item whose key starts with `prefix`, as (key without the prefix, value).
+    pub fn items_with_prefix(&self, prefix: &str) -> Vec<(String, String)> {
+        let length = get(&self.storage, "length").as_f64().unwrap_or(0.0) as u32;
+        let mut items = Vec::new();
+        for index in 0..length {
+            let Some(key) = call(&self.storage, "key", &[&JsValue::from(index)])
+                .ok()
+                .and_then(|k| k.as_string())
+            else {
+                continue;
+            };
+            let Some(rest) = key.strip_prefix(prefix) else {
+                continue;
+            };
+            if let Some(value) = self.get_item(&key) {
+                items.push((rest.to_owned(), value));
+            }
+        }
+        items
+    }
+
+    /// Reads a plain item (the lease book, the keepalive hand-off list).
+    pub fn get_item(&self, key: &str) -> Option<String> {
+        call(&self.storage, "getItem", &[&JsValue::from_str(key)])
+            .ok()
+            .and_then(|v| v.as_string())
+    }
+
+    /// Writes a plain item; `false` when it was refused (quota).
+    pub fn set_item(&self, key: &str, value: &str) -> bool {
+        call(
+            &self.storage,
+            "setItem",
+            &[&JsValue::from_str(key), &JsValue::from_str(value)],
+        )
+        .is_ok()
+    }
+
+    /// Removes a plain item.
+    pub fn remove_item(&self, key: &str) {
+        let _ = call(&self.storage, "removeItem", &[&JsValue::from_str(key)]);
+    }
+}

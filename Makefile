@@ -42,3 +42,15 @@ package: bootstrap
 .PHONY: test-auth
 test-auth: bootstrap
 	@bash scripts/build.sh --if-stale && node --test tests/e2e/auth-node.test.mjs tests/e2e/auth-browser.test.mjs
+
+## Every cargo-fuzz target for FUZZ_SECONDS (default 600) each; installs cargo-fuzz when missing.
+.PHONY: fuzz
+fuzz:
+	@bash scripts/fuzz.sh
+
+## Every reliability scenario at 100,000 events from Node and Chromium, plus the 1,000,000-put memory
+## bound; writes RELIABILITY.md (SOAK_EVENTS, SOAK_RUNTIMES, SOAK_SCENARIOS override).
+.PHONY: soak
+soak: bootstrap build
+	@node tests/reliability/run.mjs --events $${SOAK_EVENTS:-100000} --runtimes $${SOAK_RUNTIMES:-node,chromium} \
+	  $${SOAK_SCENARIOS:+--scenarios $$SOAK_SCENARIOS} --memory-events $${SOAK_MEMORY_EVENTS:-1000000} --out RELIABILITY.md

@@ -169,16 +169,22 @@ pub fn data_bytes(data: &JsValue) -> Result<Vec<u8>> {
     }
 }
 
+/// A partition key string. One with a lone surrogate is refused: converting it to UTF-8 would
+/// replace the surrogate with U+FFFD and silently send the event under another key (another shard).
 fn read_partition_key(value: &JsValue, what: &str) -> Result<String> {
-    value.as_string().ok_or_else(|| {
-        Error::new(
-            ErrorCode::InvalidPartitionKey,
-            format!(
-                "{what} must be a string, got {}",
-                value.js_typeof().as_string().unwrap_or_default()
-            ),
-        )
-    })
+    let invalid = |message: String| Error::new(ErrorCode::InvalidPartitionKey, message);
+    let Some(text) = value.dyn_ref::<js_sys::JsString>() else {
+        return Err(invalid(format!(
+            "{what} must be a string, got {}",
+            value.js_typeof().as_string().unwrap_or_default()
+        )));
+    };
+    if !text.is_valid_utf16() {
+        return Err(invalid(format!(
+            "{what} holds a lone UTF-16 surrogate; it must be well-formed Unicode"
+        )));
+    }
+    Ok(String::from(text))
 }
 
 fn read_explicit_hash_key(value: &JsValue) -> Result<String> {

@@ -21,6 +21,8 @@
 //       503 ServiceUnavailable, 400 ProvisionedThroughputExceededException / ExpiredTokenException / ...).
 //   {fault: 'reset'}          destroys the connection without an answer.
 //   {fault: 'stall', ms: 1000} waits before answering or forwarding (combines with the other faults).
+//   {fault: 'stall', ms: 1000, after: true} forwards first, then waits before answering: kinesalite has
+//       stored the records, so a client that times out and resends creates duplicates.
 // and may also carry
 //   times: N                  applies to the next N matching requests only (default: unlimited),
 //   rate: 0.5                 applies to a matching request with this probability (default 1, PRNG-drawn),
@@ -219,7 +221,15 @@ export async function startFaultProxy({ target, port = 0, ...initialFaults } = {
 
     const fired = firingRules(operation);
     const faults = [];
-    const stallMs = fired.filter((r) => r.fault === 'stall').reduce((sum, r) => sum + r.ms, 0);
+    const stallMs = fired.filter((r) => r.fault === 'stall' && !r.after).reduce((sum, r) => sum + r.ms, 0);
+    const stallAfterMs = fired.filter((r) => r.fault === 'stall' && r.after).reduce((sum, r) => sum + r.ms, 0);
+    // Runs between the upstream answer and ours; false when the client has gone meanwhile.
+    const beforeAnswer = async () => {
+      if (stallAfterMs === 0) return true;
+      faults.push(`stall-after:${stallAfterMs}`);
+      await sleep(stallAfterMs);
+      return !req.socket.destroyed;
+    };
     if (stallMs > 0) {
       faults.push(`stall:${stallMs}`);
       await sleep(stallMs);
@@ -243,12 +253,13 @@ export async function startFaultProxy({ target, port = 0, ...initialFaults } = {
     }
     const partial = fired.find((r) => r.fault === 'partial');
     if (partial && Array.isArray(parsed?.Records) && parsed.Records.length > 0) {
-      const failed = await forwardWithPartialFailures(req, res, parsed, partial, body);
+      const failed = await forwardWithPartialFailures(req, res, parsed, partial, body, beforeAnswer);
       faults.push(`partial:${failed}`);
-      record({ ...entry, fault: faults.join(' '), status: res.statusCode, failedRecords: failed });
+      const status = res.headersSent ? res.statusCode : null;
+      record({ ...entry, fault: faults.join(' '), status, failedRecords: failed });
       return;
     }
-    const status = await forward(req, res, body);
+    const status = await forward(req, res, body, beforeAnswer);
     record({ ...entry, fault: faults.length ? faults.join(' ') : null, status });
   }
 
@@ -276,7 +287,7 @@ export async function startFaultProxy({ target, port = 0, ...initialFaults } = {
   }
 
   // Fails some records itself, forwards the others, answers one merged, index-aligned response.
-  async function forwardWithPartialFailures(req, res, parsed, rule, originalBody) {
+  async function forwardWithPartialFailures(req, res, parsed, rule, originalBody, beforeAnswer) {
     const total = parsed.Records.length;
     const failCount = Math.min(total, Math.round(rule.fraction * total));
     const failedIndices = new Set(pickIndices(total, failCount, random));
@@ -293,7 +304,7 @@ export async function startFaultProxy({ target, port = 0, ...initialFaults } = {
       });
     }
     if (failures.size === 0) {
-      await forward(req, res, originalBody);
+      await forward(req, res, originalBody, beforeAnswer);
       return 0;
     }
     let forwardedResults = [];
@@ -302,7 +313,7 @@ export async function startFaultProxy({ target, port = 0, ...initialFaults } = {
       const upstreamAnswer = await requestUpstream(req, Buffer.from(JSON.stringify({ ...parsed, Records: kept })));
       const answer = upstreamAnswer.status === 200 ? parseJson(upstreamAnswer.body) : undefined;
       if (!Array.isArray(answer?.Records) || answer.Records.length !== kept.length) {
-        relay(res, upstreamAnswer); // kinesalite refused the request: its error is the answer
+        if (await beforeAnswer()) relay(res, upstreamAnswer); // kinesalite refused the request: its error is the answer
         return 0;
       }
       forwardedResults = answer.Records;
@@ -310,12 +321,14 @@ export async function startFaultProxy({ target, port = 0, ...initialFaults } = {
     let next = 0;
     const merged = parsed.Records.map((_, i) => failures.get(i) ?? forwardedResults[next++]);
     const failedRecordCount = merged.filter((r) => r.ErrorCode).length;
-    sendJson(res, 200, { FailedRecordCount: failedRecordCount, Records: merged });
+    if (await beforeAnswer()) sendJson(res, 200, { FailedRecordCount: failedRecordCount, Records: merged });
     return failures.size;
   }
 
-  async function forward(req, res, body) {
+  // Forwards upstream and relays the answer, unless `beforeAnswer` finds the client gone (then null).
+  async function forward(req, res, body, beforeAnswer = async () => true) {
     const answer = await requestUpstream(req, body);
+    if (!(await beforeAnswer())) return null;
     relay(res, answer);
     return answer.status;
   }
@@ -426,7 +439,7 @@ function normalizeRule(rule) {
     case 'reset':
       return common;
     case 'stall':
-      return { ...common, ms: checkedCount('ms', rule.ms ?? 1000) };
+      return { ...common, ms: checkedCount('ms', rule.ms ?? 1000), after: rule.after === true };
     default:
       throw new Error(`rule.fault must be partial, error, reset or stall, got ${rule.fault}`);
   }

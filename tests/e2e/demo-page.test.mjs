@@ -6,7 +6,7 @@
 // Saves a screenshot of the page at the end to tests/artifacts/demo.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -19,7 +19,6 @@ import { startStreamWatch } from '../../scripts/stream-watch.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const PKG_ENTRY = fileURLToPath(new URL('../../pkg/kinesis_clickstream.js', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const RAW_STREAM = 'raw';
 const SHARDS = 4;
@@ -28,9 +27,7 @@ let browser;
 const sites = [];
 
 // The page loads the built package; build it when the sources are newer (a no-op when it is current).
-if (existsSync(`${REPO_ROOT}scripts/build.sh`)) {
-  execFileSync('bash', ['scripts/build.sh', '--if-stale'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-}
+execFileSync('bash', ['scripts/build.sh', '--if-stale'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
 
 before(async () => {
   standins = await startStandins({ shards: SHARDS, streams: [RAW_STREAM] });
@@ -184,7 +181,6 @@ const snapshotOf = (page) => page.evaluate(() => {
 });
 
 test('clicking through the shop under throttling, partial failures, offline, clock skew and a reload loses nothing',
-  { skip: existsSync(PKG_ENTRY) ? false : 'pkg/ is not built (make build)' },
   async () => {
     const site = await startSite('demo-flow');
     const { page, errors } = await openPage(site);
@@ -289,7 +285,6 @@ test('clicking through the shop under throttling, partial failures, offline, clo
   });
 
 test('the partition key choice flushes, reloads and keys product events by product',
-  { skip: existsSync(PKG_ENTRY) ? false : 'pkg/ is not built (make build)' },
   async () => {
     const site = await startSite('partition-choice');
     const { page, errors } = await openPage(site);

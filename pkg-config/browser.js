@@ -2,6 +2,7 @@
 // on the first Producer.create() the .wasm next to this file is fetched and instantiated.
 // Bundlers see `new URL('./…wasm', import.meta.url)` and emit the file as an asset.
 import init, { Producer as WasmProducer } from './kinesis_clickstream.js';
+import { loadingOnCreate } from './loading-on-create.js';
 
 let loading;
 
@@ -21,13 +22,4 @@ export function initialize(source) {
 }
 
 /** The wasm-bindgen class, its `create` first loading the module (a value, so no bundler drops it). */
-export const Producer = loadingOnCreate(WasmProducer);
-
-function loadingOnCreate(Class) {
-  const createInWasm = Class.create;
-  Class.create = async function create(config) {
-    await initialize();
-    return createInWasm.call(Class, config);
-  };
-  return Class;
-}
+export const Producer = loadingOnCreate(WasmProducer, initialize);

@@ -3,6 +3,7 @@
 // since workerd compiles no WebAssembly at run time.
 import wasmModule from './kinesis_clickstream_bg.wasm';
 import { initSync, Producer as WasmProducer } from './kinesis_clickstream.js';
+import { loadingOnCreate } from './loading-on-create.js';
 
 let loaded = false;
 
@@ -17,13 +18,4 @@ export async function initialize(source) {
 }
 
 /** The wasm-bindgen class, its `create` first loading the module (a value, so no bundler drops it). */
-export const Producer = loadingOnCreate(WasmProducer);
-
-function loadingOnCreate(Class) {
-  const createInWasm = Class.create;
-  Class.create = async function create(config) {
-    await initialize();
-    return createInWasm.call(Class, config);
-  };
-  return Class;
-}
+export const Producer = loadingOnCreate(WasmProducer, initialize);

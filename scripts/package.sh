@@ -36,7 +36,7 @@ stage=dist/package
 rm -rf "$stage"
 mkdir -p "$stage"
 cp "$pkg_dir/kinesis_clickstream.js" "$pkg_dir/kinesis_clickstream_bg.wasm" "$stage/"
-cp pkg-config/browser.js pkg-config/node.js pkg-config/workerd.js pkg-config/index.d.ts "$stage/"
+cp pkg-config/browser.js pkg-config/node.js pkg-config/workerd.js pkg-config/loading-on-create.js pkg-config/index.d.ts "$stage/"
 # The npm README: pkg-config/README.md, then the user-facing sections of the repository README
 # (from "## Usage" on, without "## Architecture", which is about the source tree).
 {

@@ -80,7 +80,7 @@ test('the tarball holds one entry per environment, the types, the README and one
   assert.equal(manifest.sideEffects, false);
   assert.deepEqual(Object.keys(manifest.exports['.']), ['types', 'workerd', 'worker', 'browser', 'node', 'default']);
   assert.deepEqual(readdirSync(installed).sort(), [
-    'README.md', 'browser.js', 'index.d.ts', 'kinesis_clickstream.js', 'kinesis_clickstream_bg.wasm', 'node.js', 'package.json', 'workerd.js',
+    'README.md', 'browser.js', 'index.d.ts', 'kinesis_clickstream.js', 'kinesis_clickstream_bg.wasm', 'loading-on-create.js', 'node.js', 'package.json', 'workerd.js',
   ]);
   const readme = readFileSync(path.join(installed, 'README.md'), 'utf8');
   for (const heading of ['## Usage', '### In a Cloudflare Worker (workerd)', '## Configuration', '## Error codes', '## Delivery guarantees', '## Running against real AWS']) {

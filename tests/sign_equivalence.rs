@@ -185,6 +185,13 @@ fn aws_published_signing_key_example() {
         hex,
         "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d"
     );
+    let ours = sigv4::signing_key(
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        "20120215",
+        "us-east-1",
+        "iam",
+    );
+    assert_eq!(ours.as_slice(), key.as_ref());
     assert_eq!(
         kinesis_clickstream::core::http_date::format_date_stamp(1_329_264_000_000),
         "20120215"

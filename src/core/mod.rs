@@ -9,6 +9,7 @@ pub mod cognito_flow;
 pub mod config;
 pub mod credential_refresh;
 pub mod credentials;
+pub mod crypto;
 pub mod error;
 pub mod event_id;
 pub mod events;

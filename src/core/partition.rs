@@ -1,14 +1,12 @@
 //! Where a record lands: the 128-bit hash key (MD5 of the partition key, or the ExplicitHashKey) and
 //! the shard whose hash-key range holds it.
 
-use md5::{Digest, Md5};
-
+use crate::core::crypto::md5::md5;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 
 /// The hash key Kinesis derives from a partition key: MD5 of its UTF-8 bytes as a big-endian u128.
 pub fn partition_hash_key(partition_key: &str) -> u128 {
-    let digest = Md5::digest(partition_key.as_bytes());
-    u128::from_be_bytes(digest.into())
+    u128::from_be_bytes(md5(partition_key.as_bytes()))
 }
 
 /// The hash key that places a record: the ExplicitHashKey when given, else the partition key's MD5.

@@ -2,21 +2,20 @@
 //!
 //! The request shape is fixed: method `POST`, path `/`, no query string, and exactly the headers
 //! `Content-Type: application/x-amz-json-1.1`, `Host`, `X-Amz-Date`, `X-Amz-Security-Token` (when the
-//! credentials carry one) and `X-Amz-Target`. For that shape the canonical request is built here and
-//! the signing key and signature come from `aws_sigv4::sign::v4`, which keeps aws-sigv4's full HTTP
-//! signer (and its size) out of the `.wasm`. Native tests prove the `Authorization` header
-//! byte-identical to aws-sigv4's `http_request::sign` for generated requests.
+//! credentials carry one) and `X-Amz-Target`. For that shape the canonical request, signing key and
+//! signature are computed here with `core::crypto`, which keeps aws-sigv4 (and its size) out of the
+//! `.wasm`. Native tests prove the `Authorization` header byte-identical to aws-sigv4's
+//! `http_request::sign` for generated requests.
 //!
 //! The payload hash is an input, so callers can compute it with WebCrypto where present and with
 //! [`payload_sha256_hex`] elsewhere.
 
 use std::fmt;
-use std::time::{Duration, UNIX_EPOCH};
-
-use aws_sigv4::sign::v4::{calculate_signature, generate_signing_key};
-use sha2::{Digest, Sha256};
 
 use crate::core::credentials::Credentials;
+use crate::core::crypto::hex::{push_hex, to_hex};
+use crate::core::crypto::hmac::hmac_sha256;
+use crate::core::crypto::sha256::{sha256, DIGEST_BYTES};
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::http_date::{format_amz_date, format_date_stamp};
 
@@ -119,17 +118,25 @@ impl fmt::Debug for SignedHeaders {
 
 /// Lowercase hex SHA-256 of `body`, the payload hash SigV4 signs.
 pub fn payload_sha256_hex(body: &[u8]) -> String {
-    hex(&Sha256::digest(body))
+    to_hex(&sha256(body))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        out.push(DIGITS[usize::from(byte >> 4)] as char);
-        out.push(DIGITS[usize::from(byte & 0x0f)] as char);
+/// The SigV4 signing key: HMAC-SHA-256 chained from `AWS4` + secret through the date stamp
+/// (`YYYYMMDD`), region, service and `aws4_request`.
+pub fn signing_key(
+    secret_access_key: &str,
+    date_stamp: &str,
+    region: &str,
+    service: &str,
+) -> [u8; DIGEST_BYTES] {
+    let mut secret = Vec::with_capacity(4 + secret_access_key.len());
+    secret.extend_from_slice(b"AWS4");
+    secret.extend_from_slice(secret_access_key.as_bytes());
+    let mut key = hmac_sha256(&secret, date_stamp.as_bytes());
+    for part in [region, service, "aws4_request"] {
+        key = hmac_sha256(&key, part.as_bytes());
     }
-    out
+    key
 }
 
 fn signed_header_names(credentials: &Credentials) -> &'static str {
@@ -171,31 +178,45 @@ pub fn canonical_request(
 /// Signs `request` with `credentials` and returns the headers to add.
 pub fn sign(credentials: &Credentials, request: &SigningRequest<'_>) -> SignedHeaders {
     let amz_date = format_amz_date(request.time_ms);
-    let scope = format!(
-        "{}/{}/{}/aws4_request",
-        format_date_stamp(request.time_ms),
-        request.region,
-        request.service
-    );
+    let date_stamp = format_date_stamp(request.time_ms);
+    let mut scope = String::with_capacity(64);
+    for part in [&date_stamp, request.region, request.service] {
+        scope.push_str(part);
+        scope.push('/');
+    }
+    scope.push_str("aws4_request");
     let canonical = canonical_request(credentials, request, &amz_date);
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
-        payload_sha256_hex(canonical.as_bytes())
-    );
-    let signing_time = UNIX_EPOCH + Duration::from_millis(request.time_ms);
-    let key = generate_signing_key(
+    let mut string_to_sign = String::with_capacity(160);
+    for part in [ALGORITHM, &amz_date, &scope] {
+        string_to_sign.push_str(part);
+        string_to_sign.push('\n');
+    }
+    push_hex(&sha256(canonical.as_bytes()), &mut string_to_sign);
+    let key = signing_key(
         credentials.secret_access_key(),
-        signing_time,
+        &date_stamp,
         request.region,
         request.service,
     );
-    let signature = calculate_signature(key, string_to_sign.as_bytes());
+    let mut authorization = String::with_capacity(256);
+    for part in [
+        ALGORITHM,
+        " Credential=",
+        credentials.access_key_id(),
+        "/",
+        &scope,
+        ", SignedHeaders=",
+        signed_header_names(credentials),
+        ", Signature=",
+    ] {
+        authorization.push_str(part);
+    }
+    push_hex(
+        &hmac_sha256(&key, string_to_sign.as_bytes()),
+        &mut authorization,
+    );
     SignedHeaders {
-        authorization: format!(
-            "{ALGORITHM} Credential={}/{scope}, SignedHeaders={}, Signature={signature}",
-            credentials.access_key_id(),
-            signed_header_names(credentials)
-        ),
+        authorization,
         amz_date,
         security_token: credentials.session_token().map(str::to_owned),
         target: request.target.to_owned(),

@@ -7,10 +7,8 @@
 
 use std::borrow::Cow;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
-
 use crate::core::config::StreamTarget;
+use crate::core::crypto::base64;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::{self, JsonValue};
 use crate::core::record::{PutOptions, Record};
@@ -23,7 +21,7 @@ const RECORD_FRAME_BYTES: usize = 56;
 
 /// Length of the standard padded base64 of `n` bytes.
 pub fn base64_len(n: usize) -> usize {
-    n.div_ceil(3) * 4
+    base64::encoded_len(n)
 }
 
 /// A capacity hint for `record` in a request body: at least its encoded size when the partition key
@@ -63,12 +61,7 @@ where
 
 fn encode_record(record: &Record, out: &mut Vec<u8>) {
     out.extend_from_slice(b"{\"Data\":\"");
-    let start = out.len();
-    out.resize(start + base64_len(record.data().len()), 0);
-    let written = STANDARD
-        .encode_slice(record.data(), &mut out[start..])
-        .expect("base64_len reserves exactly the padded length");
-    out.truncate(start + written);
+    base64::encode_into(record.data(), out);
     if let Some(explicit) = record.explicit_hash_key() {
         // Validated as decimal digits: nothing to escape.
         out.extend_from_slice(b"\",\"ExplicitHashKey\":\"");
@@ -357,9 +350,11 @@ pub fn decode_put_records_request(body: &[u8]) -> Result<PutRecordsRequest> {
         if !matches!(entry, JsonValue::Object(_)) {
             return Err(invalid(&format!("record {index} is not an object")));
         }
-        let data = STANDARD
-            .decode(required("Data")?.as_bytes())
-            .map_err(|e| protocol_error(format!("record {index} Data is not base64: {e}")))?;
+        let data = base64::decode(required("Data")?.as_bytes()).ok_or_else(|| {
+            protocol_error(format!(
+                "record {index} Data is not canonical padded base64"
+            ))
+        })?;
         records.push(Record::new(
             data,
             PutOptions {

@@ -4,9 +4,9 @@
 //! the time it was written (ms) and the base64 of the `core::persisted` encoding, separated by spaces. A write returns once `setItem` returned,
 //! the point from which the record survives a crash.
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use wasm_bindgen::JsValue;
+
+use crate::core::crypto::base64;
 
 use super::dynamic::{call, get, global};
 use super::storage_idb::StoredRecord;
@@ -49,7 +49,7 @@ impl LocalStore {
         // Whole milliseconds as an integer: formatting an f64 would link Rust's float printing.
         let now = super::now_ms();
         for (id, owner, bytes) in puts {
-            let value = format!("{owner} {now} {}", STANDARD.encode(bytes));
+            let value = format!("{owner} {now} {}", base64::encode(bytes));
             call(
                 &self.storage,
                 "setItem",
@@ -69,8 +69,8 @@ impl LocalStore {
             else {
                 continue;
             };
-            if let (Ok(bytes), Ok(written_at_ms)) =
-                (STANDARD.decode(encoded), written.parse::<u64>())
+            if let (Some(bytes), Ok(written_at_ms)) =
+                (base64::decode(encoded.as_bytes()), written.parse::<u64>())
             {
                 records.push(StoredRecord {
                     id,

@@ -1,0 +1,121 @@
+//! Standard base64 with padding (RFC 4648 §4), the encoding of PutRecords `Data` and of records kept
+//! in `localStorage`. Decoding is strict: only canonical padded text is accepted.
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Length of the padded base64 of `n` bytes.
+pub fn encoded_len(n: usize) -> usize {
+    n.div_ceil(3) * 4
+}
+
+/// Appends the padded base64 of `data` to `out`.
+pub fn encode_into(data: &[u8], out: &mut Vec<u8>) {
+    out.reserve(encoded_len(data.len()));
+    let mut groups = data.chunks_exact(3);
+    for group in &mut groups {
+        push_group([group[0], group[1], group[2]], 4, out);
+    }
+    match *groups.remainder() {
+        [a] => push_group([a, 0, 0], 2, out),
+        [a, b] => push_group([a, b, 0], 3, out),
+        _ => {}
+    }
+}
+
+/// Appends the first `symbols` base64 digits of the 24-bit group `bytes`, then `=` up to four.
+fn push_group(bytes: [u8; 3], symbols: usize, out: &mut Vec<u8>) {
+    let group = u32::from_be_bytes([0, bytes[0], bytes[1], bytes[2]]);
+    for index in 0..4 {
+        out.push(if index < symbols {
+            ALPHABET[(group >> (18 - 6 * index) & 63) as usize]
+        } else {
+            b'='
+        });
+    }
+}
+
+/// The padded base64 of `data` as text.
+pub fn encode(data: &[u8]) -> String {
+    let mut out = Vec::new();
+    encode_into(data, &mut out);
+    // Only ASCII symbols were written.
+    out.into_iter().map(char::from).collect()
+}
+
+/// The bytes `text` encodes, or `None` unless it is canonical padded base64: a multiple of four
+/// symbols from the standard alphabet, `=` only as the last one or two, and zero bits where the
+/// padding cuts the last symbol.
+pub fn decode(text: &[u8]) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(4) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let last = (text.len() / 4).wrapping_sub(1);
+    for (index, quantum) in text.chunks_exact(4).enumerate() {
+        let padding = if index == last {
+            quantum.iter().rev().take_while(|&&b| b == b'=').count()
+        } else {
+            0
+        };
+        if padding > 2 {
+            return None;
+        }
+        let mut group = 0u32;
+        for &symbol in &quantum[..4 - padding] {
+            group = group << 6 | symbol_value(symbol)?;
+        }
+        group <<= 6 * padding;
+        let bytes = group.to_be_bytes();
+        let kept = 1 + 3 - padding;
+        if bytes[kept..].iter().any(|&byte| byte != 0) {
+            return None;
+        }
+        out.extend_from_slice(&bytes[1..kept]);
+    }
+    Some(out)
+}
+
+fn symbol_value(symbol: u8) -> Option<u32> {
+    let value = match symbol {
+        b'A'..=b'Z' => symbol - b'A',
+        b'a'..=b'z' => symbol - b'a' + 26,
+        b'0'..=b'9' => symbol - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => return None,
+    };
+    Some(u32::from(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc_4648_test_vectors() {
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (plain, encoded) in cases {
+            assert_eq!(encode(plain.as_bytes()), encoded);
+            assert_eq!(encoded_len(plain.len()), encoded.len());
+            assert_eq!(decode(encoded.as_bytes()).unwrap(), plain.as_bytes());
+        }
+    }
+
+    #[test]
+    fn rejects_what_is_not_canonical() {
+        for bad in [
+            "Zg", "Zg=", "Zh==", "Zm9=", "Z===", "====", "Zg==Zg==", "Zm9v\n", "Zm 9", "Zm-v",
+            "Zm_v",
+        ] {
+            assert_eq!(decode(bad.as_bytes()), None, "{bad}");
+        }
+    }
+}

@@ -162,60 +162,62 @@ fn string_field<'v>(object: &'v JsonValue<'_>, operation: &str, field: &str) -> 
 }
 
 /// Milliseconds from a JSON number of seconds, rounded half up, saturating at `u64::MAX`; `None`
-/// unless the number is positive. Computed on the decimal digits, so no float is parsed.
+/// unless the number is positive. Computed on the decimal digits, so no float is parsed: the digits
+/// before the millisecond point make the integer, the digit after it decides the rounding.
 fn millis_from_seconds(number: &str) -> Option<u64> {
-    let (mantissa_text, exponent_text) = match number.find(['e', 'E']) {
-        Some(at) => (&number[..at], &number[at + 1..]),
-        None => (number, "0"),
-    };
-    if mantissa_text.starts_with('-') {
-        return None;
+    let bytes = number.as_bytes();
+    let exponent_at = bytes
+        .iter()
+        .position(|&byte| byte == b'e' || byte == b'E')
+        .unwrap_or(bytes.len());
+    let (mantissa, exponent) = bytes.split_at(exponent_at);
+    let mut exponent_value: i64 = 0;
+    let mut exponent_sign = 1;
+    for (index, &byte) in exponent.iter().enumerate().skip(1) {
+        match byte {
+            b'+' if index == 1 => {}
+            b'-' if index == 1 => exponent_sign = -1,
+            b'0'..=b'9' => {
+                exponent_value = (exponent_value * 10 + i64::from(byte - b'0')).min(100_000);
+            }
+            _ => return None,
+        }
     }
-    let (integer, fraction) = mantissa_text.split_once('.').unwrap_or((mantissa_text, ""));
-    let exponent_digits = exponent_text.trim_start_matches(['+', '-']);
-    let exponent_magnitude = exponent_digits.bytes().try_fold(0i64, |total, byte| {
-        byte.is_ascii_digit()
-            .then(|| (total * 10 + i64::from(byte - b'0')).min(100_000))
-    })?;
-    // Milliseconds are seconds times 10^3.
-    let mut scale = 3 + if exponent_text.starts_with('-') {
-        -exponent_magnitude
-    } else {
-        exponent_magnitude
-    };
-    // The significant digits as one integer; digits past what a u128 holds only shift the scale.
-    let mut digits: u128 = 0;
-    let mut kept = 0;
-    for (position, byte) in integer.bytes().chain(fraction.bytes()).enumerate() {
-        if !byte.is_ascii_digit() {
+    let integer_len = mantissa
+        .iter()
+        .position(|&byte| byte == b'.')
+        .unwrap_or(mantissa.len());
+    // Digits before this position (counted over the mantissa without its '.') are whole
+    // milliseconds; milliseconds are seconds times 10^3.
+    let point = integer_len as i64 + 3 + exponent_sign * exponent_value;
+    let mut millis: u64 = 0;
+    let mut round_up = false;
+    let mut positive = false;
+    let mut position: i64 = 0;
+    for (index, &byte) in mantissa.iter().enumerate() {
+        if index == integer_len {
+            continue;
+        }
+        let digit = byte.wrapping_sub(b'0');
+        if digit > 9 {
             return None;
         }
-        let in_fraction = position >= integer.len();
-        if kept < 38 {
-            digits = digits * 10 + u128::from(byte - b'0');
-            if digits > 0 {
-                kept += 1;
-            }
-            if in_fraction {
-                scale -= 1;
-            }
-        } else if !in_fraction {
-            scale += 1;
+        positive |= digit != 0;
+        if position < point {
+            millis = millis.saturating_mul(10).saturating_add(u64::from(digit));
+        } else if position == point {
+            round_up = digit >= 5;
         }
+        position += 1;
     }
-    if digits == 0 {
+    if !positive {
         return None;
     }
-    let millis = if scale >= 0 {
-        (0..scale).try_fold(digits, |total, _| total.checked_mul(10))
-    } else if scale < -38 {
-        Some(0)
-    } else {
-        let divisor = 10u128.pow(scale.unsigned_abs() as u32);
-        let quotient = digits / divisor;
-        Some(quotient + u128::from(digits % divisor >= divisor.div_ceil(2)))
-    };
-    Some(millis.map_or(u64::MAX, |millis| u64::try_from(millis).unwrap_or(u64::MAX)))
+    while position < point && millis != 0 && millis != u64::MAX {
+        millis = millis.saturating_mul(10);
+        position += 1;
+    }
+    Some(millis.saturating_add(u64::from(round_up)))
 }
 
 /// The `IdentityId` of a successful `GetId` response body.
@@ -490,6 +492,12 @@ mod tests {
             ("1.795704277E+9", Some(1_795_704_277_000)),
             ("1e-400", Some(0)),
             ("1e400", Some(u64::MAX)),
+            ("5e-4", Some(1)),
+            ("0.5e-3", Some(1)),
+            ("4.9999e-4", Some(0)),
+            ("18446744073709551.614", Some(u64::MAX - 1)),
+            ("18446744073709551.6145", Some(u64::MAX)),
+            ("18446744073709551616", Some(u64::MAX)),
             (
                 "123456789012345678901234567890123456789012345",
                 Some(u64::MAX),

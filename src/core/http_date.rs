@@ -126,26 +126,47 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 /// `X-Amz-Date` for SigV4: `YYYYMMDDTHHMMSSZ`, sub-second part dropped.
 pub fn format_amz_date(ms: u64) -> String {
     let t = UtcDateTime::from_epoch_ms(ms);
-    format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        t.year, t.month, t.day, t.hour, t.minute, t.second
-    )
+    let mut out = date_stamp(&t);
+    out.push('T');
+    for value in [t.hour, t.minute, t.second] {
+        push_padded(&mut out, value, 2);
+    }
+    out.push('Z');
+    out
 }
 
 /// The SigV4 credential-scope date stamp: `YYYYMMDD`.
 pub fn format_date_stamp(ms: u64) -> String {
-    let t = UtcDateTime::from_epoch_ms(ms);
-    format!("{:04}{:02}{:02}", t.year, t.month, t.day)
+    date_stamp(&UtcDateTime::from_epoch_ms(ms))
+}
+
+fn date_stamp(t: &UtcDateTime) -> String {
+    let mut out = String::with_capacity(24);
+    push_padded(&mut out, t.year, 4);
+    push_padded(&mut out, t.month, 2);
+    push_padded(&mut out, t.day, 2);
+    out
 }
 
 /// ISO-8601 / RFC 3339 in UTC with milliseconds, as JS `Date.prototype.toISOString` writes it:
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ`.
 pub fn format_iso8601(ms: u64) -> String {
     let t = UtcDateTime::from_epoch_ms(ms);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        t.year, t.month, t.day, t.hour, t.minute, t.second, t.millisecond
-    )
+    let mut out = String::with_capacity(24);
+    push_padded(&mut out, t.year, 4);
+    for (separator, value, width) in [
+        ('-', t.month, 2),
+        ('-', t.day, 2),
+        ('T', t.hour, 2),
+        (':', t.minute, 2),
+        (':', t.second, 2),
+        ('.', t.millisecond, 3),
+    ] {
+        out.push(separator);
+        push_padded(&mut out, value, width);
+    }
+    out.push('Z');
+    out
 }
 
 /// An HTTP IMF-fixdate (`Thu, 26 Nov 2026 13:44:37 GMT`) for `ms`, sub-second part dropped.
@@ -153,31 +174,60 @@ pub fn format_http_date(ms: u64) -> String {
     let t = UtcDateTime::from_epoch_ms(ms);
     // 1970-01-01 was a Thursday, index 3 in DAY_NAMES.
     let weekday = ((ms / MS_PER_SECOND / SECONDS_PER_DAY + 3) % 7) as usize;
-    format!(
-        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
-        DAY_NAMES[weekday],
-        t.day,
-        MONTH_NAMES[t.month as usize - 1],
-        t.year,
-        t.hour,
-        t.minute,
-        t.second
-    )
+    let mut out = String::with_capacity(29);
+    out.push_str(DAY_NAMES[weekday]);
+    out.push_str(", ");
+    push_padded(&mut out, t.day, 2);
+    out.push(' ');
+    out.push_str(MONTH_NAMES[t.month as usize - 1]);
+    out.push(' ');
+    push_padded(&mut out, t.year, 4);
+    for (separator, value) in [(' ', t.hour), (':', t.minute), (':', t.second)] {
+        out.push(separator);
+        push_padded(&mut out, value, 2);
+    }
+    out.push_str(" GMT");
+    out
+}
+
+/// Appends `value` in decimal with leading zeros up to `width` digits (at most 10).
+fn push_padded(out: &mut String, value: u32, width: usize) {
+    let mut digits = [b'0'; 10];
+    let mut start = digits.len();
+    let mut rest = value;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[start.min(digits.len() - width)..] {
+        out.push(char::from(digit));
+    }
 }
 
 fn date_error(field: &str, value: &str, expected: &str) -> Error {
     let shown: String = value.chars().take(64).collect();
-    Error::new(
-        ErrorCode::ProtocolError,
-        format!("{field} {} is not {expected}", quoted(&shown)),
-    )
+    let mut message = String::with_capacity(field.len() + shown.len() + expected.len() + 12);
+    message.push_str(field);
+    message.push(' ');
+    message.push_str(&quoted(&shown));
+    message.push_str(" is not ");
+    message.push_str(expected);
+    Error::new(ErrorCode::ProtocolError, message)
 }
 
-fn digits(text: &str) -> Option<u32> {
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+fn digits(text: &[u8]) -> Option<u32> {
+    if text.is_empty() {
         return None;
     }
-    text.parse().ok()
+    text.iter().try_fold(0u32, |total, &byte| {
+        let digit = byte.wrapping_sub(b'0');
+        (digit < 10).then_some(())?;
+        total.checked_mul(10)?.checked_add(u32::from(digit))
+    })
 }
 
 /// Milliseconds since the epoch of an HTTP `Date` header in IMF-fixdate form. Leading and trailing
@@ -190,25 +240,25 @@ pub fn parse_http_date(value: &str) -> Result<u64> {
     let bytes = text.as_bytes();
     if bytes.len() != 29
         || !text.is_ascii()
-        || &text[3..5] != ", "
+        || &bytes[3..5] != b", "
         || bytes[7] != b' '
         || bytes[11] != b' '
         || bytes[16] != b' '
         || bytes[19] != b':'
         || bytes[22] != b':'
-        || &text[25..] != " GMT"
+        || &bytes[25..] != b" GMT"
     {
         return Err(fail());
     }
-    if !DAY_NAMES.contains(&&text[0..3]) {
+    if !DAY_NAMES.iter().any(|name| name.as_bytes() == &bytes[0..3]) {
         return Err(fail());
     }
     let month = MONTH_NAMES
         .iter()
-        .position(|name| *name == &text[8..11])
+        .position(|name| name.as_bytes() == &bytes[8..11])
         .ok_or_else(fail)? as u32
         + 1;
-    let field = |range: std::ops::Range<usize>| digits(&text[range]).ok_or_else(fail);
+    let field = |range: std::ops::Range<usize>| digits(&bytes[range]).ok_or_else(fail);
     let second = field(23..25)?;
     UtcDateTime {
         year: field(12..16)?,
@@ -241,11 +291,11 @@ pub fn parse_iso8601(value: &str) -> Result<u64> {
     {
         return Err(fail());
     }
-    let field = |range: std::ops::Range<usize>| digits(&text[range]).ok_or_else(fail);
-    let mut rest = &text[19..];
+    let field = |range: std::ops::Range<usize>| digits(&bytes[range]).ok_or_else(fail);
+    let mut rest = &bytes[19..];
     let mut millisecond = 0;
-    if let Some(fraction) = rest.strip_prefix('.') {
-        let len = fraction.bytes().take_while(|b| b.is_ascii_digit()).count();
+    if let Some(fraction) = rest.strip_prefix(b".") {
+        let len = fraction.iter().take_while(|b| b.is_ascii_digit()).count();
         if len == 0 {
             return Err(fail());
         }
@@ -254,9 +304,9 @@ pub fn parse_iso8601(value: &str) -> Result<u64> {
         rest = &fraction[len..];
     }
     let offset_minutes: i64 = match rest {
-        "Z" | "z" => 0,
-        _ if rest.len() == 6 && rest.as_bytes()[3] == b':' => {
-            let sign = match rest.as_bytes()[0] {
+        b"Z" | b"z" => 0,
+        _ if rest.len() == 6 && rest[3] == b':' => {
+            let sign = match rest[0] {
                 b'+' => 1,
                 b'-' => -1,
                 _ => return Err(fail()),

@@ -126,6 +126,17 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The text from `from` to `to`, both on ASCII bytes the reader has seen (so always char
+    /// boundaries); `get` keeps the panicking slice path out of the build.
+    fn slice(&self, from: usize, to: usize) -> &'a str {
+        self.text.get(from..to).unwrap_or_default()
+    }
+
+    /// The bytes not read yet.
+    fn rest(&self) -> &'a [u8] {
+        self.text.as_bytes().get(self.at..).unwrap_or_default()
+    }
+
     fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.at).copied()
     }
@@ -171,7 +182,7 @@ impl<'a> Reader<'a> {
                     ("true", JsonValue::Bool(true)),
                     ("false", JsonValue::Bool(false)),
                 ] {
-                    if self.text[self.at..].starts_with(word) {
+                    if self.rest().starts_with(word.as_bytes()) {
                         self.at += word.len();
                         return Ok(value);
                     }
@@ -261,7 +272,7 @@ impl<'a> Reader<'a> {
                 return Err(self.error("expected a digit in the exponent"));
             }
         }
-        Ok(JsonValue::Number(&self.text[start..self.at]))
+        Ok(JsonValue::Number(self.slice(start, self.at)))
     }
 
     /// Reads a string starting at its opening quote.
@@ -276,7 +287,7 @@ impl<'a> Reader<'a> {
             };
             match byte {
                 b'"' => {
-                    let tail = &self.text[clean_from..self.at];
+                    let tail = self.slice(clean_from, self.at);
                     self.at += 1;
                     return Ok(match owned {
                         Some(mut text) => {
@@ -288,7 +299,7 @@ impl<'a> Reader<'a> {
                 }
                 b'\\' => {
                     let text = owned.get_or_insert_with(String::new);
-                    text.push_str(&self.text[clean_from..self.at]);
+                    text.push_str(self.slice(clean_from, self.at));
                     let escaped = match bytes.get(self.at + 1) {
                         Some(b'"') => '"',
                         Some(b'\\') => '\\',
@@ -335,7 +346,7 @@ impl<'a> Reader<'a> {
         let first = self.hex4()?;
         let code = match first {
             0xd800..=0xdbff => {
-                if !self.text[self.at..].starts_with("\\u") {
+                if !self.rest().starts_with(b"\\u") {
                     return Err(self.error("lone leading surrogate"));
                 }
                 self.at += 2;

@@ -57,8 +57,12 @@ const SIGNATURE_ERRORS: [&str; 3] = [
     "AuthFailure",
 ];
 
+/// Whether `haystack` contains `needle` (lowercase ASCII, not empty) in any ASCII case.
 fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    haystack.to_ascii_lowercase().contains(needle)
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Classifies a failure from the HTTP status, the AWS error name (without namespace; `None` when the

@@ -278,33 +278,68 @@ fn decode_xml_error_body(body: &[u8]) -> Option<AwsErrorBody> {
     if !text.trim_start().starts_with('<') {
         return None;
     }
-    let element = |tag: &str| -> Option<String> {
-        let open = format!("<{tag}>");
-        let start = text.find(&open)? + open.len();
-        let end = start + text[start..].find(&format!("</{tag}>"))?;
-        Some(unescape_xml(text[start..end].trim()))
+    let element = |open: &[u8], close: &[u8]| -> Option<String> {
+        let start = find_bytes(body, open)? + open.len();
+        let end = start + find_bytes(body.get(start..)?, close)?;
+        // Both ends sit next to ASCII '>' and '<', so they are char boundaries.
+        Some(unescape_xml(text.get(start..end)?.trim()))
     };
-    let name = element("Code").filter(|code| !code.is_empty())?;
+    let name = element(b"<Code>", b"</Code>").filter(|code| !code.is_empty())?;
     Some(AwsErrorBody {
         name: Some(normalize_error_name(&name).to_owned()),
-        message: element("Message"),
+        message: element(b"<Message>", b"</Message>"),
     })
 }
 
-/// Replaces the five predefined XML entities.
+/// Where `needle` (not empty) first occurs in `haystack`.
+fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
+/// Replaces the five predefined XML entities (`&amp;` last, so `&amp;lt;` becomes `&lt;`).
 fn unescape_xml(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
+    const ENTITIES: [(&[u8], char); 5] = [
+        (b"&lt;", '<'),
+        (b"&gt;", '>'),
+        (b"&quot;", '"'),
+        (b"&apos;", '\''),
+        (b"&amp;", '&'),
+    ];
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut clean_from = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let rest = &bytes[at..];
+        match ENTITIES.iter().find(|(entity, _)| rest.starts_with(entity)) {
+            Some((entity, replacement)) => {
+                out.push_str(text.get(clean_from..at).unwrap_or_default());
+                out.push(*replacement);
+                at += entity.len();
+                clean_from = at;
+            }
+            None => at += 1,
+        }
+    }
+    out.push_str(text.get(clean_from..).unwrap_or_default());
+    out
 }
 
 /// Strips the `namespace#` prefix and any `:http://...` suffix from an AWS error type
 /// (`com.amazonaws.kinesis.v20131202#ResourceNotFoundException` → `ResourceNotFoundException`).
 pub fn normalize_error_name(raw: &str) -> &str {
-    let after_hash = raw.rsplit('#').next().unwrap_or(raw);
-    after_hash.split(':').next().unwrap_or(after_hash).trim()
+    // '#' and ':' are ASCII, so the cuts are char boundaries and `get` never fails.
+    let after_hash = match raw.bytes().rposition(|byte| byte == b'#') {
+        Some(hash) => raw.get(hash + 1..).unwrap_or_default(),
+        None => raw,
+    };
+    let name = match after_hash.bytes().position(|byte| byte == b':') {
+        Some(colon) => after_hash.get(..colon).unwrap_or_default(),
+        None => after_hash,
+    };
+    name.trim()
 }
 
 /// A decoded request body: the target stream and its records (decoded from base64 and re-validated).
@@ -364,4 +399,54 @@ pub fn decode_put_records_request(body: &[u8]) -> Result<PutRecordsRequest> {
         )?);
     }
     Ok(PutRecordsRequest { stream, records })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every sequence of up to five entity fragments.
+    fn fragment_texts() -> Vec<String> {
+        const PIECES: [&str; 9] = ["&", "lt;", "gt;", "quot;", "apos;", "amp;", "a", ";", "é"];
+        let mut texts = vec![String::new()];
+        let mut last = texts.clone();
+        for _ in 0..5 {
+            last = last
+                .iter()
+                .flat_map(|text| PIECES.iter().map(move |piece| format!("{text}{piece}")))
+                .collect();
+            texts.extend(last.iter().cloned());
+        }
+        texts
+    }
+
+    #[test]
+    fn unescape_xml_is_the_sequential_replace_of_the_five_entities() {
+        for text in fragment_texts() {
+            let expected = text
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'")
+                .replace("&amp;", "&");
+            assert_eq!(unescape_xml(&text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn normalize_error_name_cuts_namespace_and_suffix() {
+        for (raw, name) in [
+            (
+                "com.amazonaws.kinesis.v20131202#ResourceNotFoundException",
+                "ResourceNotFoundException",
+            ),
+            ("a#b#Throttling:http://internal", "Throttling"),
+            (" Name ", "Name"),
+            ("#", ""),
+            (":x", ""),
+            ("é#ü:ö", "ü"),
+        ] {
+            assert_eq!(normalize_error_name(raw), name, "{raw}");
+        }
+    }
 }

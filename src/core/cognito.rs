@@ -14,7 +14,7 @@ use crate::core::credentials::Credentials;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::json::{self, JsonValue};
 use crate::core::sigv4::AMZ_JSON_CONTENT_TYPE;
-use crate::core::wire::write_json_string_contents;
+use crate::core::wire::{normalize_error_name, write_json_string_contents};
 
 /// `X-Amz-Target` of `GetId`.
 pub const GET_ID_TARGET: &str = "AWSCognitoIdentityService.GetId";
@@ -316,12 +316,7 @@ pub fn parse_aws_error_body(body: &str) -> Option<(String, String)> {
     let raw = ["__type", "code", "Code"]
         .iter()
         .find_map(|key| object.get(key).and_then(JsonValue::as_str))?;
-    let after_namespace = raw.rsplit('#').next().unwrap_or(raw);
-    let name = after_namespace
-        .split(':')
-        .next()
-        .unwrap_or(after_namespace)
-        .trim();
+    let name = normalize_error_name(raw);
     if name.is_empty() {
         return None;
     }

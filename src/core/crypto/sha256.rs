@@ -103,30 +103,35 @@ pub fn sha256(data: &[u8]) -> [u8; DIGEST_BYTES] {
     hash.finish()
 }
 
-/// One application of the compression function to a 64-byte block.
+/// One application of the compression function to a 64-byte block. The message schedule is kept
+/// as a rolling window of 16 words, indexed modulo 16.
 fn compress(state: &mut [u32; 8], block: &[u8]) {
-    let mut schedule = [0u32; 64];
-    for (word, bytes) in schedule.iter_mut().zip(block.chunks_exact(4)) {
+    let mut window = [0u32; 16];
+    for (word, bytes) in window.iter_mut().zip(block.chunks_exact(4)) {
         *word = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
     }
-    for t in 16..64 {
-        let w15 = schedule[t - 15];
-        let w2 = schedule[t - 2];
-        let sigma0 = w15.rotate_right(7) ^ w15.rotate_right(18) ^ (w15 >> 3);
-        let sigma1 = w2.rotate_right(17) ^ w2.rotate_right(19) ^ (w2 >> 10);
-        schedule[t] = sigma1
-            .wrapping_add(schedule[t - 7])
-            .wrapping_add(sigma0)
-            .wrapping_add(schedule[t - 16]);
-    }
     let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut h] = *state;
-    for (constant, word) in ROUND_CONSTANTS.iter().zip(schedule) {
+    for t in 0..64 {
+        let word = if t < 16 {
+            window[t]
+        } else {
+            let w15 = window[(t + 1) & 15];
+            let w2 = window[(t + 14) & 15];
+            let sigma0 = w15.rotate_right(7) ^ w15.rotate_right(18) ^ (w15 >> 3);
+            let sigma1 = w2.rotate_right(17) ^ w2.rotate_right(19) ^ (w2 >> 10);
+            let next = sigma1
+                .wrapping_add(window[(t + 9) & 15])
+                .wrapping_add(sigma0)
+                .wrapping_add(window[t & 15]);
+            window[t & 15] = next;
+            next
+        };
         let big_sigma1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
         let choose = (e & f) ^ (!e & g);
         let t1 = h
             .wrapping_add(big_sigma1)
             .wrapping_add(choose)
-            .wrapping_add(*constant)
+            .wrapping_add(ROUND_CONSTANTS[t])
             .wrapping_add(word);
         let big_sigma0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
         let majority = (a & b) ^ (a & c) ^ (b & c);

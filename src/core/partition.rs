@@ -17,9 +17,13 @@ pub fn effective_hash_key(partition_key: &str, explicit_hash_key: Option<&str>) 
     }
 }
 
-/// Parses an ExplicitHashKey: decimal digits, no sign, no leading zeros (except "0" itself), at most
-/// 2^128-1 — the pattern Kinesis accepts.
-pub fn parse_explicit_hash_key(text: &str) -> Result<u128> {
+/// 2^128-1, the largest hash key, in decimal.
+const MAX_HASH_KEY_DECIMAL: &[u8] = b"340282366920938463463374607431768211455";
+
+/// Checks an ExplicitHashKey without computing it: decimal digits, no sign, no leading zeros (except
+/// "0" itself), at most 2^128-1 — the pattern Kinesis accepts. Equal-length digit strings compare
+/// like their values, so the bound is a byte comparison.
+pub fn validate_explicit_hash_key(text: &str) -> Result<()> {
     let invalid = |why: &str| {
         let shown: String = text.chars().take(48).collect();
         let ellipsis = if text.chars().nth(48).is_some() {
@@ -35,23 +39,29 @@ pub fn parse_explicit_hash_key(text: &str) -> Result<u128> {
             ),
         )
     };
-    if text.is_empty() {
+    let bytes = text.as_bytes();
+    if bytes.is_empty() {
         return Err(invalid("is empty"));
     }
-    if !text.bytes().all(|b| b.is_ascii_digit()) {
+    if !bytes.iter().all(u8::is_ascii_digit) {
         return Err(invalid("has a character that is not a decimal digit"));
     }
-    if text.len() > 1 && text.starts_with('0') {
+    if bytes.len() > 1 && bytes[0] == b'0' {
         return Err(invalid("has a leading zero"));
     }
-    let mut value: u128 = 0;
-    for digit in text.bytes() {
-        value = value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(u128::from(digit - b'0')))
-            .ok_or_else(|| invalid("is above 2^128-1"))?;
+    let max = MAX_HASH_KEY_DECIMAL;
+    if bytes.len() > max.len() || (bytes.len() == max.len() && bytes > max) {
+        return Err(invalid("is above 2^128-1"));
     }
-    Ok(value)
+    Ok(())
+}
+
+/// Parses an ExplicitHashKey (validated as [`validate_explicit_hash_key`] says) to its value.
+pub fn parse_explicit_hash_key(text: &str) -> Result<u128> {
+    validate_explicit_hash_key(text)?;
+    Ok(text
+        .bytes()
+        .fold(0u128, |value, digit| value * 10 + u128::from(digit - b'0')))
 }
 
 /// One shard's inclusive hash-key range.
@@ -139,5 +149,57 @@ impl ShardMap {
     /// The ranges, sorted by start.
     pub fn ranges(&self) -> &[ShardRange] {
         &self.ranges
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fits_u128(text: &str) -> bool {
+        text.bytes()
+            .try_fold(0u128, |value, digit| {
+                value.checked_mul(10)?.checked_add(u128::from(digit - b'0'))
+            })
+            .is_some()
+    }
+
+    #[test]
+    fn the_byte_bound_agrees_with_u128_arithmetic() {
+        let max = String::from_utf8(MAX_HASH_KEY_DECIMAL.to_vec()).unwrap();
+        assert_eq!(max, u128::MAX.to_string());
+        let mut texts = vec![max.clone(), "1".repeat(39), "9".repeat(38), "1".repeat(40)];
+        // Every single-digit change of the bound, and pseudo-random 38..=40 digit numbers.
+        for position in 0..max.len() {
+            for digit in b'0'..=b'9' {
+                let mut bytes = max.clone().into_bytes();
+                bytes[position] = digit;
+                texts.push(String::from_utf8(bytes).unwrap());
+            }
+        }
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..3_000 {
+            let len = 38 + (state % 3) as usize;
+            let text: String = (0..len)
+                .map(|i| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    let digit = if i == 0 { 1 + state % 9 } else { state % 10 };
+                    char::from(b'0' + digit as u8)
+                })
+                .collect();
+            texts.push(text);
+        }
+        for text in texts.iter().filter(|text| !text.starts_with('0')) {
+            assert_eq!(
+                validate_explicit_hash_key(text).is_ok(),
+                fits_u128(text),
+                "{text}"
+            );
+            if fits_u128(text) {
+                assert_eq!(parse_explicit_hash_key(text).unwrap().to_string(), *text);
+            }
+        }
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::limits::{MAX_PARTITION_KEY_CHARS, MAX_RECORD_BYTES, MIN_PARTITION_KEY_CHARS};
-use crate::core::partition::parse_explicit_hash_key;
+use crate::core::partition::validate_explicit_hash_key;
 
 /// Per-event options given to `put`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,7 +40,7 @@ impl Record {
     pub fn new(data: Vec<u8>, options: PutOptions) -> Result<Record> {
         validate_partition_key(&options.partition_key)?;
         if let Some(explicit) = &options.explicit_hash_key {
-            parse_explicit_hash_key(explicit)?;
+            validate_explicit_hash_key(explicit)?;
         }
         let size = options.partition_key.len() + data.len();
         if size > MAX_RECORD_BYTES {

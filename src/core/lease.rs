@@ -66,7 +66,16 @@ impl LeaseBook {
             }
         }
         let horizon = now_ms.saturating_sub(2 * TAB_EXPIRY_MS);
-        self.heartbeats.retain(|_, &mut last| last >= horizon);
+        // Removing one by one: `BTreeMap::retain` would link its own removal machinery.
+        let stale: Vec<String> = self
+            .heartbeats
+            .iter()
+            .filter(|(_, &last)| last < horizon)
+            .map(|(tab, _)| tab.clone())
+            .collect();
+        for tab in stale {
+            self.heartbeats.remove(&tab);
+        }
         was_alive
     }
 
@@ -179,5 +188,28 @@ impl LeaseBook {
             }
         }
         Ok(book)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_heartbeat_forgets_tabs_silent_for_two_expiries() {
+        let mut book = LeaseBook::new();
+        book.heartbeat("old", 1_000);
+        book.heartbeat("edge", 2_000);
+        book.heartbeat("recent", 2_000 + TAB_EXPIRY_MS);
+        let now = 2_000 + 2 * TAB_EXPIRY_MS;
+        book.heartbeat("me", now);
+        assert_eq!(
+            book.encode(),
+            format!(
+                "h edge 2000\nh me {now}\nh recent {}\n",
+                2_000 + TAB_EXPIRY_MS
+            )
+        );
+        assert!(!book.is_alive("old", now));
     }
 }

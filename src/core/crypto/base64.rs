@@ -38,8 +38,8 @@ fn push_group(bytes: [u8; 3], symbols: usize, out: &mut Vec<u8>) {
 pub fn encode(data: &[u8]) -> String {
     let mut out = Vec::new();
     encode_into(data, &mut out);
-    // Only ASCII symbols were written.
-    out.into_iter().map(char::from).collect()
+    // Only ASCII symbols were written, so this never falls back to the empty default.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The bytes `text` encodes, or `None` unless it is canonical padded base64: a multiple of four

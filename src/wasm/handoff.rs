@@ -17,10 +17,16 @@ fn key(scope: &str) -> String {
 
 /// The listed ids for stream `scope`.
 pub fn read(store: &LocalStore, scope: &str) -> BTreeSet<String> {
-    store
+    // Inserted one by one: collecting into a BTreeSet links a stable sort.
+    let mut ids = BTreeSet::new();
+    for id in store
         .get_item(&key(scope))
-        .map(|text| text.split_whitespace().map(str::to_owned).collect())
         .unwrap_or_default()
+        .split_whitespace()
+    {
+        ids.insert(id.to_owned());
+    }
+    ids
 }
 
 /// Adds `ids`; `false` when `localStorage` refused the write.
@@ -44,14 +50,18 @@ pub fn remove(store: &LocalStore, scope: &str, ids: &BTreeSet<String>) {
         return;
     }
     let listed = read(store, scope);
-    let kept: Vec<&str> = listed
-        .iter()
-        .filter(|id| !ids.contains(*id))
-        .map(String::as_str)
-        .collect();
-    if kept.is_empty() {
+    let mut kept = String::new();
+    let mut kept_count = 0;
+    for id in listed.iter().filter(|id| !ids.contains(*id)) {
+        if !kept.is_empty() {
+            kept.push(' ');
+        }
+        kept.push_str(id);
+        kept_count += 1;
+    }
+    if kept_count == 0 {
         store.remove_item(&key(scope));
-    } else if kept.len() != listed.len() {
-        store.set_item(&key(scope), &kept.join(" "));
+    } else if kept_count != listed.len() {
+        store.set_item(&key(scope), &kept);
     }
 }

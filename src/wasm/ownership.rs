@@ -249,11 +249,17 @@ async fn claim_with_locks(shared: &Shared, locks: &JsValue) -> usize {
 
 /// Tab ids whose lock is held, from a `navigator.locks.query()` snapshot.
 fn live_tabs(snapshot: &JsValue, prefix: &str) -> BTreeSet<String> {
-    Array::from(&get(snapshot, "held"))
-        .iter()
-        .filter_map(|lock| get(&lock, "name").as_string())
-        .filter_map(|name| name.strip_prefix(prefix).map(str::to_owned))
-        .collect()
+    // Inserted one by one: collecting into a BTreeSet links a stable sort.
+    let mut tabs = BTreeSet::new();
+    for lock in Array::from(&get(snapshot, "held")).iter() {
+        if let Some(tab) = get(&lock, "name")
+            .as_string()
+            .and_then(|name| name.strip_prefix(prefix).map(str::to_owned))
+        {
+            tabs.insert(tab);
+        }
+    }
+    tabs
 }
 
 async fn claim_with_lease(shared: &Shared) -> usize {

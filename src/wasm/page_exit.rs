@@ -82,7 +82,12 @@ pub fn on_request_finished(edge: &mut driver::Edge, id: crate::core::producer::R
         return;
     };
     if let Some(store) = edge.durable.local() {
-        let ids: BTreeSet<String> = ids.into_iter().collect();
+        // Inserted one by one: collecting into a BTreeSet links a stable sort.
+        let mut set = BTreeSet::new();
+        for id in ids {
+            set.insert(id);
+        }
+        let ids = set;
         handoff::remove(store, &edge.durable.scope, &ids);
     }
 }

@@ -140,7 +140,12 @@ impl IdbStore {
             });
         }
         let (take, drop_ids) = choose(&all);
-        let take: BTreeSet<String> = take.into_iter().collect();
+        // Inserted one by one: collecting into a BTreeSet links a stable sort.
+        let mut take_set = BTreeSet::new();
+        for id in take {
+            take_set.insert(id);
+        }
+        let take = take_set;
         let mut taken = Vec::with_capacity(take.len());
         let now = js_sys::Date::now();
         for record in all {

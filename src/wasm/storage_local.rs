@@ -80,7 +80,8 @@ impl LocalStore {
                 });
             }
         }
-        records.sort_by(|a, b| a.id.cmp(&b.id));
+        // Ids are distinct (they are the item keys), so an unstable sort gives the same order.
+        records.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         records
     }
 

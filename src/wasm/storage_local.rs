@@ -4,6 +4,8 @@
 //! the time it was written (ms) and the base64 of the `core::persisted` encoding, separated by spaces. A write returns once `setItem` returned,
 //! the point from which the record survives a crash.
 
+use std::collections::BTreeMap;
+
 use wasm_bindgen::JsValue;
 
 use crate::core::crypto::base64;
@@ -62,6 +64,8 @@ impl LocalStore {
     /// Every stored record of this scope, in id (put) order.
     pub fn read_all(&self) -> Vec<StoredRecord> {
         let mut records = Vec::new();
+        // Id -> index in `records`: ordered by a map type the module has anyway, not by a sort.
+        let mut order: BTreeMap<String, u64> = BTreeMap::new();
         for (id, value) in self.items_with_prefix(&self.prefix) {
             let mut parts = value.splitn(3, ' ');
             let (Some(owner), Some(written), Some(encoded)) =
@@ -72,17 +76,20 @@ impl LocalStore {
             if let (Some(bytes), Ok(written_at_ms)) =
                 (base64::decode(encoded.as_bytes()), written.parse::<u64>())
             {
-                records.push(StoredRecord {
+                order.insert(id.clone(), records.len() as u64);
+                records.push(Some(StoredRecord {
                     id,
                     owner: owner.to_owned(),
                     written_at_ms: written_at_ms as f64,
                     bytes,
-                });
+                }));
             }
         }
-        // Ids are distinct (they are the item keys), so an unstable sort gives the same order.
-        records.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-        records
+        let mut sorted = Vec::with_capacity(order.len());
+        for index in order.into_values() {
+            sorted.extend(records[index as usize].take());
+        }
+        sorted
     }
 
     /// Re-owns `records` to `owner` (a claim): rewrites each with the new owner and the current time.

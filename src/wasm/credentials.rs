@@ -290,8 +290,10 @@ pub async fn cognito_refresh(
                 ),
             )
         })?;
-        let text = String::from_utf8_lossy(&reply.body);
-        match flow.on_response(reply.status, &text, now_ms())? {
+        // Cognito answers in UTF-8 JSON; a body that is not UTF-8 reads as empty, which the flow
+        // reports as a malformed response (a lossy decode would link its own UTF-8 repair code).
+        let text = std::str::from_utf8(&reply.body).unwrap_or_default();
+        match flow.on_response(reply.status, text, now_ms())? {
             CognitoStep::Continue => continue,
             CognitoStep::Credentials(credentials) => return Ok(credentials),
         }

@@ -64,7 +64,7 @@ where
 fn encode_record(record: &Record, out: &mut Vec<u8>) {
     out.extend_from_slice(b"{\"Data\":\"");
     let start = out.len();
-    out.resize(start + base64_len(record.data().len()), 0);
+    extend_zeroed(out, base64_len(record.data().len()));
     let written = STANDARD
         .encode_slice(record.data(), &mut out[start..])
         .expect("base64_len reserves exactly the padded length");
@@ -77,6 +77,18 @@ fn encode_record(record: &Record, out: &mut Vec<u8>) {
     out.extend_from_slice(b"\",\"PartitionKey\":\"");
     write_json_string_contents(record.partition_key(), out);
     out.extend_from_slice(b"\"}");
+}
+
+/// Appends `count` zero bytes by block copies: a byte-at-a-time fill (`Vec::resize` in a size-optimised
+/// build) took a tenth of the time of encoding a request of large records.
+fn extend_zeroed(out: &mut Vec<u8>, mut count: usize) {
+    const ZEROS: [u8; 1024] = [0; 1024];
+    out.reserve(count);
+    while count > 0 {
+        let block = count.min(ZEROS.len());
+        out.extend_from_slice(&ZEROS[..block]);
+        count -= block;
+    }
 }
 
 /// Appends `text` escaped as `JSON.stringify` escapes a string, without the surrounding quotes:

@@ -78,13 +78,16 @@ fn encode(encoder: &TextEncoder, text: &JsString) -> Vec<u8> {
     // One byte per UTF-16 unit fits ASCII exactly; the rest is encoded after growing.
     let mut bytes = vec![0u8; units];
     let first = encoder.encode_into(text, &mut bytes);
-    let (read, mut written) = (first.read() as usize, first.written() as usize);
-    if read < units {
-        // At most 3 bytes per remaining unit (a surrogate pair is 2 units for 4 bytes).
-        let rest = text.slice(read as u32, units as u32);
-        bytes.resize(written + 3 * (units - read), 0);
-        written += encoder.encode_into(&rest, &mut bytes[written..]).written() as usize;
+    let read = first.read() as usize;
+    if read == units {
+        // Every unit was read into `units` bytes, each taking at least one: all ASCII, all written.
+        return bytes;
     }
+    let mut written = first.written() as usize;
+    // At most 3 bytes per remaining unit (a surrogate pair is 2 units for 4 bytes).
+    let rest = text.slice(read as u32, units as u32);
+    bytes.resize(written + 3 * (units - read), 0);
+    written += encoder.encode_into(&rest, &mut bytes[written..]).written() as usize;
     bytes.truncate(written);
     bytes
 }

@@ -502,6 +502,7 @@ impl Producer {
     /// Buffers one event and returns its id (a UUIDv7). Throws `InvalidData`, `InvalidPartitionKey`,
     /// `InvalidExplicitHashKey`, `RecordTooLarge`, `BufferFull` or `Closed`; a thrown put buffers
     /// nothing.
+    #[wasm_bindgen(unchecked_return_type = "string")]
     pub fn put(
         &self,
         #[wasm_bindgen(
@@ -509,23 +510,26 @@ impl Producer {
         )]
         data: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "PutOptions")] options: JsValue,
-    ) -> std::result::Result<String, JsValue> {
+    ) -> std::result::Result<JsValue, JsValue> {
         let run = || -> Result<String> {
             let bytes = data_bytes(&data)?;
             let options = self.put_options(&options, &data)?;
             self.put_bytes(bytes, options)
         };
-        run().map_err(|error| to_js_error(&error))
+        run()
+            .map(|id| text::js_string(&id))
+            .map_err(|error| to_js_error(&error))
     }
 
     /// Buffers a clickstream envelope `{id, ts, sessionId, seq, name, attributes, page?}` for the event
     /// `name` and returns its id. Partitioned like `put` without a `partitionKey`.
+    #[wasm_bindgen(unchecked_return_type = "string")]
     pub fn track(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "Record<string, unknown>")]
         attributes: JsValue,
-    ) -> std::result::Result<String, JsValue> {
+    ) -> std::result::Result<JsValue, JsValue> {
         let run = || -> Result<String> {
             let name = envelope::check_name(&name)?;
             let now = now_ms();
@@ -556,9 +560,11 @@ impl Producer {
             storage::record_put(&self.shared, &id, &partition_key);
             self.track_seq.set(seq + 1);
             driver::schedule_pump(&self.shared);
-            Ok(id.to_string())
+            Ok(id)
         };
-        run().map_err(|error| to_js_error(&error))
+        run()
+            .map(|id| text::js_string(&id))
+            .map_err(|error| to_js_error(&error))
     }
 
     /// Sends everything buffered so far; resolves with `{sent, failed, retried, dropped, pending}` once

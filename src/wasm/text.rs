@@ -1,9 +1,10 @@
-//! JS strings into UTF-8 bytes with one native copy (`TextEncoder.encodeInto` straight into wasm
-//! memory), and the JS strings the put path compares and reads properties with, made once.
+//! The string conversions of the put path: JS strings into UTF-8 bytes with one native copy
+//! (`TextEncoder.encodeInto` straight into wasm memory) for all but short strings, event ids back
+//! into JS strings without a `TextDecoder` call, and the property names `put` reads, made once.
 //!
 //! wasm-bindgen's own string passing walks the string in a JS loop first; for the few hundred bytes
-//! of a typical event `encodeInto` is several times cheaper. Lone surrogates become U+FFFD, as with
-//! wasm-bindgen's conversion.
+//! of a typical event `encodeInto` is cheaper (in Node several times). Lone surrogates become U+FFFD
+//! either way.
 
 use js_sys::JsString;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -35,6 +36,65 @@ extern "C" {
     /// UTF-8 bytes written.
     #[wasm_bindgen(method, getter)]
     fn written(this: &EncodeIntoResult) -> u32;
+
+    /// `String.fromCharCode` of 36 code units: a UUID's text without a `TextDecoder` call, which
+    /// costs several times more for so short a string.
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(js_namespace = String, js_name = fromCharCode)]
+    fn from_36_char_codes(
+        c0: u8,
+        c1: u8,
+        c2: u8,
+        c3: u8,
+        c4: u8,
+        c5: u8,
+        c6: u8,
+        c7: u8,
+        c8: u8,
+        c9: u8,
+        c10: u8,
+        c11: u8,
+        c12: u8,
+        c13: u8,
+        c14: u8,
+        c15: u8,
+        c16: u8,
+        c17: u8,
+        c18: u8,
+        c19: u8,
+        c20: u8,
+        c21: u8,
+        c22: u8,
+        c23: u8,
+        c24: u8,
+        c25: u8,
+        c26: u8,
+        c27: u8,
+        c28: u8,
+        c29: u8,
+        c30: u8,
+        c31: u8,
+        c32: u8,
+        c33: u8,
+        c34: u8,
+        c35: u8,
+    ) -> JsString;
+}
+
+/// A JS string of `text`; an event id's 36 ASCII characters go through `String.fromCharCode`.
+pub fn js_string(text: &str) -> JsValue {
+    let Ok(c) = <&[u8; 36]>::try_from(text.as_bytes()) else {
+        return JsValue::from_str(text);
+    };
+    if !text.is_ascii() {
+        return JsValue::from_str(text);
+    }
+    from_36_char_codes(
+        c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13],
+        c[14], c[15], c[16], c[17], c[18], c[19], c[20], c[21], c[22], c[23], c[24], c[25], c[26],
+        c[27], c[28], c[29], c[30], c[31], c[32], c[33], c[34], c[35],
+    )
+    .into()
 }
 
 /// JS strings made once per thread.
@@ -73,8 +133,15 @@ pub fn utf8_bytes(text: &JsString) -> Vec<u8> {
     INTERNED.with(|interned| encode(&interned.encoder, text))
 }
 
+/// Strings up to this many UTF-16 units are copied by wasm-bindgen's own conversion, cheaper than an
+/// `encodeInto` call at that size (partition keys).
+const SHORT_UNITS: usize = 64;
+
 fn encode(encoder: &TextEncoder, text: &JsString) -> Vec<u8> {
     let units = text.length() as usize;
+    if units <= SHORT_UNITS {
+        return String::from(text).into_bytes();
+    }
     // One byte per UTF-16 unit fits ASCII exactly; the rest is encoded after growing.
     let mut bytes = vec![0u8; units];
     let first = encoder.encode_into(text, &mut bytes);

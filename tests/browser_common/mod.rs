@@ -851,9 +851,9 @@ pub async fn producer_flushes_when_the_page_is_left() {
     await_report(producer.close()).await;
 }
 
-/// The put path's one-copy string conversion gives `TextEncoder.encode`'s bytes for ASCII, 2-, 3- and
-/// 4-byte characters anywhere in the string and lone surrogates (U+FFFD), and `put` data strings and
-/// JSON values take it.
+/// The put path's string conversion gives `TextEncoder.encode`'s bytes for ASCII, 2-, 3- and 4-byte
+/// characters anywhere in short and long strings and lone surrogates (U+FFFD), and `put` data strings
+/// and JSON values take it; ids go back to JS unchanged.
 pub async fn text_utf8_bytes_equal_text_encoder_encode() {
     let cases = js(r#"[
         "", "a", "plain ascii ".repeat(40), "é", "aé", "éa", "中文", "x".repeat(300) + "中",
@@ -881,4 +881,11 @@ pub async fn text_utf8_bytes_equal_text_encoder_encode() {
     )
     .to_vec();
     assert_eq!(api::data_bytes(&object).unwrap(), json);
+    for id in [
+        "0190a3b4-1234-7abc-8def-123456789012",
+        "short",
+        "é".repeat(18).as_str(),
+    ] {
+        assert_eq!(text::js_string(id).as_string().as_deref(), Some(id));
+    }
 }

@@ -399,13 +399,15 @@ impl Producer {
     fn put_options(&self, options: &JsValue, data: &JsValue) -> Result<PutOptions> {
         let mut partition_key = None;
         let mut explicit_hash_key = None;
-        if !options.is_undefined() && !options.is_null() {
-            if !options.is_object() {
-                return Err(invalid_data(format!(
-                    "put options must be an object, got {}",
-                    options.js_typeof().as_string().unwrap_or_default()
-                )));
-            }
+        // `is_object` first (false for `null`): one JS call for the usual options object.
+        let is_object = options.is_object();
+        if !is_object && !options.is_undefined() && !options.is_null() {
+            return Err(invalid_data(format!(
+                "put options must be an object, got {}",
+                options.js_typeof().as_string().unwrap_or_default()
+            )));
+        }
+        if is_object {
             let (partition_key_name, explicit_hash_key_name) = text::with_interned(|keys| {
                 (keys.partition_key.clone(), keys.explicit_hash_key.clone())
             });

@@ -68,3 +68,15 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #[test]
+    fn the_text_is_the_hex_of_the_value_in_8_4_4_4_12_groups(value in any::<u128>()) {
+        let hex = format!("{value:032x}");
+        let expected = format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]);
+        let id = EventId(value);
+        prop_assert_eq!(id.to_text(), expected.clone());
+        prop_assert_eq!(id.to_string(), expected.clone());
+        prop_assert_eq!(expected.parse::<EventId>().unwrap(), id);
+    }
+}

@@ -243,3 +243,57 @@ fn xml_error_bodies_give_their_code_and_message() {
     assert_eq!(decode_error_body(b"<Error><Code></Code></Error>"), None);
     assert_eq!(decode_error_body(b"<Error><Code>Unclosed"), None);
 }
+
+/// A success reply of `entries` (sequence number, shard id, shard id first), compact or spaced out.
+fn success_reply(entries: &[(String, String, bool)], spaced: bool) -> Vec<u8> {
+    let quote = |text: &str| serde_json::to_string(text).unwrap();
+    let separator = if spaced { ", " } else { "," };
+    let items: Vec<String> = entries
+        .iter()
+        .map(|(sequence, shard, shard_first)| {
+            let (sequence, shard) = (quote(sequence), quote(shard));
+            if *shard_first {
+                format!("{{\"ShardId\":{shard}{separator}\"SequenceNumber\":{sequence}}}")
+            } else {
+                format!("{{\"SequenceNumber\":{sequence}{separator}\"ShardId\":{shard}}}")
+            }
+        })
+        .collect();
+    format!(
+        "{{\"FailedRecordCount\":0{separator}\"Records\":[{}]}}",
+        items.join(separator)
+    )
+    .into_bytes()
+}
+
+proptest! {
+    /// The compact-reply fast path and the general decoder agree: the same records for any strings
+    /// (escaped or not), either member order, with or without whitespace, and the same
+    /// ProtocolError when the count differs from the request.
+    #[test]
+    fn success_replies_decode_to_their_entries_whatever_their_form(
+        entries in proptest::collection::vec(("[0-9]{1,20}|\\PC{0,8}", "shardId-[0-9]{12}|[a-z\"\\\\\u{1}é]{0,6}", any::<bool>()), 0..12),
+        spaced in any::<bool>(),
+        extra in 0usize..2,
+    ) {
+        let body = success_reply(&entries, spaced);
+        let response = decode_put_records_response(&body, entries.len()).unwrap();
+        prop_assert_eq!(response.failed_record_count, 0);
+        let expected: Vec<RecordResult<'_>> = entries
+            .iter()
+            .map(|(sequence, shard, _)| RecordResult::Accepted {
+                shard_id: shard.as_str().into(),
+                sequence_number: sequence.as_str().into(),
+            })
+            .collect();
+        prop_assert_eq!(response.records, expected);
+        let error = decode_put_records_response(&body, entries.len() + 1 + extra).unwrap_err();
+        prop_assert_eq!(error.code(), ErrorCode::ProtocolError);
+        let mut trailing = body.clone();
+        trailing.push(b'x');
+        prop_assert_eq!(
+            decode_put_records_response(&trailing, entries.len()).unwrap_err().code(),
+            ErrorCode::ProtocolError
+        );
+    }
+}

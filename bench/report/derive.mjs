@@ -60,7 +60,7 @@ export function deriveMainThread(m) {
 export function deriveEndToEnd(e) {
   const rows = e.perRound;
   const out = {};
-  for (const v of variantsOf(rows, ['ours', 'raw x1', 'raw x4', 'ceiling'])) out[v] = perRound(rows, (r) => r[v]);
+  for (const v of variantsOf(rows, ['ours', 'ours x1', 'ours x4', 'raw x1', 'raw x4', 'ceiling'])) out[v] = perRound(rows, (r) => r[v]);
   out.oursOverCeiling = perRound(rows, (r) => r.ours / r.ceiling);
   return out;
 }

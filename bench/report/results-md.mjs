@@ -157,7 +157,7 @@ export function renderResults(r) {
       '**aws4fetch**: `JSON.stringify` with base64 data, then `AwsClient.sign()`. ' +
       '**native floor**: Node: the body written into one Buffer, SHA-256/HMAC by node:crypto; Chromium: the body hand-built in one Uint8Array, SHA-256/HMAC by WebCrypto; the signing key derived once per day in both. ' +
       '**ours**: the public API, `put()` of each record then `await flush()`, endpoint a 127.0.0.1 server that answers at once, so each call includes one loopback `fetch` (the **floor + 127.0.0.1 fetch** row costs that same fetch to the floor). ' +
-      '**ours (fetch answered without network)**: the same calls with the global `fetch` replaced during the call by one that answers at once, as the SDK\'s handler does. MB/s counts record data bytes.\n');
+      '**ours (fetch answered without network)**: the same calls with the global `fetch` replaced during the call by one that answers at once, as the SDK\'s handler does (the success reply for the batch\'s record count, the body not read). MB/s counts record data bytes.\n');
     if (r.sections.node) lines.push(throughputSection('Node ' + m.node, r.sections.node));
     if (r.sections.chromium) {
       lines.push(`Chromium page cross-origin isolated: ${r.sections.chromium.crossOriginIsolated} (performance.now() resolution ${r.sections.chromium.crossOriginIsolated ? '5 µs' : '100 µs'}).\n`);
@@ -184,7 +184,8 @@ export function renderResults(r) {
     lines.push('## 5. End to end into kinesalite\n');
     lines.push(`${e2e.requests} requests × ${e2e.recordsPerRequest} records of ${e2e.bytes} B per run, kinesalite (4 shards) in its own Node process on 127.0.0.1. ` +
       '**raw x1 / raw x4**: a Node http client POSTing requests built and signed before the clock starts, with 1 or 4 in flight; the **ceiling** is the better of the two in the same round. ' +
-      '**ours**: one producer in Node, `put()` of every record then `flush()`, its `stats().sent` checked.\n');
+      '**ours x1 / ours x4**: one producer in Node with `maxInFlight` 1 or 4 (the default), `put()` of every record then `flush()`, its `stats().sent` checked; ' +
+      '**ours** is the better of the two in the same round, as the ceiling is for the raw client (kinesalite serves concurrent requests much slower than one at a time).\n');
     lines.push(table(['client', 'records/s'], Object.entries(d).filter(([k]) => k !== 'oursOverCeiling').map(([k, v]) => [k, range(v)]).concat([['ours / ceiling', range(d.oursOverCeiling, '×')]])));
     lines.push('');
   }

@@ -29,8 +29,9 @@ export function compressedSizes(buf) {
 const add = (a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli });
 
 /**
- * The package's browser entry (pkg-config/browser.js, as scripts/package.sh ships it) staged beside the
- * wasm-bindgen glue, so the bundle holds what a user's import pulls in; the glue alone without it.
+ * The package's browser entry (pkg-config/browser.js and the helper modules it imports, as
+ * scripts/package.sh ships them) staged beside the wasm-bindgen glue, so the bundle holds what a user's
+ * import pulls in; the glue alone without it.
  */
 function stageBrowserEntry() {
   const browserEntry = path.join(REPO_ROOT, 'pkg-config', 'browser.js');
@@ -38,6 +39,11 @@ function stageBrowserEntry() {
   const dir = path.join(BUILD_DIR, 'size', 'package');
   mkdirSync(dir, { recursive: true });
   copyFileSync(browserEntry, path.join(dir, 'browser.js'));
+  // The entry's own helper modules ship beside it (scripts/package.sh copies them too).
+  for (const helper of ['loading-on-create.js']) {
+    const file = path.join(REPO_ROOT, 'pkg-config', helper);
+    if (existsSync(file)) copyFileSync(file, path.join(dir, helper));
+  }
   copyFileSync(path.join(PKG_DIR, GLUE_FILE), path.join(dir, GLUE_FILE));
   return path.join(dir, 'browser.js');
 }

@@ -23,18 +23,27 @@ impl EventId {
     }
 }
 
+impl EventId {
+    /// The canonical lowercase UUID text (`8-4-4-4-12` hex digits), as `Display` writes it.
+    pub fn to_text(self) -> String {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut text = [b'-'; 36];
+        let mut value = self.0;
+        for at in (0..36).rev() {
+            if matches!(at, 8 | 13 | 18 | 23) {
+                continue;
+            }
+            text[at] = DIGITS[(value & 0xf) as usize];
+            value >>= 4;
+        }
+        // Hex digits and dashes only: always UTF-8.
+        std::str::from_utf8(&text).unwrap_or_default().to_owned()
+    }
+}
+
 impl fmt::Display for EventId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let v = self.0;
-        write!(
-            f,
-            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-            (v >> 96) as u32,
-            (v >> 80) as u16,
-            (v >> 64) as u16,
-            (v >> 48) as u16,
-            (v & 0xffff_ffff_ffff) as u64
-        )
+        f.write_str(&self.to_text())
     }
 }
 

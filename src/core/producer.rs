@@ -231,7 +231,7 @@ impl Producer {
         self.ensure_open()?;
         let put_at_ms = now_ms.max(self.last_put_ms);
         let id = self.ids.next_id(put_at_ms, &mut self.rng);
-        let record = Record::new(make_data(&id.to_string())?, options)?;
+        let record = Record::new(make_data(&id.to_text())?, options)?;
         self.admit(record, Some(id), now_ms)
     }
 
@@ -280,7 +280,7 @@ impl Producer {
             },
             now_ms,
         );
-        Ok(id.to_string())
+        Ok(id.to_text())
     }
 
     fn held_records(&self) -> usize {

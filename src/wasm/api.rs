@@ -39,6 +39,7 @@ use super::now_ms;
 use super::ownership;
 use super::random::{random_seed, uuid_v4};
 use super::storage::{self, DurableQueue, Mode as StorageMode};
+use super::text;
 use crate::core::rng::Rng;
 
 /// A clickstream producer: buffers events and sends them to Kinesis with signed `fetch` requests.
@@ -139,16 +140,25 @@ fn invalid_data(message: String) -> Error {
     Error::new(ErrorCode::InvalidData, message)
 }
 
-/// The bytes `put` stores for `data` (see the module docs).
+/// The bytes `put` stores for `data` (see the module docs). The checks go from the most common
+/// input (a string or a plain object) to the rarest, each one JS call.
 pub fn data_bytes(data: &JsValue) -> Result<Vec<u8>> {
-    if let Some(text) = data.as_string() {
-        return Ok(text.into_bytes());
+    if let Some(text) = data.dyn_ref::<js_sys::JsString>() {
+        return Ok(text::utf8_bytes(text));
+    }
+    if let Some(array) = data.dyn_ref::<Uint8Array>() {
+        return Ok(array.to_vec());
     }
     if js_sys::ArrayBuffer::is_view(data) {
-        let get = |key: &str| Reflect::get(data, &JsValue::from_str(key)).unwrap_or_default();
-        let offset = get("byteOffset").as_f64().unwrap_or(0.0) as u32;
-        let length = get("byteLength").as_f64().unwrap_or(0.0) as u32;
-        let view = Uint8Array::new_with_byte_offset_and_length(&get("buffer"), offset, length);
+        let (offset, length, buffer) = text::with_interned(|keys| {
+            let get = |key: &JsValue| Reflect::get(data, key).unwrap_or_default();
+            (
+                get(&keys.byte_offset).as_f64().unwrap_or(0.0) as u32,
+                get(&keys.byte_length).as_f64().unwrap_or(0.0) as u32,
+                get(&keys.buffer),
+            )
+        });
+        let view = Uint8Array::new_with_byte_offset_and_length(&buffer, offset, length);
         return Ok(view.to_vec());
     }
     if data.is_instance_of::<js_sys::ArrayBuffer>() {
@@ -160,8 +170,9 @@ pub fn data_bytes(data: &JsValue) -> Result<Vec<u8>> {
             describe_js_value(&thrown)
         ))
     })?;
-    match JsValue::from(text).as_string() {
-        Some(text) => Ok(text.into_bytes()),
+    let text = JsValue::from(text);
+    match text.dyn_ref::<js_sys::JsString>() {
+        Some(text) => Ok(text::utf8_bytes(text)),
         None => Err(invalid_data(format!(
             "data must be a string, a Uint8Array, an ArrayBuffer or a JSON-serialisable value, got {}",
             data.js_typeof().as_string().unwrap_or_default()
@@ -179,12 +190,15 @@ fn read_partition_key(value: &JsValue, what: &str) -> Result<String> {
             value.js_typeof().as_string().unwrap_or_default()
         )));
     };
-    if !text.is_valid_utf16() {
+    let bytes = text::utf8_bytes(text);
+    // A lone surrogate comes out as U+FFFD; only a key holding U+FFFD needs the unit-by-unit check.
+    let has_replacement = bytes.windows(3).any(|w| w == "\u{FFFD}".as_bytes());
+    if has_replacement && !text.is_valid_utf16() {
         return Err(invalid(format!(
             "{what} holds a lone UTF-16 surrogate; it must be well-formed Unicode"
         )));
     }
-    Ok(String::from(text))
+    Ok(String::from_utf8(bytes).unwrap_or_else(|_| String::from(text)))
 }
 
 fn read_explicit_hash_key(value: &JsValue) -> Result<String> {
@@ -385,27 +399,31 @@ impl Producer {
     fn put_options(&self, options: &JsValue, data: &JsValue) -> Result<PutOptions> {
         let mut partition_key = None;
         let mut explicit_hash_key = None;
-        if !options.is_undefined() && !options.is_null() {
-            if !options.is_object() {
-                return Err(invalid_data(format!(
-                    "put options must be an object, got {}",
-                    options.js_typeof().as_string().unwrap_or_default()
-                )));
-            }
+        // `is_object` first (false for `null`): one JS call for the usual options object.
+        let is_object = options.is_object();
+        if !is_object && !options.is_undefined() && !options.is_null() {
+            return Err(invalid_data(format!(
+                "put options must be an object, got {}",
+                options.js_typeof().as_string().unwrap_or_default()
+            )));
+        }
+        if is_object {
+            let (partition_key_name, explicit_hash_key_name) = text::with_interned(|keys| {
+                (keys.partition_key.clone(), keys.explicit_hash_key.clone())
+            });
             for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
-                let key = key.as_string().unwrap_or_default();
-                if key != "partitionKey" && key != "explicitHashKey" {
+                if key != partition_key_name && key != explicit_hash_key_name {
                     return Err(invalid_data(format!(
                         "unknown put option {key}; known: partitionKey, explicitHashKey",
-                        key = quoted(&key)
+                        key = quoted(&key.as_string().unwrap_or_default())
                     )));
                 }
             }
-            let key = Reflect::get(options, &"partitionKey".into()).unwrap_or_default();
+            let key = Reflect::get(options, &partition_key_name).unwrap_or_default();
             if !key.is_undefined() {
                 partition_key = Some(read_partition_key(&key, "partitionKey")?);
             }
-            let hash = Reflect::get(options, &"explicitHashKey".into()).unwrap_or_default();
+            let hash = Reflect::get(options, &explicit_hash_key_name).unwrap_or_default();
             if !hash.is_undefined() {
                 explicit_hash_key = Some(read_explicit_hash_key(&hash)?);
             }
@@ -421,15 +439,19 @@ impl Producer {
     }
 
     fn put_bytes(&self, bytes: Vec<u8>, options: PutOptions) -> Result<String> {
+        let mut edge = self.shared.borrow_mut();
+        if !edge.durable.is_durable() {
+            let id = edge.core.put(bytes, options, now_ms())?;
+            drop(edge);
+            driver::schedule_pump(&self.shared);
+            return Ok(id);
+        }
         let partition_key = options.partition_key.clone();
-        let id = self
-            .shared
-            .borrow_mut()
-            .core
-            .put(bytes, options, now_ms())?;
+        let id = edge.core.put(bytes, options, now_ms())?;
+        drop(edge);
         storage::record_put(&self.shared, &id, &partition_key);
         driver::schedule_pump(&self.shared);
-        Ok(id.to_string())
+        Ok(id)
     }
 
     fn flush_promise(&self, close: bool) -> Promise {
@@ -482,6 +504,7 @@ impl Producer {
     /// Buffers one event and returns its id (a UUIDv7). Throws `InvalidData`, `InvalidPartitionKey`,
     /// `InvalidExplicitHashKey`, `RecordTooLarge`, `BufferFull` or `Closed`; a thrown put buffers
     /// nothing.
+    #[wasm_bindgen(unchecked_return_type = "string")]
     pub fn put(
         &self,
         #[wasm_bindgen(
@@ -489,23 +512,26 @@ impl Producer {
         )]
         data: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "PutOptions")] options: JsValue,
-    ) -> std::result::Result<String, JsValue> {
+    ) -> std::result::Result<JsValue, JsValue> {
         let run = || -> Result<String> {
             let bytes = data_bytes(&data)?;
             let options = self.put_options(&options, &data)?;
             self.put_bytes(bytes, options)
         };
-        run().map_err(|error| to_js_error(&error))
+        run()
+            .map(|id| text::js_string(&id))
+            .map_err(|error| to_js_error(&error))
     }
 
     /// Buffers a clickstream envelope `{id, ts, sessionId, seq, name, attributes, page?}` for the event
     /// `name` and returns its id. Partitioned like `put` without a `partitionKey`.
+    #[wasm_bindgen(unchecked_return_type = "string")]
     pub fn track(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "Record<string, unknown>")]
         attributes: JsValue,
-    ) -> std::result::Result<String, JsValue> {
+    ) -> std::result::Result<JsValue, JsValue> {
         let run = || -> Result<String> {
             let name = envelope::check_name(&name)?;
             let now = now_ms();
@@ -536,9 +562,11 @@ impl Producer {
             storage::record_put(&self.shared, &id, &partition_key);
             self.track_seq.set(seq + 1);
             driver::schedule_pump(&self.shared);
-            Ok(id.to_string())
+            Ok(id)
         };
-        run().map_err(|error| to_js_error(&error))
+        run()
+            .map(|id| text::js_string(&id))
+            .map_err(|error| to_js_error(&error))
     }
 
     /// Sends everything buffered so far; resolves with `{sent, failed, retried, dropped, pending}` once

@@ -9,7 +9,7 @@
 
 use crate::core::error::{Error, ErrorCode, Result};
 use js_sys::{Object, Reflect, JSON};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Longest accepted event name, in UTF-16 code units as JS counts them.
 pub const MAX_NAME_LENGTH: u32 = 256;
@@ -31,43 +31,77 @@ fn invalid_data(message: String) -> Error {
     Error::new(ErrorCode::InvalidData, message)
 }
 
-fn set(target: &Object, key: &str, value: &JsValue) -> Result<()> {
-    Reflect::set(target, &JsValue::from_str(key), value)
-        .map(|_| ())
-        .map_err(|_| invalid_data(format!("could not set {key} on the envelope")))
+/// The envelope's property names, made once (a JS string from Rust costs a UTF-8 decode).
+struct Keys {
+    id: JsValue,
+    ts: JsValue,
+    session_id: JsValue,
+    seq: JsValue,
+    name: JsValue,
+    attributes: JsValue,
+    page: JsValue,
+    document: JsValue,
+    /// `(envelope key, document property)` of the page context.
+    page_fields: [(JsValue, JsValue); 3],
+}
+
+thread_local! {
+    static KEYS: Keys = Keys {
+        id: JsValue::from_str("id"),
+        ts: JsValue::from_str("ts"),
+        session_id: JsValue::from_str("sessionId"),
+        seq: JsValue::from_str("seq"),
+        name: JsValue::from_str("name"),
+        attributes: JsValue::from_str("attributes"),
+        page: JsValue::from_str("page"),
+        document: JsValue::from_str("document"),
+        page_fields: [("url", "URL"), ("referrer", "referrer"), ("title", "title")]
+            .map(|(key, property)| (JsValue::from_str(key), JsValue::from_str(property))),
+    };
+}
+
+fn set(target: &Object, key: &JsValue, value: &JsValue) -> Result<()> {
+    Reflect::set(target, key, value).map(|_| ()).map_err(|_| {
+        invalid_data(format!(
+            "could not set {} on the envelope",
+            key.as_string().unwrap_or_default()
+        ))
+    })
 }
 
 /// Checks an event name: a string of 1..=256 characters.
 pub fn check_name(name: &JsValue) -> Result<String> {
-    let Some(text) = name.as_string() else {
+    let Some(text) = name.dyn_ref::<js_sys::JsString>() else {
         return Err(invalid_data(format!(
             "track name must be a string, got {}",
             name.js_typeof().as_string().unwrap_or_default()
         )));
     };
-    let length = js_sys::JsString::from(text.as_str()).length();
+    let length = text.length();
     if length == 0 || length > MAX_NAME_LENGTH {
         return Err(invalid_data(format!(
             "track name must be 1..={MAX_NAME_LENGTH} characters, got {length}"
         )));
     }
-    Ok(text)
+    Ok(String::from(text))
 }
 
 /// `{url, referrer, title}` of the global `document`, or `None` where there is no document.
 pub fn page_context() -> Option<Object> {
-    let document = Reflect::get(&js_sys::global(), &JsValue::from_str("document")).ok()?;
-    if !document.is_object() {
-        return None;
-    }
-    let page = Object::new();
-    for (key, property) in [("url", "URL"), ("referrer", "referrer"), ("title", "title")] {
-        let value = Reflect::get(&document, &JsValue::from_str(property)).ok()?;
-        if value.is_string() {
-            Reflect::set(&page, &JsValue::from_str(key), &value).ok()?;
+    KEYS.with(|keys| {
+        let document = Reflect::get(&js_sys::global(), &keys.document).ok()?;
+        if !document.is_object() {
+            return None;
         }
-    }
-    Some(page)
+        let page = Object::new();
+        for (key, property) in &keys.page_fields {
+            let value = Reflect::get(&document, property).ok()?;
+            if value.is_string() {
+                Reflect::set(&page, key, &value).ok()?;
+            }
+        }
+        Some(page)
+    })
 }
 
 /// The envelope as UTF-8 JSON. `attributes` must be `undefined` (becomes `{}`) or a JSON-serialisable
@@ -84,26 +118,29 @@ pub fn encode(header: EnvelopeHeader<'_>, name: &str, attributes: &JsValue) -> R
         )));
     };
     let envelope = Object::new();
-    set(&envelope, "id", &JsValue::from_str(header.id))?;
-    let ts = js_sys::Date::new(&JsValue::from_f64(header.time_ms)).to_iso_string();
-    set(&envelope, "ts", &ts)?;
-    set(
-        &envelope,
-        "sessionId",
-        &JsValue::from_str(header.session_id),
-    )?;
-    // Sequence numbers stay far below 2^53, so the f64 is exact.
-    set(&envelope, "seq", &JsValue::from_f64(header.seq as f64))?;
-    set(&envelope, "name", &JsValue::from_str(name))?;
-    set(&envelope, "attributes", &attributes)?;
-    if let Some(page) = page_context() {
-        set(&envelope, "page", &page)?;
-    }
+    KEYS.with(|keys| -> Result<()> {
+        set(&envelope, &keys.id, &JsValue::from_str(header.id))?;
+        let ts = js_sys::Date::new(&JsValue::from_f64(header.time_ms)).to_iso_string();
+        set(&envelope, &keys.ts, &ts)?;
+        set(
+            &envelope,
+            &keys.session_id,
+            &JsValue::from_str(header.session_id),
+        )?;
+        // Sequence numbers stay far below 2^53, so the f64 is exact.
+        set(&envelope, &keys.seq, &JsValue::from_f64(header.seq as f64))?;
+        set(&envelope, &keys.name, &JsValue::from_str(name))?;
+        set(&envelope, &keys.attributes, &attributes)?;
+        if let Some(page) = page_context() {
+            set(&envelope, &keys.page, &page)?;
+        }
+        Ok(())
+    })?;
     let text = JSON::stringify(&envelope).map_err(|thrown| {
         invalid_data(format!(
             "track attributes cannot be serialised to JSON: {}",
             super::js_error::describe_js_value(&thrown)
         ))
     })?;
-    Ok(String::from(text).into_bytes())
+    Ok(super::text::utf8_bytes(&text))
 }

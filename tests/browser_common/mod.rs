@@ -7,7 +7,7 @@
 use js_sys::{Object, Reflect, Uint8Array};
 use kinesis_clickstream::core::error::ErrorCode;
 use kinesis_clickstream::wasm::api::Producer;
-use kinesis_clickstream::wasm::{config, digest, envelope, js_error, transport};
+use kinesis_clickstream::wasm::{api, config, digest, envelope, js_error, text, transport};
 use serde_json::{json, Value};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -41,6 +41,7 @@ macro_rules! all_browser_tests {
             producer_delivers_every_record_through_partial_failures,
             producer_rejects_bad_input_with_codes_and_keeps_working,
             producer_flushes_when_the_page_is_left,
+            text_utf8_bytes_equal_text_encoder_encode,
         );
     };
 }
@@ -848,4 +849,43 @@ pub async fn producer_flushes_when_the_page_is_left() {
     assert_eq!(read.len(), 1);
     assert_eq!(read[0].1, b"before leaving");
     await_report(producer.close()).await;
+}
+
+/// The put path's string conversion gives `TextEncoder.encode`'s bytes for ASCII, 2-, 3- and 4-byte
+/// characters anywhere in short and long strings and lone surrogates (U+FFFD), and `put` data strings
+/// and JSON values take it; ids go back to JS unchanged.
+pub async fn text_utf8_bytes_equal_text_encoder_encode() {
+    let cases = js(r#"[
+        "", "a", "plain ascii ".repeat(40), "é", "aé", "éa", "中文", "x".repeat(300) + "中",
+        "\u{1F600}", "a\u{1F600}b", "\uD83D", "a\uD83D", "\uDE00b", "a\uDE00\uD83Db",
+        "\uFFFD", "mixed é 中 \u{1F600} \uD800 end", "\u{1F600}".repeat(100)
+    ]"#);
+    let encoder = js("new TextEncoder()");
+    let encode: js_sys::Function = Reflect::get(&encoder, &"encode".into())
+        .unwrap()
+        .unchecked_into();
+    for case in js_sys::Array::from(&cases).iter() {
+        let expected = Uint8Array::new(&encode.call1(&encoder, &case).unwrap()).to_vec();
+        let text = case.dyn_ref::<js_sys::JsString>().unwrap();
+        assert_eq!(text::utf8_bytes(text), expected, "{:?}", String::from(text));
+        assert_eq!(api::data_bytes(&case).unwrap(), expected);
+    }
+    let object = js(r#"{ "é": "\u{1F600}", n: 1 }"#);
+    let json = Uint8Array::new(
+        &encode
+            .call1(
+                &encoder,
+                &js(r#"JSON.stringify({ "é": "\u{1F600}", n: 1 })"#),
+            )
+            .unwrap(),
+    )
+    .to_vec();
+    assert_eq!(api::data_bytes(&object).unwrap(), json);
+    for id in [
+        "0190a3b4-1234-7abc-8def-123456789012",
+        "short",
+        "é".repeat(18).as_str(),
+    ] {
+        assert_eq!(text::js_string(id).as_string().as_deref(), Some(id));
+    }
 }

@@ -25,13 +25,11 @@ pub fn encode_into(data: &[u8], out: &mut Vec<u8>) {
 /// Appends the first `symbols` base64 digits of the 24-bit group `bytes`, then `=` up to four.
 fn push_group(bytes: [u8; 3], symbols: usize, out: &mut Vec<u8>) {
     let group = u32::from_be_bytes([0, bytes[0], bytes[1], bytes[2]]);
-    for index in 0..4 {
-        out.push(if index < symbols {
-            ALPHABET[(group >> (18 - 6 * index) & 63) as usize]
-        } else {
-            b'='
-        });
+    let mut quad = [b'='; 4];
+    for (index, symbol) in quad.iter_mut().enumerate().take(symbols) {
+        *symbol = ALPHABET[(group >> (18 - 6 * index) & 63) as usize];
     }
+    out.extend_from_slice(&quad);
 }
 
 /// The padded base64 of `data` as text.

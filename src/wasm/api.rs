@@ -275,6 +275,11 @@ fn durable_queue(
 }
 
 impl Producer {
+    /// `Producer.create` for Rust callers: the same checks, resolved or rejected alike.
+    pub async fn create(config: JsValue) -> std::result::Result<Producer, JsValue> {
+        Producer::build(&config).map_err(|error| to_js_error(&error))
+    }
+
     fn build(config: &JsValue) -> Result<Producer> {
         let config = EdgeConfig::from_js(config)?;
         let core_config = producer_config(&config)?;
@@ -473,10 +478,15 @@ impl Producer {
 impl Producer {
     /// Checks `config` and creates a producer. Rejects with `InvalidConfig` (naming the option) or
     /// `InvalidCredentials`. Credentials from a function or Cognito are fetched in the background.
-    pub async fn create(
+    #[wasm_bindgen(js_name = create, unchecked_return_type = "Promise<Producer>")]
+    pub fn create_promise(
         #[wasm_bindgen(unchecked_param_type = "ProducerConfig")] config: JsValue,
-    ) -> std::result::Result<Producer, JsValue> {
-        Producer::build(&config).map_err(|error| to_js_error(&error))
+    ) -> Promise {
+        // Built synchronously: a settled promise needs no future (and no state machine) in the .wasm.
+        match Producer::build(&config) {
+            Ok(producer) => Promise::resolve(&JsValue::from(producer)),
+            Err(error) => Promise::reject(&to_js_error(&error)),
+        }
     }
 
     /// Buffers one event and returns its id (a UUIDv7). Throws `InvalidData`, `InvalidPartitionKey`,

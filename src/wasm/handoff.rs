@@ -7,8 +7,7 @@
 //! (lost only if that request itself failed), instead of twice. A page that is still alive when the
 //! answer arrives takes its ids off the list and handles the answer as usual.
 
-use std::collections::BTreeSet;
-
+use super::storage::{id_set, IdSet};
 use super::storage_local::LocalStore;
 
 fn key(scope: &str) -> String {
@@ -16,11 +15,9 @@ fn key(scope: &str) -> String {
 }
 
 /// The listed ids for stream `scope`.
-pub fn read(store: &LocalStore, scope: &str) -> BTreeSet<String> {
-    store
-        .get_item(&key(scope))
-        .map(|text| text.split_whitespace().map(str::to_owned).collect())
-        .unwrap_or_default()
+pub fn read(store: &LocalStore, scope: &str) -> IdSet {
+    let text = store.get_item(&key(scope)).unwrap_or_default();
+    id_set(text.split_whitespace().map(str::to_owned))
 }
 
 /// Adds `ids`; `false` when `localStorage` refused the write.
@@ -39,14 +36,14 @@ pub fn add(store: &LocalStore, scope: &str, ids: &[String]) -> bool {
 }
 
 /// Removes `ids` from the list.
-pub fn remove(store: &LocalStore, scope: &str, ids: &BTreeSet<String>) {
+pub fn remove(store: &LocalStore, scope: &str, ids: &IdSet) {
     if ids.is_empty() {
         return;
     }
     let listed = read(store, scope);
     let kept: Vec<&str> = listed
-        .iter()
-        .filter(|id| !ids.contains(*id))
+        .keys()
+        .filter(|id| !ids.contains_key(*id))
         .map(String::as_str)
         .collect();
     if kept.is_empty() {

@@ -15,7 +15,6 @@
 //!
 //! Claims run when the producer starts and then every [`CLAIM_INTERVAL_MS`].
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
@@ -32,7 +31,7 @@ use super::driver::{schedule_pump, Edge, Shared};
 use super::dynamic::{call, get, global, set};
 use super::handoff;
 use super::now_ms;
-use super::storage::{schedule_write, Mode};
+use super::storage::{schedule_write, IdSet, Mode};
 use super::storage_idb::{IdbStore, StoredRecord};
 use super::storage_local::LocalStore;
 
@@ -225,7 +224,7 @@ async fn claim_with_locks(shared: &Shared, locks: &JsValue) -> usize {
                 Err(_) => return Ok(JsValue::from(0)),
             };
             let claimed = claim_records(&shared_in, |record| {
-                !live.contains(&record.owner) && record.written_at_ms < listed_at
+                !live.contains_key(&record.owner) && record.written_at_ms < listed_at
             })
             .await;
             Ok(JsValue::from(claimed as u32))
@@ -248,12 +247,13 @@ async fn claim_with_locks(shared: &Shared, locks: &JsValue) -> usize {
 }
 
 /// Tab ids whose lock is held, from a `navigator.locks.query()` snapshot.
-fn live_tabs(snapshot: &JsValue, prefix: &str) -> BTreeSet<String> {
-    Array::from(&get(snapshot, "held"))
-        .iter()
-        .filter_map(|lock| get(&lock, "name").as_string())
-        .filter_map(|name| name.strip_prefix(prefix).map(str::to_owned))
-        .collect()
+fn live_tabs(snapshot: &JsValue, prefix: &str) -> IdSet {
+    super::storage::id_set(
+        Array::from(&get(snapshot, "held"))
+            .iter()
+            .filter_map(|lock| get(&lock, "name").as_string())
+            .filter_map(|name| name.strip_prefix(prefix).map(str::to_owned)),
+    )
 }
 
 async fn claim_with_lease(shared: &Shared) -> usize {
@@ -310,7 +310,7 @@ async fn claim_records(shared: &Shared, claimable: impl Fn(&StoredRecord) -> boo
         .as_ref()
         .map(|store| handoff::read(store, &scope))
         .unwrap_or_default();
-    let mut dropped_handed_off = BTreeSet::new();
+    let mut dropped_handed_off = IdSet::new();
     let mut choose = |records: &[StoredRecord]| -> (Vec<String>, Vec<String>) {
         let mut edge = shared.borrow_mut();
         let now = now_ms();
@@ -320,8 +320,8 @@ async fn claim_records(shared: &Shared, claimable: impl Fn(&StoredRecord) -> boo
             if record.owner == tab || !claimable(record) {
                 continue;
             }
-            if handed_off.contains(&record.id) {
-                dropped_handed_off.insert(record.id.clone());
+            if handed_off.contains_key(&record.id) {
+                dropped_handed_off.insert(record.id.clone(), 0);
                 drop_ids.push(record.id.clone());
                 continue;
             }

@@ -7,8 +7,6 @@
 //! of every keepalive request in flight are written to the hand-off list ([`super::handoff`]) so that
 //! the tab claiming this page's backlog does not send them a second time.
 
-use std::collections::BTreeSet;
-
 use crate::core::credential_refresh::CredentialStep;
 use crate::core::keepalive::keepalive_room;
 
@@ -82,7 +80,6 @@ pub fn on_request_finished(edge: &mut driver::Edge, id: crate::core::producer::R
         return;
     };
     if let Some(store) = edge.durable.local() {
-        let ids: BTreeSet<String> = ids.into_iter().collect();
-        handoff::remove(store, &edge.durable.scope, &ids);
+        handoff::remove(store, &edge.durable.scope, &super::storage::id_set(ids));
     }
 }

@@ -32,6 +32,20 @@ use super::dynamic::{error_name, set};
 use super::storage_idb::{self, IdbStore};
 use super::storage_local::{self, LocalStore};
 
+/// A set of event or tab ids. A `BTreeMap<String, u64>` whose values are unused, so that it shares
+/// its code with the stored-bytes map instead of adding a `BTreeSet<String>` (and the sort behind
+/// `collect`) to the `.wasm`.
+pub type IdSet = BTreeMap<String, u64>;
+
+/// The set of `ids`, built by insertion.
+pub fn id_set(ids: impl IntoIterator<Item = String>) -> IdSet {
+    let mut set = IdSet::new();
+    for id in ids {
+        set.insert(id, 0);
+    }
+    set
+}
+
 /// Where events are persisted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {

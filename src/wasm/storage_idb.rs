@@ -5,8 +5,6 @@
 //! id of the tab that sends it, when it wrote it, and the `core::persisted` encoding of the record. Every write of a turn goes
 //! into one `readwrite` transaction.
 
-use std::collections::BTreeSet;
-
 use js_sys::{Array, Object, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
@@ -140,11 +138,11 @@ impl IdbStore {
             });
         }
         let (take, drop_ids) = choose(&all);
-        let take: BTreeSet<String> = take.into_iter().collect();
+        let take = super::storage::id_set(take);
         let mut taken = Vec::with_capacity(take.len());
         let now = js_sys::Date::now();
         for record in all {
-            if !take.contains(&record.id) {
+            if !take.contains_key(&record.id) {
                 continue;
             }
             let value = stored_value(new_owner, now, &record.bytes);

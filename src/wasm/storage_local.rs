@@ -80,7 +80,7 @@ impl LocalStore {
                 });
             }
         }
-        records.sort_by(|a, b| a.id.cmp(&b.id));
+        records.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         records
     }
 

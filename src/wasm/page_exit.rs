@@ -40,13 +40,18 @@ pub fn on_page_exit(shared: &Shared, leaving: bool) {
         }
         let mut listed = Vec::new();
         for id in edge.keepalive_requests.clone() {
-            if edge.durable.handed_off.contains_key(&id) {
+            if edge
+                .durable
+                .handed_off
+                .iter()
+                .any(|(listed, _)| *listed == id)
+            {
                 continue;
             }
             if let Some(ids) = edge.core.request_event_ids(id) {
                 let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
                 listed.extend(ids.iter().cloned());
-                edge.durable.handed_off.insert(id, ids);
+                edge.durable.handed_off.push((id, ids));
             }
         }
         if let Some(store) = edge.durable.local() {
@@ -76,9 +81,15 @@ pub fn on_page_exit(shared: &Shared, leaving: bool) {
 /// A request finished while the page was alive: its events leave the hand-off list (they are
 /// acknowledged, or will be retried by this page).
 pub fn on_request_finished(edge: &mut driver::Edge, id: crate::core::producer::RequestId) {
-    let Some(ids) = edge.durable.handed_off.remove(&id) else {
+    let Some(at) = edge
+        .durable
+        .handed_off
+        .iter()
+        .position(|(listed, _)| *listed == id)
+    else {
         return;
     };
+    let (_, ids) = edge.durable.handed_off.swap_remove(at);
     if let Some(store) = edge.durable.local() {
         handoff::remove(store, &edge.durable.scope, &super::storage::id_set(ids));
     }

@@ -96,8 +96,9 @@ pub struct DurableQueue {
     stored: BTreeMap<String, u64>,
     stored_bytes: usize,
     fallbacks: BTreeMap<String, u64>,
-    /// Keepalive requests whose events are in the hand-off list (see [`super::lifecycle`]).
-    pub handed_off: BTreeMap<RequestId, Vec<String>>,
+    /// Keepalive requests whose events are in the hand-off list (see [`super::lifecycle`]); a few
+    /// entries at most (the keepalive budget), so a list.
+    pub handed_off: Vec<(RequestId, Vec<String>)>,
     /// A claim of other tabs' backlogs is running.
     pub claiming: bool,
     /// Runs the periodic claim; dropped (stopped) with the queue.
@@ -130,7 +131,7 @@ impl DurableQueue {
             stored: BTreeMap::new(),
             stored_bytes: 0,
             fallbacks: BTreeMap::new(),
-            handed_off: BTreeMap::new(),
+            handed_off: Vec::new(),
             claiming: false,
             claim_timer: None,
             connectivity: None,

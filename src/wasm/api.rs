@@ -36,9 +36,9 @@ use super::lifecycle::PageLifecycle;
 use super::local_cache::LocalCache;
 use super::log::Logger;
 use super::now_ms;
-use super::ownership;
 use super::random::{random_seed, uuid_v4};
 use super::storage::{self, DurableQueue, Mode as StorageMode};
+use super::task::{self, Task};
 use crate::core::rng::Rng;
 
 /// A clickstream producer: buffers events and sends them to Kinesis with signed `fetch` requests.
@@ -350,7 +350,7 @@ impl Producer {
         let connectivity = Connectivity::attach(Rc::downgrade(&shared));
         shared.borrow_mut().durable.connectivity = connectivity;
         if durable {
-            wasm_bindgen_futures::spawn_local(ownership::start(Rc::clone(&shared)));
+            task::spawn(&shared, Task::StartStorage);
         }
         driver::schedule_pump(&shared);
         Ok(Producer {
@@ -464,8 +464,7 @@ impl Producer {
         });
         if self.shared.borrow().request_scoped {
             if let Some(id) = flush_id {
-                let shared = Rc::clone(&self.shared);
-                wasm_bindgen_futures::spawn_local(driver::drive_flush(shared, id));
+                task::spawn(&self.shared, Task::DriveFlush(id));
             }
         } else {
             driver::schedule_pump(&self.shared);

@@ -41,6 +41,7 @@ use super::credentials::{self, CredentialSource};
 use super::js_error;
 use super::local_cache::LocalCache;
 use super::log::Logger;
+use super::task::{spawn, Task};
 use super::timer::WakeTimer;
 use super::transport::{self, HttpPost, TransportErrorKind};
 use super::{digest, now_ms};
@@ -255,8 +256,7 @@ pub fn schedule_pump(shared: &Shared) {
         }
         edge.pump_scheduled = true;
     }
-    let shared = Rc::clone(shared);
-    wasm_bindgen_futures::spawn_local(async move { pump(&shared) });
+    spawn(shared, Task::Pump);
 }
 
 /// Polls credentials and the core, starts every due send and refresh, re-arms the timer and delivers
@@ -338,7 +338,7 @@ fn pump_now(shared: &Shared) -> Option<u64> {
             edge.timer.cancel();
             // This may run inside a lifecycle listener: free the listener after it returns.
             if let Some(lifecycle) = edge.lifecycle.take() {
-                wasm_bindgen_futures::spawn_local(async move { drop(lifecycle) });
+                spawn(shared, Task::Release(lifecycle));
             }
         } else if !edge.request_scoped {
             match wake {
@@ -351,12 +351,17 @@ fn pump_now(shared: &Shared) -> Option<u64> {
         }
     }
     for (request, credentials) in sends {
-        let shared = Rc::clone(shared);
-        wasm_bindgen_futures::spawn_local(send(shared, request, credentials));
+        spawn(
+            shared,
+            Task::Send {
+                request,
+                credentials,
+                reserved: false,
+            },
+        );
     }
     if start_refresh {
-        let shared = Rc::clone(shared);
-        wasm_bindgen_futures::spawn_local(refresh(shared));
+        spawn(shared, Task::Refresh);
     }
     super::storage::schedule_write(shared);
     deferred.run(logger);
@@ -382,7 +387,7 @@ fn sleep_promise(delay_ms: u64) -> Promise {
 /// record put before it) polls the core, from its own promise continuations: its sends, timers and
 /// responses all belong to its request. Every other event only wakes it (`kick`). A driver stops
 /// when its flush has completed; one that a newer flush took over waits for that with a timer.
-pub async fn drive_flush(shared: Shared, id: FlushId) {
+pub async fn drive_flush(shared: &Shared, id: FlushId) {
     let generation = {
         let mut edge = shared.borrow_mut();
         edge.driver_generation += 1;
@@ -392,7 +397,7 @@ pub async fn drive_flush(shared: Shared, id: FlushId) {
         if shared.borrow().driver_generation != generation {
             break;
         }
-        let wake = pump_now(&shared);
+        let wake = pump_now(shared);
         let kick = {
             let mut edge = shared.borrow_mut();
             if !edge.is_waiting(id) || edge.stopped {
@@ -571,19 +576,11 @@ pub fn report_error(shared: &Shared, error: &Error) {
     }
 }
 
-/// Sends a page-exit request that [`super::page_exit`] already counted in the keepalive budget:
-/// hashed in Rust so that `fetch` starts in this turn, always with `keepalive`.
-pub async fn send_keepalive(shared: Shared, request: OutgoingRequest, credentials: Credentials) {
-    send_with(shared, request, credentials, true).await;
-}
-
-/// Hashes, signs and sends one PutRecords request, then reports the result to the core.
-async fn send(shared: Shared, request: OutgoingRequest, credentials: Credentials) {
-    send_with(shared, request, credentials, false).await;
-}
-
-async fn send_with(
-    shared: Shared,
+/// Hashes, signs and sends one PutRecords request, then reports the result to the core. `reserved`:
+/// a page-exit request [`super::page_exit`] already counted in the keepalive budget, hashed in Rust
+/// so that `fetch` starts in this turn, always with `keepalive`.
+pub async fn send_with(
+    shared: &Shared,
     request: OutgoingRequest,
     credentials: Credentials,
     reserved: bool,
@@ -695,11 +692,11 @@ async fn send_with(
             edge.remember_clock_offset();
         }
     }
-    pump(&shared);
+    pump(shared);
 }
 
 /// Gets credentials from the provider function or Cognito and hands them to the manager.
-async fn refresh(shared: Shared) {
+pub async fn refresh(shared: &Shared) {
     let (source, cognito, timeout_ms) = {
         let edge = shared.borrow();
         (
@@ -751,5 +748,5 @@ async fn refresh(shared: Shared) {
             }
         }
     }
-    pump(&shared);
+    pump(shared);
 }

@@ -34,6 +34,7 @@ use super::now_ms;
 use super::storage::{schedule_write, IdSet, Mode};
 use super::storage_idb::{IdbStore, StoredRecord};
 use super::storage_local::LocalStore;
+use super::task::{self, Task};
 
 /// How often a tab looks for a backlog of tabs that are gone.
 pub const CLAIM_INTERVAL_MS: u32 = 2_000;
@@ -51,7 +52,7 @@ fn lock_prefix(scope: &str) -> String {
 
 /// Opens storage, establishes this tab's ownership, starts writing, claims the first backlog and
 /// schedules later claims. Falls back to memory (reported) when storage cannot be opened.
-pub async fn start(shared: Shared) {
+pub async fn start(shared: &Shared) {
     let (mode, scope, tab, database) = {
         let edge = shared.borrow();
         (
@@ -74,7 +75,7 @@ pub async fn start(shared: Shared) {
                     .durable
                     .fall_back("unavailable", &detail);
                 if let Some(error) = error {
-                    super::driver::report_error(&shared, &error);
+                    super::driver::report_error(shared, &error);
                 }
                 return;
             }
@@ -90,12 +91,12 @@ pub async fn start(shared: Shared) {
         heartbeat(store, &scope, &tab);
     }
     shared.borrow_mut().durable.set_ready(idb, local);
-    schedule_write(&shared);
-    claim(&shared).await;
-    let weak = Rc::downgrade(&shared);
+    schedule_write(shared);
+    claim(shared).await;
+    let weak = Rc::downgrade(shared);
     let interval = Interval::new(CLAIM_INTERVAL_MS, move || {
         if let Some(shared) = weak.upgrade() {
-            wasm_bindgen_futures::spawn_local(async move { claim(&shared).await });
+            task::spawn(&shared, Task::Claim);
         }
     });
     let mut edge = shared.borrow_mut();
@@ -213,21 +214,9 @@ async fn claim_with_locks(shared: &Shared, locks: &JsValue) -> usize {
         if lock.is_null() {
             return Promise::resolve(&JsValue::from(0)).into();
         }
-        wasm_bindgen_futures::future_to_promise(async move {
-            let prefix = lock_prefix(&shared_in.borrow().durable.scope);
-            let listed_at = js_sys::Date::now();
-            let live = match call(&locks_in, "query", &[]) {
-                Ok(promise) => match JsFuture::from(Promise::from(promise)).await {
-                    Ok(snapshot) => live_tabs(&snapshot, &prefix),
-                    Err(_) => return Ok(JsValue::from(0)),
-                },
-                Err(_) => return Ok(JsValue::from(0)),
-            };
-            let claimed = claim_records(&shared_in, |record| {
-                !live.contains_key(&record.owner) && record.written_at_ms < listed_at
-            })
-            .await;
-            Ok(JsValue::from(claimed as u32))
+        Promise::new(&mut |resolve: Function, _reject: Function| {
+            let locks = locks_in.clone();
+            task::spawn(&shared_in, Task::ClaimLocked { locks, resolve });
         })
         .into()
     });
@@ -244,6 +233,24 @@ async fn claim_with_locks(shared: &Shared, locks: &JsValue) -> usize {
             .unwrap_or(0.0) as usize,
         Err(_) => 0,
     }
+}
+
+/// The claim proper, under the granted drain lock: lists the live tabs, then claims the records of
+/// the others written before the listing. Returns how many were claimed (0 when listing failed).
+pub async fn claim_locked(shared: &Shared, locks: &JsValue) -> usize {
+    let prefix = lock_prefix(&shared.borrow().durable.scope);
+    let listed_at = js_sys::Date::now();
+    let live = match call(locks, "query", &[]) {
+        Ok(promise) => match JsFuture::from(Promise::from(promise)).await {
+            Ok(snapshot) => live_tabs(&snapshot, &prefix),
+            Err(_) => return 0,
+        },
+        Err(_) => return 0,
+    };
+    claim_records(shared, |record| {
+        !live.contains_key(&record.owner) && record.written_at_ms < listed_at
+    })
+    .await
 }
 
 /// Tab ids whose lock is held, from a `navigator.locks.query()` snapshot.

@@ -14,6 +14,7 @@ use super::driver::{self, Shared, KEEPALIVE_BUDGET_BYTES};
 use super::handoff;
 use super::now_ms;
 use super::ownership;
+use super::task::{self, Task};
 
 /// Sends what fits the keepalive budget now and lists every keepalive request's events for hand-off.
 /// `leaving` is true on `pagehide` (the page is going away), false when it was only hidden.
@@ -71,9 +72,15 @@ pub fn on_page_exit(shared: &Shared, leaving: bool) {
     }
     if let Some(credentials) = credentials {
         for request in sends {
-            let shared = std::rc::Rc::clone(shared);
             let credentials = credentials.clone();
-            wasm_bindgen_futures::spawn_local(driver::send_keepalive(shared, request, credentials));
+            task::spawn(
+                shared,
+                Task::Send {
+                    request,
+                    credentials,
+                    reserved: true,
+                },
+            );
         }
     }
 }

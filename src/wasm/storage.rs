@@ -16,7 +16,6 @@
 //!   buffer has room; the rest of a backlog waits in storage for the next claim.
 
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 use js_sys::Object;
 use wasm_bindgen::JsValue;
@@ -344,12 +343,11 @@ pub fn schedule_write(shared: &Shared) {
         }
         edge.durable.writing = true;
     }
-    let shared = Rc::clone(shared);
-    wasm_bindgen_futures::spawn_local(async move { write_loop(&shared).await });
+    super::task::spawn(shared, super::task::Task::Write);
 }
 
 /// Writes batches until none is left; one write in progress at a time.
-async fn write_loop(shared: &Shared) {
+pub async fn write_loop(shared: &Shared) {
     loop {
         let (batch, owner, idb, local) = {
             let mut edge = shared.borrow_mut();

@@ -9,6 +9,7 @@ use base64::Engine;
 use wasm_bindgen::JsValue;
 
 use super::dynamic::{call, get, global};
+use super::storage::IdSet;
 use super::storage_idb::StoredRecord;
 
 /// The page's `localStorage`.
@@ -61,6 +62,8 @@ impl LocalStore {
 
     /// Every stored record of this scope, in id (put) order.
     pub fn read_all(&self) -> Vec<StoredRecord> {
+        // Ordered through the id map the queue already uses, instead of a sort of its own.
+        let mut order = IdSet::new();
         let mut records = Vec::new();
         for (id, value) in self.items_with_prefix(&self.prefix) {
             let mut parts = value.splitn(3, ' ');
@@ -72,16 +75,19 @@ impl LocalStore {
             if let (Ok(bytes), Ok(written_at_ms)) =
                 (STANDARD.decode(encoded), written.parse::<u64>())
             {
-                records.push(StoredRecord {
+                order.insert(id.clone(), records.len() as u64);
+                records.push(Some(StoredRecord {
                     id,
                     owner: owner.to_owned(),
                     written_at_ms: written_at_ms as f64,
                     bytes,
-                });
+                }));
             }
         }
-        records.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-        records
+        order
+            .values()
+            .filter_map(|&at| records[at as usize].take())
+            .collect()
     }
 
     /// Re-owns `records` to `owner` (a claim): rewrites each with the new owner and the current time.

@@ -299,31 +299,45 @@ pub fn default_endpoint(region: &str) -> Endpoint {
 /// Parses an `endpoint` option with the global `URL`: `http:` or `https:`, path `/`, no query or
 /// fragment, no user info.
 pub fn parse_endpoint(text: &str) -> Result<Endpoint> {
-    let url = web_sys::Url::new(text).map_err(|_| {
-        invalid(format!(
-            "endpoint must be an absolute URL, got {text}",
-            text = quoted(text)
-        ))
-    })?;
-    let protocol = url.protocol();
+    // `new URL(text)` through the global constructor: one `Reflect.construct` instead of a binding
+    // per `URL` property.
+    let constructor = super::dynamic::get(&js_sys::global(), "URL");
+    let url = constructor
+        .dyn_ref::<Function>()
+        .ok_or(JsValue::UNDEFINED)
+        .and_then(|constructor| {
+            Reflect::construct(constructor, &js_sys::Array::of1(&JsValue::from_str(text)))
+        })
+        .map_err(|_| {
+            invalid(format!(
+                "endpoint must be an absolute URL, got {text}",
+                text = quoted(text)
+            ))
+        })?;
+    let part = |name: &str| {
+        super::dynamic::get(&url, name)
+            .as_string()
+            .unwrap_or_default()
+    };
+    let protocol = part("protocol");
     if protocol != "http:" && protocol != "https:" {
         return Err(invalid(format!(
             "endpoint must use http: or https:, got {protocol}",
             protocol = quoted(&protocol)
         )));
     }
-    if url.pathname() != "/" || !url.search().is_empty() || !url.hash().is_empty() {
+    if part("pathname") != "/" || !part("search").is_empty() || !part("hash").is_empty() {
         return Err(invalid(format!(
             "endpoint must have path \"/\" and no query or fragment, got {text}",
             text = quoted(text)
         )));
     }
-    if !url.username().is_empty() || !url.password().is_empty() {
+    if !part("username").is_empty() || !part("password").is_empty() {
         return Err(invalid(
             "endpoint must not contain a user name or password".to_owned(),
         ));
     }
-    let host = url.host();
+    let host = part("host");
     Ok(Endpoint {
         url: format!("{protocol}//{host}/"),
         host,

@@ -301,19 +301,12 @@ pub fn default_endpoint(region: &str) -> Endpoint {
 pub fn parse_endpoint(text: &str) -> Result<Endpoint> {
     // `new URL(text)` through the global constructor: one `Reflect.construct` instead of a binding
     // per `URL` property.
-    let constructor = super::dynamic::get(&js_sys::global(), "URL");
-    let url = constructor
-        .dyn_ref::<Function>()
-        .ok_or(JsValue::UNDEFINED)
-        .and_then(|constructor| {
-            Reflect::construct(constructor, &js_sys::Array::of1(&JsValue::from_str(text)))
-        })
-        .map_err(|_| {
-            invalid(format!(
-                "endpoint must be an absolute URL, got {text}",
-                text = quoted(text)
-            ))
-        })?;
+    let url = super::dynamic::construct("URL", &[&JsValue::from_str(text)]).map_err(|_| {
+        invalid(format!(
+            "endpoint must be an absolute URL, got {text}",
+            text = quoted(text)
+        ))
+    })?;
     let part = |name: &str| {
         super::dynamic::get(&url, name)
             .as_string()

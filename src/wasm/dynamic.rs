@@ -32,6 +32,15 @@ pub fn call(target: &JsValue, method: &str, args: &[&JsValue]) -> Result<JsValue
     function.apply(target, &list)
 }
 
+/// `new globalThis[name](...args)`; the thrown value on failure, or when it is not a constructor.
+pub fn construct(name: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
+    let constructor = get(&js_sys::global(), name)
+        .dyn_into::<Function>()
+        .map_err(|_| JsValue::from_str(&format!("{name} is not a constructor")))?;
+    let list: Array = args.iter().map(|value| (*value).clone()).collect();
+    Reflect::construct(&constructor, &list)
+}
+
 /// A promise settled by the first of `ok_event` (resolved with `target[ok_field]`, or `undefined`
 /// for an empty field name) and the `err_events` (rejected with `target.error`), for IndexedDB's
 /// request and transaction objects. The listeners are kept alive until one fires.

@@ -11,6 +11,11 @@ pub fn get(target: &JsValue, key: &str) -> JsValue {
     Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// The global object.
+pub fn global_object() -> JsValue {
+    js_sys::global().into()
+}
+
 /// `globalThis[name]` when it is an object or function, `None` when absent (or throws, as
 /// `localStorage` does on opaque origins).
 pub fn global(name: &str) -> Option<JsValue> {

@@ -17,7 +17,6 @@
 
 use std::rc::Rc;
 
-use gloo_timers::callback::Interval;
 use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
@@ -35,6 +34,7 @@ use super::storage::{schedule_write, IdSet, Mode};
 use super::storage_idb::{IdbStore, StoredRecord};
 use super::storage_local::LocalStore;
 use super::task::{self, Task};
+use super::timer::JsTimer;
 
 /// How often a tab looks for a backlog of tabs that are gone.
 pub const CLAIM_INTERVAL_MS: u32 = 2_000;
@@ -94,11 +94,14 @@ pub async fn start(shared: &Shared) {
     schedule_write(shared);
     claim(shared).await;
     let weak = Rc::downgrade(shared);
-    let interval = Interval::new(CLAIM_INTERVAL_MS, move || {
-        if let Some(shared) = weak.upgrade() {
-            task::spawn(&shared, Task::Claim);
-        }
-    });
+    let interval = JsTimer::every(
+        CLAIM_INTERVAL_MS,
+        Box::new(move || {
+            if let Some(shared) = weak.upgrade() {
+                task::spawn(&shared, Task::Claim);
+            }
+        }),
+    );
     let mut edge = shared.borrow_mut();
     if edge.durable.is_durable() {
         edge.durable.claim_timer = Some(interval);

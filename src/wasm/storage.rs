@@ -101,7 +101,7 @@ pub struct DurableQueue {
     /// A claim of other tabs' backlogs is running.
     pub claiming: bool,
     /// Runs the periodic claim; dropped (stopped) with the queue.
-    pub claim_timer: Option<gloo_timers::callback::Interval>,
+    pub claim_timer: Option<super::timer::JsTimer>,
     /// The `online`/`offline` listeners.
     pub connectivity: Option<super::connectivity::Connectivity>,
     stopped: bool,

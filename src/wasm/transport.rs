@@ -8,13 +8,13 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use gloo_timers::callback::Timeout;
 use js_sys::{Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 use super::dynamic::{call, construct, get};
+use super::timer::JsTimer;
 
 #[wasm_bindgen]
 extern "C" {
@@ -91,10 +91,13 @@ pub async fn post(request: HttpPost<'_>) -> Result<HttpReply, TransportError> {
     let timer = {
         let controller = controller.clone();
         let timed_out = Rc::clone(&timed_out);
-        Timeout::new(request.timeout_ms, move || {
-            timed_out.set(true);
-            let _ = call(&controller, "abort", &[]);
-        })
+        JsTimer::once(
+            request.timeout_ms,
+            Box::new(move || {
+                timed_out.set(true);
+                let _ = call(&controller, "abort", &[]);
+            }),
+        )
     };
     let result = send_and_read(&request, &controller).await;
     drop(timer);

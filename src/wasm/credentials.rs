@@ -194,10 +194,9 @@ fn parse_logins(value: &JsValue) -> Result<crate::core::cognito::Logins> {
             type_name(value)
         )));
     }
-    for entry in Object::entries(value.unchecked_ref()).iter() {
-        let pair: js_sys::Array = entry.unchecked_into();
-        let provider = pair.get(0).as_string().unwrap_or_default();
-        let Some(token) = pair.get(1).as_string() else {
+    for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
+        let provider = key.as_string().unwrap_or_default();
+        let Some(token) = get(value, &provider).as_string() else {
             return Err(invalid(format!(
                 "credentials.logins[{provider}] must be a string token",
                 provider = quoted(&provider)
@@ -233,15 +232,17 @@ impl CredentialSource {
 /// Calls a provider function and reads what it returns (or what its promise resolves to).
 /// A throw or rejection is `CredentialsError`; a malformed result is `InvalidCredentials`.
 pub async fn call_provider(provider: &Function) -> Result<CredentialFields> {
-    let returned = provider.call0(&JsValue::UNDEFINED).map_err(|thrown| {
-        Error::new(
-            ErrorCode::CredentialsError,
-            format!(
-                "the credentials function threw: {}",
-                describe_js_value(&thrown)
-            ),
-        )
-    })?;
+    let returned = provider
+        .apply(&JsValue::UNDEFINED, &js_sys::Array::new())
+        .map_err(|thrown| {
+            Error::new(
+                ErrorCode::CredentialsError,
+                format!(
+                    "the credentials function threw: {}",
+                    describe_js_value(&thrown)
+                ),
+            )
+        })?;
     let resolved = JsFuture::from(Promise::resolve(&returned))
         .await
         .map_err(|thrown| {

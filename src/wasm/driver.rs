@@ -376,7 +376,10 @@ fn sleep_promise(delay_ms: u64) -> Promise {
             .ok()
             .and_then(|f| f.dyn_into::<Function>().ok());
         if let Some(set_timeout) = set_timeout {
-            let _ = set_timeout.call2(&JsValue::UNDEFINED, &resolve, &JsValue::from(delay));
+            let _ = set_timeout.apply(
+                &JsValue::UNDEFINED,
+                &js_sys::Array::of2(&resolve, &JsValue::from(delay)),
+            );
         }
     })
 }

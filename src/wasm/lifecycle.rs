@@ -62,19 +62,20 @@ impl PageLifecycle {
             }
         });
         for event in EVENTS {
-            add.call2(
+            add.apply(
                 &document,
-                &JsValue::from_str(event),
-                listener.as_ref().unchecked_ref(),
+                &js_sys::Array::of2(&JsValue::from_str(event), listener.as_ref().unchecked_ref()),
             )
             .ok()?;
         }
         let global: JsValue = js_sys::global().into();
         if let Some(add) = method(&global, "addEventListener") {
-            let _ = add.call2(
+            let _ = add.apply(
                 &global,
-                &JsValue::from_str("pagehide"),
-                listener.as_ref().unchecked_ref(),
+                &js_sys::Array::of2(
+                    &JsValue::from_str("pagehide"),
+                    listener.as_ref().unchecked_ref(),
+                ),
             );
         }
         Some(PageLifecycle { document, listener })
@@ -85,18 +86,22 @@ impl Drop for PageLifecycle {
     fn drop(&mut self) {
         let global: JsValue = js_sys::global().into();
         if let Some(remove) = method(&global, "removeEventListener") {
-            let _ = remove.call2(
+            let _ = remove.apply(
                 &global,
-                &JsValue::from_str("pagehide"),
-                self.listener.as_ref().unchecked_ref(),
+                &js_sys::Array::of2(
+                    &JsValue::from_str("pagehide"),
+                    self.listener.as_ref().unchecked_ref(),
+                ),
             );
         }
         if let Some(remove) = method(&self.document, "removeEventListener") {
             for event in EVENTS {
-                let _ = remove.call2(
+                let _ = remove.apply(
                     &self.document,
-                    &JsValue::from_str(event),
-                    self.listener.as_ref().unchecked_ref(),
+                    &js_sys::Array::of2(
+                        &JsValue::from_str(event),
+                        self.listener.as_ref().unchecked_ref(),
+                    ),
                 );
             }
         }

@@ -66,10 +66,9 @@ impl LocalCache {
 
     fn set(&self, key: &str, value: &str) {
         // A full or blocked storage only loses the shortcut; the value is learned again next time.
-        let _ = self.set_item.call2(
+        let _ = self.set_item.apply(
             &self.storage,
-            &JsValue::from_str(key),
-            &JsValue::from_str(value),
+            &js_sys::Array::of2(&JsValue::from_str(key), &JsValue::from_str(value)),
         );
     }
 

@@ -114,7 +114,7 @@ fn hold_lock_for_life(locks: &JsValue, name: &str) -> Promise {
     let name = name.to_owned();
     Promise::new(&mut |resolve: Function, _reject: Function| {
         let granted = Closure::once_into_js(move |_lock: JsValue| -> JsValue {
-            let _ = resolve.call0(&JsValue::UNDEFINED);
+            let _ = resolve.call1(&JsValue::UNDEFINED, &JsValue::UNDEFINED);
             Promise::new(&mut |_keep: Function, _never: Function| {}).into()
         });
         let _ = call(&locks, "request", &[&JsValue::from_str(&name), &granted]);

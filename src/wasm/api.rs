@@ -31,7 +31,7 @@ use super::connectivity::{self, Connectivity};
 use super::credentials::CredentialSource;
 use super::driver::{self, Edge, Shared};
 use super::envelope::{self, EnvelopeHeader};
-use super::js_error::{describe_js_value, to_js_error};
+use super::js_error::{describe_js_value, must_be, to_js_error, type_of};
 use super::lifecycle::PageLifecycle;
 use super::local_cache::LocalCache;
 use super::log::Logger;
@@ -162,10 +162,12 @@ pub fn data_bytes(data: &JsValue) -> Result<Vec<u8>> {
     })?;
     match JsValue::from(text).as_string() {
         Some(text) => Ok(text.into_bytes()),
-        None => Err(invalid_data(format!(
-            "data must be a string, a Uint8Array, an ArrayBuffer or a JSON-serialisable value, got {}",
-            data.js_typeof().as_string().unwrap_or_default()
-        ))),
+        None => Err(must_be(
+            ErrorCode::InvalidData,
+            "data",
+            "a string, a Uint8Array, an ArrayBuffer or a JSON-serialisable value",
+            &type_of(data),
+        )),
     }
 }
 
@@ -174,10 +176,12 @@ pub fn data_bytes(data: &JsValue) -> Result<Vec<u8>> {
 fn read_partition_key(value: &JsValue, what: &str) -> Result<String> {
     let invalid = |message: String| Error::new(ErrorCode::InvalidPartitionKey, message);
     let Some(text) = value.dyn_ref::<js_sys::JsString>() else {
-        return Err(invalid(format!(
-            "{what} must be a string, got {}",
-            value.js_typeof().as_string().unwrap_or_default()
-        )));
+        return Err(must_be(
+            ErrorCode::InvalidPartitionKey,
+            what,
+            "a string",
+            &type_of(value),
+        ));
     };
     if !text.is_valid_utf16() {
         return Err(invalid(format!(
@@ -199,12 +203,11 @@ fn read_explicit_hash_key(value: &JsValue) -> Result<String> {
             .unwrap_or_default();
         return Ok(text);
     }
-    Err(Error::new(
+    Err(must_be(
         ErrorCode::InvalidExplicitHashKey,
-        format!(
-            "explicitHashKey must be a decimal string or a BigInt, got {}",
-            value.js_typeof().as_string().unwrap_or_default()
-        ),
+        "explicitHashKey",
+        "a decimal string or a BigInt",
+        &type_of(value),
     ))
 }
 
@@ -392,10 +395,12 @@ impl Producer {
         let mut explicit_hash_key = None;
         if !options.is_undefined() && !options.is_null() {
             if !options.is_object() {
-                return Err(invalid_data(format!(
-                    "put options must be an object, got {}",
-                    options.js_typeof().as_string().unwrap_or_default()
-                )));
+                return Err(must_be(
+                    ErrorCode::InvalidData,
+                    "put options",
+                    "an object",
+                    &type_of(options),
+                ));
             }
             for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
                 let key = key.as_string().unwrap_or_default();

@@ -79,6 +79,10 @@ fn invalid(message: String) -> Error {
     Error::new(ErrorCode::InvalidCredentials, message)
 }
 
+fn must_be(subject: &str, rule: &str, got: &str) -> Error {
+    super::js_error::must_be(ErrorCode::InvalidCredentials, subject, rule, got)
+}
+
 fn get(object: &JsValue, key: &str) -> JsValue {
     Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
@@ -86,10 +90,11 @@ fn get(object: &JsValue, key: &str) -> JsValue {
 fn required_string(object: &JsValue, key: &str) -> Result<String> {
     let value = get(object, key);
     value.as_string().ok_or_else(|| {
-        invalid(format!(
-            "credentials.{key} must be a string, got {}",
-            type_name(&value)
-        ))
+        must_be(
+            &format!("credentials.{key}"),
+            "a string",
+            &type_name(&value),
+        )
     })
 }
 
@@ -149,10 +154,11 @@ impl CredentialFields {
     /// types (empty values, characters, expiry in the past) are the core's.
     pub fn from_js(value: &JsValue) -> Result<CredentialFields> {
         if !value.is_object() {
-            return Err(invalid(format!(
-                "credentials must be an object with accessKeyId and secretAccessKey, got {}",
-                type_name(value)
-            )));
+            return Err(must_be(
+                "credentials",
+                "an object with accessKeyId and secretAccessKey",
+                &type_name(value),
+            ));
         }
         Ok(CredentialFields {
             access_key_id: required_string(value, "accessKeyId")?,
@@ -189,10 +195,11 @@ fn parse_logins(value: &JsValue) -> Result<crate::core::cognito::Logins> {
         return Ok(logins);
     }
     if !value.is_object() {
-        return Err(invalid(format!(
-            "credentials.logins must be an object of provider name to token, got {}",
-            type_name(value)
-        )));
+        return Err(must_be(
+            "credentials.logins",
+            "an object of provider name to token",
+            &type_name(value),
+        ));
     }
     for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
         let provider = key.as_string().unwrap_or_default();

@@ -242,11 +242,14 @@ fn reject_unknown_keys(config: &Object) -> Result<()> {
     for key in Object::keys(config).iter() {
         let name = key.as_string().unwrap_or_default();
         if !KNOWN_OPTIONS.contains(&name.as_str()) {
-            return Err(invalid(format!(
-                "unknown option {name}; known options: {}",
-                KNOWN_OPTIONS.join(", "),
-                name = quoted(&name)
-            )));
+            let mut message = format!("unknown option {}; known options: ", quoted(&name));
+            for (index, option) in KNOWN_OPTIONS.iter().enumerate() {
+                if index > 0 {
+                    message.push_str(", ");
+                }
+                message.push_str(option);
+            }
+            return Err(invalid(message));
         }
     }
     Ok(())

@@ -27,12 +27,17 @@ pub fn add(store: &LocalStore, scope: &str, ids: &[String]) -> bool {
     }
     let mut text = store.get_item(&key(scope)).unwrap_or_default();
     for id in ids {
-        if !text.is_empty() {
-            text.push(' ');
-        }
-        text.push_str(id);
+        push_listed(&mut text, id);
     }
     store.set_item(&key(scope), &text)
+}
+
+/// Appends `id` to a space-separated list.
+fn push_listed(text: &mut String, id: &str) {
+    if !text.is_empty() {
+        text.push(' ');
+    }
+    text.push_str(id);
 }
 
 /// Removes `ids` from the list.
@@ -41,14 +46,15 @@ pub fn remove(store: &LocalStore, scope: &str, ids: &IdSet) {
         return;
     }
     let listed = read(store, scope);
-    let kept: Vec<&str> = listed
-        .keys()
-        .filter(|id| !ids.contains_key(*id))
-        .map(String::as_str)
-        .collect();
-    if kept.is_empty() {
+    let mut kept = String::new();
+    let mut kept_count = 0;
+    for id in listed.keys().filter(|id| !ids.contains_key(*id)) {
+        push_listed(&mut kept, id);
+        kept_count += 1;
+    }
+    if kept_count == 0 {
         store.remove_item(&key(scope));
-    } else if kept.len() != listed.len() {
-        store.set_item(&key(scope), &kept.join(" "));
+    } else if kept_count != listed.len() {
+        store.set_item(&key(scope), &kept);
     }
 }

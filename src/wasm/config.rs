@@ -17,6 +17,7 @@ use crate::core::error::{quoted, Error, ErrorCode, Result};
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::js_error::type_name;
 use super::log::LogLevel;
 
 /// Every key `Producer.create` accepts.
@@ -175,14 +176,6 @@ fn must_be(key: &str, rule: &str, got: &str) -> Error {
 fn get(object: &JsValue, key: &str) -> Result<JsValue> {
     Reflect::get(object, &JsValue::from_str(key))
         .map_err(|_| invalid(format!("{key} could not be read from the config object")))
-}
-
-fn type_name(value: &JsValue) -> String {
-    if value.is_null() {
-        "null".to_owned()
-    } else {
-        value.js_typeof().as_string().unwrap_or_default()
-    }
 }
 
 /// Reads an optional string option; present but not a string is `InvalidConfig`.

@@ -14,11 +14,13 @@
 use crate::core::cognito_flow::{CognitoFlow, CognitoStep};
 use crate::core::credentials::Credentials;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
-use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Function, Object, Promise, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use super::dynamic::get;
 use super::js_error::describe_js_value;
+use super::js_error::type_name;
 use super::now_ms;
 use super::transport::{self, HttpPost};
 
@@ -83,10 +85,6 @@ fn must_be(subject: &str, rule: &str, got: &str) -> Error {
     super::js_error::must_be(ErrorCode::InvalidCredentials, subject, rule, got)
 }
 
-fn get(object: &JsValue, key: &str) -> JsValue {
-    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
 fn required_string(object: &JsValue, key: &str) -> Result<String> {
     let value = get(object, key);
     value.as_string().ok_or_else(|| {
@@ -104,14 +102,6 @@ fn optional_string(object: &JsValue, key: &str) -> Result<Option<String>> {
         return Ok(None);
     }
     required_string(object, key).map(Some)
-}
-
-fn type_name(value: &JsValue) -> String {
-    if value.is_null() {
-        "null".to_owned()
-    } else {
-        value.js_typeof().as_string().unwrap_or_default()
-    }
 }
 
 /// Reads `expiration` (a `Date`, ms number or date string) as ms since the epoch.

@@ -16,6 +16,11 @@ pub fn global_object() -> JsValue {
     js_sys::global().into()
 }
 
+/// `target[name]` when it is a function.
+pub fn method(target: &JsValue, name: &str) -> Option<Function> {
+    get(target, name).dyn_into::<Function>().ok()
+}
+
 /// `globalThis[name]` when it is an object or function, `None` when absent (or throws, as
 /// `localStorage` does on opaque origins).
 pub fn global(name: &str) -> Option<JsValue> {

@@ -37,6 +37,16 @@ pub fn must_be(code: ErrorCode, subject: &str, rule: &str, got: &str) -> Error {
     Error::new(code, format!("{subject} must be {rule}, got {got}"))
 }
 
+/// `typeof value`, but `"null"` for `null`: how option and credential errors name a wrong type.
+#[inline(never)]
+pub fn type_name(value: &JsValue) -> String {
+    if value.is_null() {
+        "null".to_owned()
+    } else {
+        type_of(value)
+    }
+}
+
 /// `typeof value` (`"object"` for `null`).
 #[inline(never)]
 pub fn type_of(value: &JsValue) -> String {

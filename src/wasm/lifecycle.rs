@@ -9,11 +9,12 @@
 
 use std::rc::Weak;
 
-use js_sys::{Function, Reflect};
+use js_sys::Reflect;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::driver::{self, Edge};
+use super::dynamic::method;
 use super::now_ms;
 
 const EVENTS: [&str; 2] = ["visibilitychange", "pagehide"];
@@ -22,13 +23,6 @@ const EVENTS: [&str; 2] = ["visibilitychange", "pagehide"];
 pub struct PageLifecycle {
     document: JsValue,
     listener: Closure<dyn FnMut(JsValue)>,
-}
-
-fn method(target: &JsValue, name: &str) -> Option<Function> {
-    Reflect::get(target, &JsValue::from_str(name))
-        .ok()?
-        .dyn_into::<Function>()
-        .ok()
 }
 
 fn is_hidden(document: &JsValue) -> bool {

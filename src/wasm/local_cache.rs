@@ -12,8 +12,9 @@
 //! mode) counts as empty: nothing here ever fails the producer. `localStorage` is looked up on
 //! `globalThis`, never through `window`, so the same code loads in every runtime.
 
+use super::dynamic::method;
 use js_sys::{Function, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 /// Prefix of every key this crate writes to `localStorage`.
 pub const KEY_PREFIX: &str = "kinesis-clickstream:";
@@ -34,13 +35,6 @@ pub struct LocalCache {
     storage: JsValue,
     get_item: Function,
     set_item: Function,
-}
-
-fn method(target: &JsValue, name: &str) -> Option<Function> {
-    Reflect::get(target, &JsValue::from_str(name))
-        .ok()?
-        .dyn_into::<Function>()
-        .ok()
 }
 
 impl LocalCache {

@@ -250,7 +250,7 @@ pub async fn claim_locked(shared: &Shared, locks: &JsValue) -> usize {
         },
         Err(_) => return 0,
     };
-    claim_records(shared, |record| {
+    claim_records(shared, &|record| {
         !live.contains_key(&record.owner) && record.written_at_ms < listed_at
     })
     .await
@@ -294,7 +294,7 @@ async fn claim_with_lease(shared: &Shared) -> usize {
             &format!("{} {}", lease.tab, lease.expires_ms),
         );
     }
-    let claimed = claim_records(shared, |record| book.may_claim(&tab, &record.owner, now)).await;
+    let claimed = claim_records(shared, &|record| book.may_claim(&tab, &record.owner, now)).await;
     if read_book(&store, &scope)
         .drain()
         .is_some_and(|lease| lease.tab == tab)
@@ -305,8 +305,9 @@ async fn claim_with_lease(shared: &Shared) -> usize {
 }
 
 /// Re-owns and restores the records `claimable` picks (records listed in the hand-off list are deleted
-/// instead); returns how many were restored.
-async fn claim_records(shared: &Shared, claimable: impl Fn(&StoredRecord) -> bool) -> usize {
+/// instead); returns how many were restored. `claimable` is a trait object so that the Web Locks and the lease claims share one copy of this
+/// future (and of the IndexedDB claim inside it).
+async fn claim_records(shared: &Shared, claimable: &dyn Fn(&StoredRecord) -> bool) -> usize {
     let (idb, local, scope, tab) = {
         let edge = shared.borrow();
         (

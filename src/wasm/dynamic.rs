@@ -67,7 +67,7 @@ pub fn event_promise(
     Promise::new(&mut |resolve: Function, reject: Function| {
         let source = target.clone();
         let field = ok_field.clone();
-        let on_ok = Closure::once_into_js(move || {
+        let on_ok: Box<dyn FnOnce()> = Box::new(move || {
             let value = if field.is_empty() {
                 JsValue::UNDEFINED
             } else {
@@ -75,6 +75,7 @@ pub fn event_promise(
             };
             let _ = resolve.call1(&JsValue::UNDEFINED, &value);
         });
+        let on_ok = Closure::once_into_js(on_ok);
         let _ = call(
             &target,
             "addEventListener",
@@ -83,7 +84,7 @@ pub fn event_promise(
         for event in &err_events {
             let source = target.clone();
             let reject = reject.clone();
-            let on_err = Closure::once_into_js(move || {
+            let on_err: Box<dyn FnOnce()> = Box::new(move || {
                 let error = get(&source, "error");
                 let error = if error.is_null() || error.is_undefined() {
                     JsValue::from_str("aborted")
@@ -92,6 +93,7 @@ pub fn event_promise(
                 };
                 let _ = reject.call1(&JsValue::UNDEFINED, &error);
             });
+            let on_err = Closure::once_into_js(on_err);
             let _ = call(
                 &target,
                 "addEventListener",

@@ -38,7 +38,8 @@ impl PageLifecycle {
         let document = Reflect::get(&js_sys::global(), &JsValue::from_str("document")).ok()?;
         let add = method(&document, "addEventListener")?;
         let watched = document.clone();
-        let listener = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        // Boxed: every listener shares one closure type (one shim in the `.wasm`).
+        let listener: Box<dyn FnMut(JsValue)> = Box::new(move |event: JsValue| {
             let kind = Reflect::get(&event, &JsValue::from_str("type"))
                 .ok()
                 .and_then(|kind| kind.as_string());
@@ -55,6 +56,7 @@ impl PageLifecycle {
                 driver::pump(&shared);
             }
         });
+        let listener = Closure::wrap(listener);
         for event in EVENTS {
             add.apply(
                 &document,

@@ -39,6 +39,9 @@ use super::timer::JsTimer;
 /// How often a tab looks for a backlog of tabs that are gone.
 pub const CLAIM_INTERVAL_MS: u32 = 2_000;
 
+/// A `navigator.locks.request` callback, boxed so that both share one closure type in the `.wasm`.
+type LockCallback = Box<dyn FnOnce(JsValue) -> JsValue>;
+
 /// `navigator.locks` when the runtime has the Web Locks API.
 fn web_locks() -> Option<JsValue> {
     let navigator = global("navigator")?;
@@ -113,10 +116,11 @@ fn hold_lock_for_life(locks: &JsValue, name: &str) -> Promise {
     let locks = locks.clone();
     let name = name.to_owned();
     Promise::new(&mut |resolve: Function, _reject: Function| {
-        let granted = Closure::once_into_js(move |_lock: JsValue| -> JsValue {
+        let granted: LockCallback = Box::new(move |_lock: JsValue| -> JsValue {
             let _ = resolve.call1(&JsValue::UNDEFINED, &JsValue::UNDEFINED);
             Promise::new(&mut |_keep: Function, _never: Function| {}).into()
         });
+        let granted = Closure::once_into_js(granted);
         let _ = call(&locks, "request", &[&JsValue::from_str(&name), &granted]);
     })
 }
@@ -213,7 +217,7 @@ async fn claim_with_locks(shared: &Shared, locks: &JsValue) -> usize {
     set(&options, "ifAvailable", &JsValue::TRUE);
     let shared_in = Rc::clone(shared);
     let locks_in = locks.clone();
-    let on_lock = Closure::once_into_js(move |lock: JsValue| -> JsValue {
+    let on_lock: LockCallback = Box::new(move |lock: JsValue| -> JsValue {
         if lock.is_null() {
             return Promise::resolve(&JsValue::from(0)).into();
         }
@@ -223,6 +227,7 @@ async fn claim_with_locks(shared: &Shared, locks: &JsValue) -> usize {
         })
         .into()
     });
+    let on_lock = Closure::once_into_js(on_lock);
     let request = call(
         locks,
         "request",

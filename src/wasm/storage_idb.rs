@@ -48,13 +48,14 @@ impl IdbStore {
             "open",
             &[&JsValue::from_str(name), &JsValue::from(1)],
         )?;
-        let on_upgrade = Closure::once_into_js({
+        let on_upgrade: Box<dyn FnOnce()> = Box::new({
             let request = request.clone();
             move || {
                 let db = get(&request, "result");
                 let _ = call(&db, "createObjectStore", &[&JsValue::from_str(STORE)]);
             }
         });
+        let on_upgrade = Closure::once_into_js(on_upgrade);
         set(&request, "onupgradeneeded", &on_upgrade);
         let db = JsFuture::from(event_promise(&request, "success", "result", &["error"])).await?;
         Ok(IdbStore { db })

@@ -7,7 +7,7 @@
 //! (lost only if that request itself failed), instead of twice. A page that is still alive when the
 //! answer arrives takes its ids off the list and handles the answer as usual.
 
-use super::storage::{id_set, IdSet};
+use super::storage::IdSet;
 use super::storage_local::LocalStore;
 
 fn key(scope: &str) -> String {
@@ -17,7 +17,11 @@ fn key(scope: &str) -> String {
 /// The listed ids for stream `scope`.
 pub fn read(store: &LocalStore, scope: &str) -> IdSet {
     let text = store.get_item(&key(scope)).unwrap_or_default();
-    id_set(text.split_whitespace().map(str::to_owned))
+    let mut listed = IdSet::new();
+    for id in text.split_whitespace() {
+        listed.insert(id.to_owned(), 0);
+    }
+    listed
 }
 
 /// Adds `ids`; `false` when `localStorage` refused the write.

@@ -263,12 +263,16 @@ pub async fn claim_locked(shared: &Shared, locks: &JsValue) -> usize {
 
 /// Tab ids whose lock is held, from a `navigator.locks.query()` snapshot.
 fn live_tabs(snapshot: &JsValue, prefix: &str) -> IdSet {
-    super::storage::id_set(
-        Array::from(&get(snapshot, "held"))
-            .iter()
-            .filter_map(|lock| get(&lock, "name").as_string())
-            .filter_map(|name| name.strip_prefix(prefix).map(str::to_owned)),
-    )
+    let mut live = IdSet::new();
+    for lock in Array::from(&get(snapshot, "held")).iter() {
+        if let Some(tab) = get(&lock, "name")
+            .as_string()
+            .and_then(|name| name.strip_prefix(prefix).map(str::to_owned))
+        {
+            live.insert(tab, 0);
+        }
+    }
+    live
 }
 
 async fn claim_with_lease(shared: &Shared) -> usize {

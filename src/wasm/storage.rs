@@ -36,8 +36,9 @@ use super::storage_local::{self, LocalStore};
 /// `collect`) to the `.wasm`.
 pub type IdSet = BTreeMap<String, u64>;
 
-/// The set of `ids`, built by insertion.
-pub fn id_set(ids: impl IntoIterator<Item = String>) -> IdSet {
+/// The set of `ids`, built by insertion (one instantiation: callers with other sources insert
+/// themselves).
+pub fn id_set(ids: Vec<String>) -> IdSet {
     let mut set = IdSet::new();
     for id in ids {
         set.insert(id, 0);

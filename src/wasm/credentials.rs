@@ -263,11 +263,7 @@ pub async fn cognito_refresh(
 ) -> Result<Credentials> {
     for _ in 0..MAX_COGNITO_CALLS {
         let request = flow.next_request()?;
-        let headers: Vec<(String, String)> = request
-            .headers()
-            .iter()
-            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
-            .collect();
+        let headers = transport::owned_headers(&request.headers());
         let body = Uint8Array::from(request.body.as_bytes());
         let reply = transport::post(HttpPost {
             url: endpoint,

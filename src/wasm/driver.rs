@@ -458,10 +458,7 @@ fn collect_events(edge: &mut Edge, deferred: &mut Deferred) {
                     .debug(&format!("delivered a batch of {} records", ids.len()));
                 if let Some(on_flush) = &edge.on_flush {
                     let info = js_sys::Object::new();
-                    let list: js_sys::Array = ids
-                        .iter()
-                        .map(|id| JsValue::from_str(&id.to_string()))
-                        .collect();
+                    let list = ids_to_js(&ids);
                     let _ = js_sys::Reflect::set(
                         &info,
                         &"sent".into(),
@@ -508,6 +505,15 @@ fn collect_events(edge: &mut Edge, deferred: &mut Deferred) {
     }
 }
 
+/// Event ids as a JS array of strings.
+fn ids_to_js(ids: &[crate::core::event_id::EventId]) -> js_sys::Array {
+    let list = js_sys::Array::new();
+    for id in ids {
+        list.push(&JsValue::from_str(&id.to_string()));
+    }
+    list
+}
+
 fn push_error(
     edge: &Edge,
     deferred: &mut Deferred,
@@ -521,10 +527,7 @@ fn push_error(
     };
     let error = js_error::js_error(code, message, aws_error);
     if !ids.is_empty() {
-        let list: js_sys::Array = ids
-            .iter()
-            .map(|id| JsValue::from_str(&id.to_string()))
-            .collect();
+        let list = ids_to_js(ids);
         let _ = js_sys::Reflect::set(&error, &"ids".into(), &list);
     }
     deferred.calls.push((on_error.clone(), error));
@@ -618,11 +621,7 @@ pub async fn send_with(
         &credentials,
         &SigningRequest::put_records(&region, &host, &payload_hash, signing_time),
     );
-    let headers: Vec<(String, String)> = signed
-        .to_pairs()
-        .into_iter()
-        .map(|(name, value)| (name.to_owned(), value.to_owned()))
-        .collect();
+    let headers = transport::owned_headers(&signed.to_pairs());
     let result = transport::post(HttpPost {
         url: &url,
         headers: &headers,

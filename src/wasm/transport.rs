@@ -82,6 +82,15 @@ pub struct TransportError {
     pub message: String,
 }
 
+/// Owned copies of header pairs, for [`HttpPost::headers`].
+pub fn owned_headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut headers = Vec::with_capacity(pairs.len());
+    for (name, value) in pairs {
+        headers.push(((*name).to_owned(), (*value).to_owned()));
+    }
+    headers
+}
+
 /// Sends `request` and reads the whole response, or says why that was impossible.
 pub async fn post(request: HttpPost<'_>) -> Result<HttpReply, TransportError> {
     // `AbortController`, `Response` and `Headers` are used through property reads and method calls

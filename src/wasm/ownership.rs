@@ -385,7 +385,7 @@ async fn claim_records(shared: &Shared, claimable: &dyn Fn(&StoredRecord) -> boo
             .filter(|r| take.contains(&r.id))
             .collect();
         let _ = store.reown(&taken, &tab);
-        let _ = store.write(&[], &drop_ids);
+        let _ = store.write(&tab, &[], &drop_ids);
         taken.len()
     } else {
         0

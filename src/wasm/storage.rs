@@ -369,14 +369,9 @@ pub async fn write_loop(shared: &Shared) {
                 durable.local.clone(),
             )
         };
-        let puts: Vec<(String, String, Vec<u8>)> = batch
-            .puts
-            .iter()
-            .map(|(id, bytes)| (id.clone(), owner.clone(), bytes.clone()))
-            .collect();
         let result = match (&idb, &local) {
-            (Some(store), _) => store.write(&puts, &batch.deletes).await,
-            (None, Some(store)) => store.write(&puts, &batch.deletes),
+            (Some(store), _) => store.write(&owner, &batch.puts, &batch.deletes).await,
+            (None, Some(store)) => store.write(&owner, &batch.puts, &batch.deletes),
             (None, None) => Ok(()),
         };
         let mut report = None;

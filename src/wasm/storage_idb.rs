@@ -71,17 +71,18 @@ impl IdbStore {
         Ok((tx, store))
     }
 
-    /// Writes `puts` (id, owner, bytes) and removes `deletes` in one transaction; resolves when it
-    /// commits (the point from which those records survive a crash).
+    /// Writes `puts` (id, bytes), owned by `owner`, and removes `deletes` in one transaction;
+    /// resolves when it commits (the point from which those records survive a crash).
     pub async fn write(
         &self,
-        puts: &[(String, String, Vec<u8>)],
+        owner: &str,
+        puts: &[(String, Vec<u8>)],
         deletes: &[String],
     ) -> Result<(), JsValue> {
         let (tx, store) = self.transaction("readwrite")?;
         let done = event_promise(&tx, "complete", "", &["error", "abort"]);
         let now = js_sys::Date::now();
-        for (id, owner, bytes) in puts {
+        for (id, bytes) in puts {
             call(
                 &store,
                 "put",

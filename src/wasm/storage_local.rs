@@ -37,27 +37,34 @@ impl LocalStore {
         JsValue::from_str(&format!("{}{id}", self.prefix))
     }
 
-    /// Stores `puts` (id, owner, bytes) and removes `deletes`; the first thrown error (e.g.
-    /// `QuotaExceededError`) stops the writes and is returned.
+    /// Stores `puts` (id, bytes), owned by `owner`, and removes `deletes`; the first thrown error
+    /// (e.g. `QuotaExceededError`) stops the writes and is returned.
     pub fn write(
         &self,
-        puts: &[(String, String, Vec<u8>)],
+        owner: &str,
+        puts: &[(String, Vec<u8>)],
         deletes: &[String],
     ) -> Result<(), JsValue> {
         for id in deletes {
             call(&self.storage, "removeItem", &[&self.key(id)])?;
         }
-        // Whole milliseconds as an integer: formatting an f64 would link Rust's float printing.
-        let now = super::now_ms();
-        for (id, owner, bytes) in puts {
-            let value = format!("{owner} {now} {}", STANDARD.encode(bytes));
-            call(
-                &self.storage,
-                "setItem",
-                &[&self.key(id), &JsValue::from_str(&value)],
-            )?;
+        for (id, bytes) in puts {
+            self.put(owner, id, bytes)?;
         }
         Ok(())
+    }
+
+    /// Stores one record owned by `owner`, written now.
+    fn put(&self, owner: &str, id: &str, bytes: &[u8]) -> Result<(), JsValue> {
+        // Whole milliseconds as an integer: formatting an f64 would link Rust's float printing.
+        let now = super::now_ms();
+        let value = format!("{owner} {now} {}", STANDARD.encode(bytes));
+        call(
+            &self.storage,
+            "setItem",
+            &[&self.key(id), &JsValue::from_str(&value)],
+        )
+        .map(|_| ())
     }
 
     /// Every stored record of this scope, in id (put) order.
@@ -92,11 +99,10 @@ impl LocalStore {
 
     /// Re-owns `records` to `owner` (a claim): rewrites each with the new owner and the current time.
     pub fn reown(&self, records: &[StoredRecord], owner: &str) -> Result<(), JsValue> {
-        let puts: Vec<(String, String, Vec<u8>)> = records
-            .iter()
-            .map(|r| (r.id.clone(), owner.to_owned(), r.bytes.clone()))
-            .collect();
-        self.write(&puts, &[])
+        for record in records {
+            self.put(owner, &record.id, &record.bytes)?;
+        }
+        Ok(())
     }
 
     /// Every item whose key starts with `prefix`, as (key without the prefix, value).

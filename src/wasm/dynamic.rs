@@ -33,13 +33,20 @@ pub fn set(target: &JsValue, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
+fn js_array(values: &[&JsValue]) -> Array {
+    let list = Array::new();
+    for value in values {
+        list.push(value);
+    }
+    list
+}
+
 /// Calls `target[method](...args)`; the thrown value on failure, or when it is not a function.
 pub fn call(target: &JsValue, method: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
     let function = get(target, method)
         .dyn_into::<Function>()
         .map_err(|_| JsValue::from_str(&format!("{method} is not a function")))?;
-    let list: Array = args.iter().map(|value| (*value).clone()).collect();
-    function.apply(target, &list)
+    function.apply(target, &js_array(args))
 }
 
 /// `new globalThis[name](...args)`; the thrown value on failure, or when it is not a constructor.
@@ -47,8 +54,7 @@ pub fn construct(name: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
     let constructor = get(&js_sys::global(), name)
         .dyn_into::<Function>()
         .map_err(|_| JsValue::from_str(&format!("{name} is not a constructor")))?;
-    let list: Array = args.iter().map(|value| (*value).clone()).collect();
-    Reflect::construct(&constructor, &list)
+    Reflect::construct(&constructor, &js_array(args))
 }
 
 /// A promise settled by the first of `ok_event` (resolved with `target[ok_field]`, or `undefined`

@@ -380,13 +380,9 @@ async fn claim_records(shared: &Shared, claimable: &dyn Fn(&StoredRecord) -> boo
     } else if let Some(store) = &local {
         let records = store.read_all();
         let (take, drop_ids) = choose(&records);
-        let taken: Vec<StoredRecord> = records
-            .into_iter()
-            .filter(|r| take.contains(&r.id))
-            .collect();
-        let _ = store.reown(&taken, &tab);
+        let taken = store.reown(&records, &take, &tab);
         let _ = store.write(&tab, &[], &drop_ids);
-        taken.len()
+        taken
     } else {
         0
     };

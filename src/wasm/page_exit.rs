@@ -50,9 +50,13 @@ pub fn on_page_exit(shared: &Shared, leaving: bool) {
                 continue;
             }
             if let Some(ids) = edge.core.request_event_ids(id) {
-                let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
-                listed.extend(ids.iter().cloned());
-                edge.durable.handed_off.push((id, ids));
+                let mut owned = Vec::with_capacity(ids.len());
+                for event in ids {
+                    let event = event.to_string();
+                    listed.push(event.clone());
+                    owned.push(event);
+                }
+                edge.durable.handed_off.push((id, owned));
             }
         }
         if let Some(store) = edge.durable.local() {

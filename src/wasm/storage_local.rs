@@ -91,18 +91,26 @@ impl LocalStore {
                 }));
             }
         }
-        order
-            .values()
-            .filter_map(|&at| records[at as usize].take())
-            .collect()
+        let mut sorted = Vec::with_capacity(records.len());
+        for &at in order.values() {
+            sorted.extend(records[at as usize].take());
+        }
+        sorted
     }
 
-    /// Re-owns `records` to `owner` (a claim): rewrites each with the new owner and the current time.
-    pub fn reown(&self, records: &[StoredRecord], owner: &str) -> Result<(), JsValue> {
-        for record in records {
-            self.put(owner, &record.id, &record.bytes)?;
+    /// Re-owns the `records` whose id is in `ids` to `owner` (a claim): rewrites each with the new
+    /// owner and the current time, stopping at the first refused write. Returns how many records
+    /// `ids` picked.
+    pub fn reown(&self, records: &[StoredRecord], ids: &[String], owner: &str) -> usize {
+        let mut picked = 0;
+        let mut refused = false;
+        for record in records.iter().filter(|record| ids.contains(&record.id)) {
+            picked += 1;
+            if !refused {
+                refused = self.put(owner, &record.id, &record.bytes).is_err();
+            }
         }
-        Ok(())
+        picked
     }
 
     /// Every item whose key starts with `prefix`, as (key without the prefix, value).

@@ -31,14 +31,14 @@ use super::connectivity::{self, Connectivity};
 use super::credentials::CredentialSource;
 use super::driver::{self, Edge, Shared};
 use super::envelope::{self, EnvelopeHeader};
-use super::js_error::{describe_js_value, to_js_error};
+use super::js_error::{describe_js_value, must_be, to_js_error, type_of};
 use super::lifecycle::PageLifecycle;
 use super::local_cache::LocalCache;
 use super::log::Logger;
 use super::now_ms;
-use super::ownership;
 use super::random::{random_seed, uuid_v4};
 use super::storage::{self, DurableQueue, Mode as StorageMode};
+use super::task::{self, Task};
 use super::text;
 use crate::core::rng::Rng;
 
@@ -173,10 +173,12 @@ pub fn data_bytes(data: &JsValue) -> Result<Vec<u8>> {
     let text = JsValue::from(text);
     match text.dyn_ref::<js_sys::JsString>() {
         Some(text) => Ok(text::utf8_bytes(text)),
-        None => Err(invalid_data(format!(
-            "data must be a string, a Uint8Array, an ArrayBuffer or a JSON-serialisable value, got {}",
-            data.js_typeof().as_string().unwrap_or_default()
-        ))),
+        None => Err(must_be(
+            ErrorCode::InvalidData,
+            "data",
+            "a string, a Uint8Array, an ArrayBuffer or a JSON-serialisable value",
+            &type_of(data),
+        )),
     }
 }
 
@@ -185,10 +187,12 @@ pub fn data_bytes(data: &JsValue) -> Result<Vec<u8>> {
 fn read_partition_key(value: &JsValue, what: &str) -> Result<String> {
     let invalid = |message: String| Error::new(ErrorCode::InvalidPartitionKey, message);
     let Some(text) = value.dyn_ref::<js_sys::JsString>() else {
-        return Err(invalid(format!(
-            "{what} must be a string, got {}",
-            value.js_typeof().as_string().unwrap_or_default()
-        )));
+        return Err(must_be(
+            ErrorCode::InvalidPartitionKey,
+            what,
+            "a string",
+            &type_of(value),
+        ));
     };
     let bytes = text::utf8_bytes(text);
     // A lone surrogate comes out as U+FFFD; only a key holding U+FFFD needs the unit-by-unit check.
@@ -213,12 +217,11 @@ fn read_explicit_hash_key(value: &JsValue) -> Result<String> {
             .unwrap_or_default();
         return Ok(text);
     }
-    Err(Error::new(
+    Err(must_be(
         ErrorCode::InvalidExplicitHashKey,
-        format!(
-            "explicitHashKey must be a decimal string or a BigInt, got {}",
-            value.js_typeof().as_string().unwrap_or_default()
-        ),
+        "explicitHashKey",
+        "a decimal string or a BigInt",
+        &type_of(value),
     ))
 }
 
@@ -289,6 +292,11 @@ fn durable_queue(
 }
 
 impl Producer {
+    /// `Producer.create` for Rust callers: the same checks, resolved or rejected alike.
+    pub async fn create(config: JsValue) -> std::result::Result<Producer, JsValue> {
+        Producer::build(&config).map_err(|error| to_js_error(&error))
+    }
+
     fn build(config: &JsValue) -> Result<Producer> {
         let config = EdgeConfig::from_js(config)?;
         let core_config = producer_config(&config)?;
@@ -359,7 +367,7 @@ impl Producer {
         let connectivity = Connectivity::attach(Rc::downgrade(&shared));
         shared.borrow_mut().durable.connectivity = connectivity;
         if durable {
-            wasm_bindgen_futures::spawn_local(ownership::start(Rc::clone(&shared)));
+            task::spawn(&shared, Task::StartStorage);
         }
         driver::schedule_pump(&shared);
         Ok(Producer {
@@ -402,10 +410,12 @@ impl Producer {
         // `is_object` first (false for `null`): one JS call for the usual options object.
         let is_object = options.is_object();
         if !is_object && !options.is_undefined() && !options.is_null() {
-            return Err(invalid_data(format!(
-                "put options must be an object, got {}",
-                options.js_typeof().as_string().unwrap_or_default()
-            )));
+            return Err(must_be(
+                ErrorCode::InvalidData,
+                "put options",
+                "an object",
+                &type_of(options),
+            ));
         }
         if is_object {
             let (partition_key_name, explicit_hash_key_name) = text::with_interned(|keys| {
@@ -481,8 +491,7 @@ impl Producer {
         });
         if self.shared.borrow().request_scoped {
             if let Some(id) = flush_id {
-                let shared = Rc::clone(&self.shared);
-                wasm_bindgen_futures::spawn_local(driver::drive_flush(shared, id));
+                task::spawn(&self.shared, Task::DriveFlush(id));
             }
         } else {
             driver::schedule_pump(&self.shared);
@@ -495,10 +504,15 @@ impl Producer {
 impl Producer {
     /// Checks `config` and creates a producer. Rejects with `InvalidConfig` (naming the option) or
     /// `InvalidCredentials`. Credentials from a function or Cognito are fetched in the background.
-    pub async fn create(
+    #[wasm_bindgen(js_name = create, unchecked_return_type = "Promise<Producer>")]
+    pub fn create_promise(
         #[wasm_bindgen(unchecked_param_type = "ProducerConfig")] config: JsValue,
-    ) -> std::result::Result<Producer, JsValue> {
-        Producer::build(&config).map_err(|error| to_js_error(&error))
+    ) -> Promise {
+        // Built synchronously: a settled promise needs no future (and no state machine) in the .wasm.
+        match Producer::build(&config) {
+            Ok(producer) => Promise::resolve(&JsValue::from(producer)),
+            Err(error) => Promise::reject(&to_js_error(&error)),
+        }
     }
 
     /// Buffers one event and returns its id (a UUIDv7). Throws `InvalidData`, `InvalidPartitionKey`,

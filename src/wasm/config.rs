@@ -17,6 +17,7 @@ use crate::core::error::{quoted, Error, ErrorCode, Result};
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::js_error::type_name;
 use super::log::LogLevel;
 
 /// Every key `Producer.create` accepts.
@@ -168,17 +169,13 @@ fn invalid(message: String) -> Error {
     Error::new(ErrorCode::InvalidConfig, message)
 }
 
+fn must_be(key: &str, rule: &str, got: &str) -> Error {
+    super::js_error::must_be(ErrorCode::InvalidConfig, key, rule, got)
+}
+
 fn get(object: &JsValue, key: &str) -> Result<JsValue> {
     Reflect::get(object, &JsValue::from_str(key))
         .map_err(|_| invalid(format!("{key} could not be read from the config object")))
-}
-
-fn type_name(value: &JsValue) -> String {
-    if value.is_null() {
-        "null".to_owned()
-    } else {
-        value.js_typeof().as_string().unwrap_or_default()
-    }
 }
 
 /// Reads an optional string option; present but not a string is `InvalidConfig`.
@@ -190,7 +187,7 @@ fn string_option(config: &JsValue, key: &str) -> Result<Option<String>> {
     value
         .as_string()
         .map(Some)
-        .ok_or_else(|| invalid(format!("{key} must be a string, got {}", type_name(&value))))
+        .ok_or_else(|| must_be(key, "a string", &type_name(&value)))
 }
 
 /// Reads an optional function option.
@@ -202,20 +199,14 @@ fn function_option(config: &JsValue, key: &str) -> Result<Option<Function>> {
     if value.is_function() {
         Ok(Some(value.unchecked_into()))
     } else {
-        Err(invalid(format!(
-            "{key} must be a function, got {}",
-            type_name(&value)
-        )))
+        Err(must_be(key, "a function", &type_name(&value)))
     }
 }
 
 /// Checks that `value` is a whole number in `0..=Number.MAX_SAFE_INTEGER` and returns it.
 pub fn whole_number(key: &str, value: &JsValue) -> Result<u64> {
     let Some(number) = value.as_f64() else {
-        return Err(invalid(format!(
-            "{key} must be a number, got {}",
-            type_name(value)
-        )));
+        return Err(must_be(key, "a number", &type_name(value)));
     };
     let in_range = number.is_finite()
         && number.fract() == 0.0
@@ -244,11 +235,14 @@ fn reject_unknown_keys(config: &Object) -> Result<()> {
     for key in Object::keys(config).iter() {
         let name = key.as_string().unwrap_or_default();
         if !KNOWN_OPTIONS.contains(&name.as_str()) {
-            return Err(invalid(format!(
-                "unknown option {name}; known options: {}",
-                KNOWN_OPTIONS.join(", "),
-                name = quoted(&name)
-            )));
+            let mut message = format!("unknown option {}; known options: ", quoted(&name));
+            for (index, option) in KNOWN_OPTIONS.iter().enumerate() {
+                if index > 0 {
+                    message.push_str(", ");
+                }
+                message.push_str(option);
+            }
+            return Err(invalid(message));
         }
     }
     Ok(())
@@ -264,10 +258,11 @@ pub fn check_region(region: &str) -> Result<()> {
     if valid {
         Ok(())
     } else {
-        Err(invalid(format!(
-            "region must be 1..=32 characters of a-z, 0-9 and -, got {region}",
-            region = quoted(region)
-        )))
+        Err(must_be(
+            "region",
+            "1..=32 characters of a-z, 0-9 and -",
+            &quoted(region),
+        ))
     }
 }
 
@@ -299,31 +294,34 @@ pub fn default_endpoint(region: &str) -> Endpoint {
 /// Parses an `endpoint` option with the global `URL`: `http:` or `https:`, path `/`, no query or
 /// fragment, no user info.
 pub fn parse_endpoint(text: &str) -> Result<Endpoint> {
-    let url = web_sys::Url::new(text).map_err(|_| {
-        invalid(format!(
-            "endpoint must be an absolute URL, got {text}",
-            text = quoted(text)
-        ))
-    })?;
-    let protocol = url.protocol();
+    // `new URL(text)` through the global constructor: one `Reflect.construct` instead of a binding
+    // per `URL` property.
+    let url = super::dynamic::construct("URL", &[&JsValue::from_str(text)])
+        .map_err(|_| must_be("endpoint", "an absolute URL", &quoted(text)))?;
+    let part = |name: &str| {
+        super::dynamic::get(&url, name)
+            .as_string()
+            .unwrap_or_default()
+    };
+    let protocol = part("protocol");
     if protocol != "http:" && protocol != "https:" {
         return Err(invalid(format!(
             "endpoint must use http: or https:, got {protocol}",
             protocol = quoted(&protocol)
         )));
     }
-    if url.pathname() != "/" || !url.search().is_empty() || !url.hash().is_empty() {
+    if part("pathname") != "/" || !part("search").is_empty() || !part("hash").is_empty() {
         return Err(invalid(format!(
             "endpoint must have path \"/\" and no query or fragment, got {text}",
             text = quoted(text)
         )));
     }
-    if !url.username().is_empty() || !url.password().is_empty() {
+    if !part("username").is_empty() || !part("password").is_empty() {
         return Err(invalid(
             "endpoint must not contain a user name or password".to_owned(),
         ));
     }
-    let host = url.host();
+    let host = part("host");
     Ok(Endpoint {
         url: format!("{protocol}//{host}/"),
         host,
@@ -368,10 +366,11 @@ fn parse_partition_key(config: &JsValue) -> Result<PartitionKeyMode> {
     match value.as_string().as_deref() {
         Some("session") => Ok(PartitionKeyMode::Session),
         Some("random") => Ok(PartitionKeyMode::Random),
-        _ => Err(invalid(format!(
-            "partitionKey must be \"session\", \"random\" or a function, got {}",
-            describe(&value)
-        ))),
+        _ => Err(must_be(
+            "partitionKey",
+            "\"session\", \"random\" or a function",
+            &describe(&value),
+        )),
     }
 }
 
@@ -388,10 +387,11 @@ fn parse_persistence(config: &JsValue) -> Result<Persistence> {
         Some("auto") => Ok(Persistence::Auto),
         Some("indexeddb") => Ok(Persistence::IndexedDb),
         Some("localstorage") => Ok(Persistence::LocalStorage),
-        Some(other) => Err(invalid(format!(
-            "persistence must be \"auto\", \"indexeddb\", \"localstorage\" or \"memory\", got {other}",
-            other = quoted(other)
-        ))),
+        Some(other) => Err(must_be(
+            "persistence",
+            "\"auto\", \"indexeddb\", \"localstorage\" or \"memory\"",
+            &quoted(other),
+        )),
     }
 }
 
@@ -400,10 +400,11 @@ fn parse_overflow(config: &JsValue) -> Result<Option<OverflowChoice>> {
         None => Ok(None),
         Some("rejectNew") => Ok(Some(OverflowChoice::RejectNew)),
         Some("dropOldest") => Ok(Some(OverflowChoice::DropOldest)),
-        Some(other) => Err(invalid(format!(
-            "overflow must be \"rejectNew\" or \"dropOldest\", got {other}",
-            other = quoted(other)
-        ))),
+        Some(other) => Err(must_be(
+            "overflow",
+            "\"rejectNew\" or \"dropOldest\"",
+            &quoted(other),
+        )),
     }
 }
 
@@ -445,10 +446,11 @@ fn parse_credentials(config: &JsValue) -> Result<JsValue> {
     if value.is_function() || value.is_object() {
         Ok(value)
     } else {
-        Err(invalid(format!(
-            "credentials must be an object or a function, got {}",
-            type_name(&value)
-        )))
+        Err(must_be(
+            "credentials",
+            "an object or a function",
+            &type_name(&value),
+        ))
     }
 }
 
@@ -456,10 +458,7 @@ impl EdgeConfig {
     /// Reads and checks the config object. Errors are `InvalidConfig` naming the option.
     pub fn from_js(config: &JsValue) -> Result<EdgeConfig> {
         if !config.is_object() {
-            return Err(invalid(format!(
-                "the config must be an object, got {}",
-                type_name(config)
-            )));
+            return Err(must_be("the config", "an object", &type_name(config)));
         }
         reject_unknown_keys(config.unchecked_ref::<Object>())?;
         let stream = parse_stream(config)?;

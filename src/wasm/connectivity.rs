@@ -37,7 +37,8 @@ impl Connectivity {
         if !get(&target, "addEventListener").is_function() || navigator_online().is_none() {
             return None;
         }
-        let listener = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        // Boxed: every listener shares one closure type (one shim in the `.wasm`).
+        let listener: Box<dyn FnMut(JsValue)> = Box::new(move |event: JsValue| {
             let online = get(&event, "type").as_string().as_deref() == Some("online");
             let Some(shared) = edge.upgrade() else {
                 return;
@@ -53,6 +54,7 @@ impl Connectivity {
             }
             driver::schedule_pump(&shared);
         });
+        let listener = Closure::wrap(listener);
         for event in EVENTS {
             call(
                 &target,

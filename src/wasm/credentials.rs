@@ -14,11 +14,13 @@
 use crate::core::cognito_flow::{CognitoFlow, CognitoStep};
 use crate::core::credentials::Credentials;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
-use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Function, Object, Promise, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use super::dynamic::get;
 use super::js_error::describe_js_value;
+use super::js_error::type_name;
 use super::now_ms;
 use super::transport::{self, HttpPost};
 
@@ -79,17 +81,18 @@ fn invalid(message: String) -> Error {
     Error::new(ErrorCode::InvalidCredentials, message)
 }
 
-fn get(object: &JsValue, key: &str) -> JsValue {
-    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+fn must_be(subject: &str, rule: &str, got: &str) -> Error {
+    super::js_error::must_be(ErrorCode::InvalidCredentials, subject, rule, got)
 }
 
 fn required_string(object: &JsValue, key: &str) -> Result<String> {
     let value = get(object, key);
     value.as_string().ok_or_else(|| {
-        invalid(format!(
-            "credentials.{key} must be a string, got {}",
-            type_name(&value)
-        ))
+        must_be(
+            &format!("credentials.{key}"),
+            "a string",
+            &type_name(&value),
+        )
     })
 }
 
@@ -99,14 +102,6 @@ fn optional_string(object: &JsValue, key: &str) -> Result<Option<String>> {
         return Ok(None);
     }
     required_string(object, key).map(Some)
-}
-
-fn type_name(value: &JsValue) -> String {
-    if value.is_null() {
-        "null".to_owned()
-    } else {
-        value.js_typeof().as_string().unwrap_or_default()
-    }
 }
 
 /// Reads `expiration` (a `Date`, ms number or date string) as ms since the epoch.
@@ -149,10 +144,11 @@ impl CredentialFields {
     /// types (empty values, characters, expiry in the past) are the core's.
     pub fn from_js(value: &JsValue) -> Result<CredentialFields> {
         if !value.is_object() {
-            return Err(invalid(format!(
-                "credentials must be an object with accessKeyId and secretAccessKey, got {}",
-                type_name(value)
-            )));
+            return Err(must_be(
+                "credentials",
+                "an object with accessKeyId and secretAccessKey",
+                &type_name(value),
+            ));
         }
         Ok(CredentialFields {
             access_key_id: required_string(value, "accessKeyId")?,
@@ -189,15 +185,15 @@ fn parse_logins(value: &JsValue) -> Result<crate::core::cognito::Logins> {
         return Ok(logins);
     }
     if !value.is_object() {
-        return Err(invalid(format!(
-            "credentials.logins must be an object of provider name to token, got {}",
-            type_name(value)
-        )));
+        return Err(must_be(
+            "credentials.logins",
+            "an object of provider name to token",
+            &type_name(value),
+        ));
     }
-    for entry in Object::entries(value.unchecked_ref()).iter() {
-        let pair: js_sys::Array = entry.unchecked_into();
-        let provider = pair.get(0).as_string().unwrap_or_default();
-        let Some(token) = pair.get(1).as_string() else {
+    for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
+        let provider = key.as_string().unwrap_or_default();
+        let Some(token) = get(value, &provider).as_string() else {
             return Err(invalid(format!(
                 "credentials.logins[{provider}] must be a string token",
                 provider = quoted(&provider)
@@ -233,15 +229,17 @@ impl CredentialSource {
 /// Calls a provider function and reads what it returns (or what its promise resolves to).
 /// A throw or rejection is `CredentialsError`; a malformed result is `InvalidCredentials`.
 pub async fn call_provider(provider: &Function) -> Result<CredentialFields> {
-    let returned = provider.call0(&JsValue::UNDEFINED).map_err(|thrown| {
-        Error::new(
-            ErrorCode::CredentialsError,
-            format!(
-                "the credentials function threw: {}",
-                describe_js_value(&thrown)
-            ),
-        )
-    })?;
+    let returned = provider
+        .apply(&JsValue::UNDEFINED, &js_sys::Array::new())
+        .map_err(|thrown| {
+            Error::new(
+                ErrorCode::CredentialsError,
+                format!(
+                    "the credentials function threw: {}",
+                    describe_js_value(&thrown)
+                ),
+            )
+        })?;
     let resolved = JsFuture::from(Promise::resolve(&returned))
         .await
         .map_err(|thrown| {
@@ -265,11 +263,7 @@ pub async fn cognito_refresh(
 ) -> Result<Credentials> {
     for _ in 0..MAX_COGNITO_CALLS {
         let request = flow.next_request()?;
-        let headers: Vec<(String, String)> = request
-            .headers()
-            .iter()
-            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
-            .collect();
+        let headers = transport::owned_headers(&request.headers());
         let body = Uint8Array::from(request.body.as_bytes());
         let reply = transport::post(HttpPost {
             url: endpoint,

@@ -49,10 +49,12 @@ pub async fn sha256_hex_webcrypto(body: &Uint8Array) -> Option<String> {
         .ok()?
         .unchecked_into::<js_sys::Function>();
     let promise = digest
-        .call2(&subtle, &JsValue::from_str("SHA-256"), body)
-        .ok()?
-        .dyn_into::<Promise>()
+        .apply(
+            &subtle,
+            &js_sys::Array::of2(&JsValue::from_str("SHA-256"), body),
+        )
         .ok()?;
+    let promise = Promise::resolve(&promise);
     let buffer = JsFuture::from(promise).await.ok()?;
     Some(hex(&Uint8Array::new(&buffer).to_vec()))
 }

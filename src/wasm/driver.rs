@@ -41,6 +41,7 @@ use super::credentials::{self, CredentialSource};
 use super::js_error;
 use super::local_cache::LocalCache;
 use super::log::Logger;
+use super::task::{spawn, Task};
 use super::timer::WakeTimer;
 use super::transport::{self, HttpPost, TransportErrorKind};
 use super::{digest, now_ms};
@@ -255,8 +256,7 @@ pub fn schedule_pump(shared: &Shared) {
         }
         edge.pump_scheduled = true;
     }
-    let shared = Rc::clone(shared);
-    wasm_bindgen_futures::spawn_local(async move { pump(&shared) });
+    spawn(shared, Task::Pump);
 }
 
 /// Polls credentials and the core, starts every due send and refresh, re-arms the timer and delivers
@@ -338,7 +338,7 @@ fn pump_now(shared: &Shared) -> Option<u64> {
             edge.timer.cancel();
             // This may run inside a lifecycle listener: free the listener after it returns.
             if let Some(lifecycle) = edge.lifecycle.take() {
-                wasm_bindgen_futures::spawn_local(async move { drop(lifecycle) });
+                spawn(shared, Task::Release(lifecycle));
             }
         } else if !edge.request_scoped {
             match wake {
@@ -351,12 +351,17 @@ fn pump_now(shared: &Shared) -> Option<u64> {
         }
     }
     for (request, credentials) in sends {
-        let shared = Rc::clone(shared);
-        wasm_bindgen_futures::spawn_local(send(shared, request, credentials));
+        spawn(
+            shared,
+            Task::Send {
+                request,
+                credentials,
+                reserved: false,
+            },
+        );
     }
     if start_refresh {
-        let shared = Rc::clone(shared);
-        wasm_bindgen_futures::spawn_local(refresh(shared));
+        spawn(shared, Task::Refresh);
     }
     super::storage::schedule_write(shared);
     deferred.run(logger);
@@ -371,7 +376,10 @@ fn sleep_promise(delay_ms: u64) -> Promise {
             .ok()
             .and_then(|f| f.dyn_into::<Function>().ok());
         if let Some(set_timeout) = set_timeout {
-            let _ = set_timeout.call2(&JsValue::UNDEFINED, &resolve, &JsValue::from(delay));
+            let _ = set_timeout.apply(
+                &JsValue::UNDEFINED,
+                &js_sys::Array::of2(&resolve, &JsValue::from(delay)),
+            );
         }
     })
 }
@@ -382,7 +390,7 @@ fn sleep_promise(delay_ms: u64) -> Promise {
 /// record put before it) polls the core, from its own promise continuations: its sends, timers and
 /// responses all belong to its request. Every other event only wakes it (`kick`). A driver stops
 /// when its flush has completed; one that a newer flush took over waits for that with a timer.
-pub async fn drive_flush(shared: Shared, id: FlushId) {
+pub async fn drive_flush(shared: &Shared, id: FlushId) {
     let generation = {
         let mut edge = shared.borrow_mut();
         edge.driver_generation += 1;
@@ -392,7 +400,7 @@ pub async fn drive_flush(shared: Shared, id: FlushId) {
         if shared.borrow().driver_generation != generation {
             break;
         }
-        let wake = pump_now(&shared);
+        let wake = pump_now(shared);
         let kick = {
             let mut edge = shared.borrow_mut();
             if !edge.is_waiting(id) || edge.stopped {
@@ -450,10 +458,7 @@ fn collect_events(edge: &mut Edge, deferred: &mut Deferred) {
                     .debug(&format!("delivered a batch of {} records", ids.len()));
                 if let Some(on_flush) = &edge.on_flush {
                     let info = js_sys::Object::new();
-                    let list: js_sys::Array = ids
-                        .iter()
-                        .map(|id| JsValue::from_str(&id.to_string()))
-                        .collect();
+                    let list = ids_to_js(&ids);
                     let _ = js_sys::Reflect::set(
                         &info,
                         &"sent".into(),
@@ -500,6 +505,15 @@ fn collect_events(edge: &mut Edge, deferred: &mut Deferred) {
     }
 }
 
+/// Event ids as a JS array of strings.
+fn ids_to_js(ids: &[crate::core::event_id::EventId]) -> js_sys::Array {
+    let list = js_sys::Array::new();
+    for id in ids {
+        list.push(&JsValue::from_str(&id.to_string()));
+    }
+    list
+}
+
 fn push_error(
     edge: &Edge,
     deferred: &mut Deferred,
@@ -513,10 +527,7 @@ fn push_error(
     };
     let error = js_error::js_error(code, message, aws_error);
     if !ids.is_empty() {
-        let list: js_sys::Array = ids
-            .iter()
-            .map(|id| JsValue::from_str(&id.to_string()))
-            .collect();
+        let list = ids_to_js(ids);
         let _ = js_sys::Reflect::set(&error, &"ids".into(), &list);
     }
     deferred.calls.push((on_error.clone(), error));
@@ -571,19 +582,11 @@ pub fn report_error(shared: &Shared, error: &Error) {
     }
 }
 
-/// Sends a page-exit request that [`super::page_exit`] already counted in the keepalive budget:
-/// hashed in Rust so that `fetch` starts in this turn, always with `keepalive`.
-pub async fn send_keepalive(shared: Shared, request: OutgoingRequest, credentials: Credentials) {
-    send_with(shared, request, credentials, true).await;
-}
-
-/// Hashes, signs and sends one PutRecords request, then reports the result to the core.
-async fn send(shared: Shared, request: OutgoingRequest, credentials: Credentials) {
-    send_with(shared, request, credentials, false).await;
-}
-
-async fn send_with(
-    shared: Shared,
+/// Hashes, signs and sends one PutRecords request, then reports the result to the core. `reserved`:
+/// a page-exit request [`super::page_exit`] already counted in the keepalive budget, hashed in Rust
+/// so that `fetch` starts in this turn, always with `keepalive`.
+pub async fn send_with(
+    shared: &Shared,
     request: OutgoingRequest,
     credentials: Credentials,
     reserved: bool,
@@ -618,11 +621,7 @@ async fn send_with(
         &credentials,
         &SigningRequest::put_records(&region, &host, &payload_hash, signing_time),
     );
-    let headers: Vec<(String, String)> = signed
-        .to_pairs()
-        .into_iter()
-        .map(|(name, value)| (name.to_owned(), value.to_owned()))
-        .collect();
+    let headers = transport::owned_headers(&signed.to_pairs());
     let result = transport::post(HttpPost {
         url: &url,
         headers: &headers,
@@ -695,11 +694,11 @@ async fn send_with(
             edge.remember_clock_offset();
         }
     }
-    pump(&shared);
+    pump(shared);
 }
 
 /// Gets credentials from the provider function or Cognito and hands them to the manager.
-async fn refresh(shared: Shared) {
+pub async fn refresh(shared: &Shared) {
     let (source, cognito, timeout_ms) = {
         let edge = shared.borrow();
         (
@@ -751,5 +750,5 @@ async fn refresh(shared: Shared) {
             }
         }
     }
-    pump(&shared);
+    pump(shared);
 }

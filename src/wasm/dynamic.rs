@@ -11,6 +11,16 @@ pub fn get(target: &JsValue, key: &str) -> JsValue {
     Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// The global object.
+pub fn global_object() -> JsValue {
+    js_sys::global().into()
+}
+
+/// `target[name]` when it is a function.
+pub fn method(target: &JsValue, name: &str) -> Option<Function> {
+    get(target, name).dyn_into::<Function>().ok()
+}
+
 /// `globalThis[name]` when it is an object or function, `None` when absent (or throws, as
 /// `localStorage` does on opaque origins).
 pub fn global(name: &str) -> Option<JsValue> {
@@ -23,13 +33,28 @@ pub fn set(target: &JsValue, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
+fn js_array(values: &[&JsValue]) -> Array {
+    let list = Array::new();
+    for value in values {
+        list.push(value);
+    }
+    list
+}
+
 /// Calls `target[method](...args)`; the thrown value on failure, or when it is not a function.
 pub fn call(target: &JsValue, method: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
     let function = get(target, method)
         .dyn_into::<Function>()
         .map_err(|_| JsValue::from_str(&format!("{method} is not a function")))?;
-    let list: Array = args.iter().map(|value| (*value).clone()).collect();
-    function.apply(target, &list)
+    function.apply(target, &js_array(args))
+}
+
+/// `new globalThis[name](...args)`; the thrown value on failure, or when it is not a constructor.
+pub fn construct(name: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
+    let constructor = get(&js_sys::global(), name)
+        .dyn_into::<Function>()
+        .map_err(|_| JsValue::from_str(&format!("{name} is not a constructor")))?;
+    Reflect::construct(&constructor, &js_array(args))
 }
 
 /// A promise settled by the first of `ok_event` (resolved with `target[ok_field]`, or `undefined`
@@ -48,7 +73,7 @@ pub fn event_promise(
     Promise::new(&mut |resolve: Function, reject: Function| {
         let source = target.clone();
         let field = ok_field.clone();
-        let on_ok = Closure::once_into_js(move || {
+        let on_ok: Box<dyn FnOnce()> = Box::new(move || {
             let value = if field.is_empty() {
                 JsValue::UNDEFINED
             } else {
@@ -56,6 +81,7 @@ pub fn event_promise(
             };
             let _ = resolve.call1(&JsValue::UNDEFINED, &value);
         });
+        let on_ok = Closure::once_into_js(on_ok);
         let _ = call(
             &target,
             "addEventListener",
@@ -64,7 +90,7 @@ pub fn event_promise(
         for event in &err_events {
             let source = target.clone();
             let reject = reject.clone();
-            let on_err = Closure::once_into_js(move || {
+            let on_err: Box<dyn FnOnce()> = Box::new(move || {
                 let error = get(&source, "error");
                 let error = if error.is_null() || error.is_undefined() {
                     JsValue::from_str("aborted")
@@ -73,6 +99,7 @@ pub fn event_promise(
                 };
                 let _ = reject.call1(&JsValue::UNDEFINED, &error);
             });
+            let on_err = Closure::once_into_js(on_err);
             let _ = call(
                 &target,
                 "addEventListener",

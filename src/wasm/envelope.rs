@@ -7,6 +7,7 @@
 //! `seq` counts the session's tracked events from 0. `page` is present only where a global `document`
 //! exists (pages, not workers or edge runtimes); it is read through the global object, never `window`.
 
+use super::js_error::{must_be, type_of};
 use crate::core::error::{Error, ErrorCode, Result};
 use js_sys::{Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
@@ -72,10 +73,12 @@ fn set(target: &Object, key: &JsValue, value: &JsValue) -> Result<()> {
 /// Checks an event name: a string of 1..=256 characters.
 pub fn check_name(name: &JsValue) -> Result<String> {
     let Some(text) = name.dyn_ref::<js_sys::JsString>() else {
-        return Err(invalid_data(format!(
-            "track name must be a string, got {}",
-            name.js_typeof().as_string().unwrap_or_default()
-        )));
+        return Err(must_be(
+            ErrorCode::InvalidData,
+            "track name",
+            "a string",
+            &type_of(name),
+        ));
     };
     let length = text.length();
     if length == 0 || length > MAX_NAME_LENGTH {
@@ -112,10 +115,12 @@ pub fn encode(header: EnvelopeHeader<'_>, name: &str, attributes: &JsValue) -> R
     } else if attributes.is_object() && !js_sys::Array::is_array(attributes) {
         attributes.clone()
     } else {
-        return Err(invalid_data(format!(
-            "track attributes must be an object, got {}",
-            attributes.js_typeof().as_string().unwrap_or_default()
-        )));
+        return Err(must_be(
+            ErrorCode::InvalidData,
+            "track attributes",
+            "an object",
+            &type_of(attributes),
+        ));
     };
     let envelope = Object::new();
     KEYS.with(|keys| -> Result<()> {

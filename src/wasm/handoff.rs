@@ -7,8 +7,7 @@
 //! (lost only if that request itself failed), instead of twice. A page that is still alive when the
 //! answer arrives takes its ids off the list and handles the answer as usual.
 
-use std::collections::BTreeSet;
-
+use super::storage::IdSet;
 use super::storage_local::LocalStore;
 
 fn key(scope: &str) -> String {
@@ -16,17 +15,13 @@ fn key(scope: &str) -> String {
 }
 
 /// The listed ids for stream `scope`.
-pub fn read(store: &LocalStore, scope: &str) -> BTreeSet<String> {
-    // Inserted one by one: collecting into a BTreeSet links a stable sort.
-    let mut ids = BTreeSet::new();
-    for id in store
-        .get_item(&key(scope))
-        .unwrap_or_default()
-        .split_whitespace()
-    {
-        ids.insert(id.to_owned());
+pub fn read(store: &LocalStore, scope: &str) -> IdSet {
+    let text = store.get_item(&key(scope)).unwrap_or_default();
+    let mut listed = IdSet::new();
+    for id in text.split_whitespace() {
+        listed.insert(id.to_owned(), 0);
     }
-    ids
+    listed
 }
 
 /// Adds `ids`; `false` when `localStorage` refused the write.
@@ -36,27 +31,29 @@ pub fn add(store: &LocalStore, scope: &str, ids: &[String]) -> bool {
     }
     let mut text = store.get_item(&key(scope)).unwrap_or_default();
     for id in ids {
-        if !text.is_empty() {
-            text.push(' ');
-        }
-        text.push_str(id);
+        push_listed(&mut text, id);
     }
     store.set_item(&key(scope), &text)
 }
 
+/// Appends `id` to a space-separated list.
+fn push_listed(text: &mut String, id: &str) {
+    if !text.is_empty() {
+        text.push(' ');
+    }
+    text.push_str(id);
+}
+
 /// Removes `ids` from the list.
-pub fn remove(store: &LocalStore, scope: &str, ids: &BTreeSet<String>) {
+pub fn remove(store: &LocalStore, scope: &str, ids: &IdSet) {
     if ids.is_empty() {
         return;
     }
     let listed = read(store, scope);
     let mut kept = String::new();
     let mut kept_count = 0;
-    for id in listed.iter().filter(|id| !ids.contains(*id)) {
-        if !kept.is_empty() {
-            kept.push(' ');
-        }
-        kept.push_str(id);
+    for id in listed.keys().filter(|id| !ids.contains_key(*id)) {
+        push_listed(&mut kept, id);
         kept_count += 1;
     }
     if kept_count == 0 {

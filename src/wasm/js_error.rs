@@ -30,6 +30,29 @@ pub fn js_error(code: ErrorCode, message: &str, aws_error: Option<&str>) -> JsVa
     error.into()
 }
 
+/// The edge's one message shape for bad input, `"{subject} must be {rule}, got {got}"`, formatted at
+/// one site in the `.wasm` for every option and argument it checks.
+#[inline(never)]
+pub fn must_be(code: ErrorCode, subject: &str, rule: &str, got: &str) -> Error {
+    Error::new(code, format!("{subject} must be {rule}, got {got}"))
+}
+
+/// `typeof value`, but `"null"` for `null`: how option and credential errors name a wrong type.
+#[inline(never)]
+pub fn type_name(value: &JsValue) -> String {
+    if value.is_null() {
+        "null".to_owned()
+    } else {
+        type_of(value)
+    }
+}
+
+/// `typeof value` (`"object"` for `null`).
+#[inline(never)]
+pub fn type_of(value: &JsValue) -> String {
+    value.js_typeof().as_string().unwrap_or_default()
+}
+
 /// Wraps a value thrown by JavaScript (an exception from a user callback, a rejected promise) into
 /// the crate's error with the given code, keeping the thrown message after `context`.
 pub fn from_js_value(code: ErrorCode, context: &str, thrown: &JsValue) -> Error {

@@ -9,11 +9,12 @@
 
 use std::rc::Weak;
 
-use js_sys::{Function, Reflect};
+use js_sys::Reflect;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::driver::{self, Edge};
+use super::dynamic::method;
 use super::now_ms;
 
 const EVENTS: [&str; 2] = ["visibilitychange", "pagehide"];
@@ -22,13 +23,6 @@ const EVENTS: [&str; 2] = ["visibilitychange", "pagehide"];
 pub struct PageLifecycle {
     document: JsValue,
     listener: Closure<dyn FnMut(JsValue)>,
-}
-
-fn method(target: &JsValue, name: &str) -> Option<Function> {
-    Reflect::get(target, &JsValue::from_str(name))
-        .ok()?
-        .dyn_into::<Function>()
-        .ok()
 }
 
 fn is_hidden(document: &JsValue) -> bool {
@@ -44,7 +38,8 @@ impl PageLifecycle {
         let document = Reflect::get(&js_sys::global(), &JsValue::from_str("document")).ok()?;
         let add = method(&document, "addEventListener")?;
         let watched = document.clone();
-        let listener = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        // Boxed: every listener shares one closure type (one shim in the `.wasm`).
+        let listener: Box<dyn FnMut(JsValue)> = Box::new(move |event: JsValue| {
             let kind = Reflect::get(&event, &JsValue::from_str("type"))
                 .ok()
                 .and_then(|kind| kind.as_string());
@@ -61,20 +56,22 @@ impl PageLifecycle {
                 driver::pump(&shared);
             }
         });
+        let listener = Closure::wrap(listener);
         for event in EVENTS {
-            add.call2(
+            add.apply(
                 &document,
-                &JsValue::from_str(event),
-                listener.as_ref().unchecked_ref(),
+                &js_sys::Array::of2(&JsValue::from_str(event), listener.as_ref().unchecked_ref()),
             )
             .ok()?;
         }
         let global: JsValue = js_sys::global().into();
         if let Some(add) = method(&global, "addEventListener") {
-            let _ = add.call2(
+            let _ = add.apply(
                 &global,
-                &JsValue::from_str("pagehide"),
-                listener.as_ref().unchecked_ref(),
+                &js_sys::Array::of2(
+                    &JsValue::from_str("pagehide"),
+                    listener.as_ref().unchecked_ref(),
+                ),
             );
         }
         Some(PageLifecycle { document, listener })
@@ -85,18 +82,22 @@ impl Drop for PageLifecycle {
     fn drop(&mut self) {
         let global: JsValue = js_sys::global().into();
         if let Some(remove) = method(&global, "removeEventListener") {
-            let _ = remove.call2(
+            let _ = remove.apply(
                 &global,
-                &JsValue::from_str("pagehide"),
-                self.listener.as_ref().unchecked_ref(),
+                &js_sys::Array::of2(
+                    &JsValue::from_str("pagehide"),
+                    self.listener.as_ref().unchecked_ref(),
+                ),
             );
         }
         if let Some(remove) = method(&self.document, "removeEventListener") {
             for event in EVENTS {
-                let _ = remove.call2(
+                let _ = remove.apply(
                     &self.document,
-                    &JsValue::from_str(event),
-                    self.listener.as_ref().unchecked_ref(),
+                    &js_sys::Array::of2(
+                        &JsValue::from_str(event),
+                        self.listener.as_ref().unchecked_ref(),
+                    ),
                 );
             }
         }

@@ -12,8 +12,9 @@
 //! mode) counts as empty: nothing here ever fails the producer. `localStorage` is looked up on
 //! `globalThis`, never through `window`, so the same code loads in every runtime.
 
+use super::dynamic::method;
 use js_sys::{Function, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 /// Prefix of every key this crate writes to `localStorage`.
 pub const KEY_PREFIX: &str = "kinesis-clickstream:";
@@ -34,13 +35,6 @@ pub struct LocalCache {
     storage: JsValue,
     get_item: Function,
     set_item: Function,
-}
-
-fn method(target: &JsValue, name: &str) -> Option<Function> {
-    Reflect::get(target, &JsValue::from_str(name))
-        .ok()?
-        .dyn_into::<Function>()
-        .ok()
 }
 
 impl LocalCache {
@@ -66,10 +60,9 @@ impl LocalCache {
 
     fn set(&self, key: &str, value: &str) {
         // A full or blocked storage only loses the shortcut; the value is learned again next time.
-        let _ = self.set_item.call2(
+        let _ = self.set_item.apply(
             &self.storage,
-            &JsValue::from_str(key),
-            &JsValue::from_str(value),
+            &js_sys::Array::of2(&JsValue::from_str(key), &JsValue::from_str(value)),
         );
     }
 

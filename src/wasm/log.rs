@@ -64,13 +64,17 @@ impl Logger {
         if !self.enabled(level) {
             return;
         }
-        let text = JsValue::from_str(&format!("kinesis-clickstream: {message}"));
-        match level {
-            LogLevel::Silent => {}
-            LogLevel::Error => web_sys::console::error_1(&text),
-            LogLevel::Warn => web_sys::console::warn_1(&text),
-            LogLevel::Info => web_sys::console::info_1(&text),
-            LogLevel::Debug => web_sys::console::debug_1(&text),
+        let method = match level {
+            LogLevel::Silent => return,
+            LogLevel::Error => "error",
+            LogLevel::Warn => "warn",
+            LogLevel::Info => "info",
+            LogLevel::Debug => "debug",
+        };
+        // `console[method](text)` looked up at call time: one dynamic call instead of four bindings.
+        if let Some(console) = super::dynamic::global("console") {
+            let text = JsValue::from_str(&format!("kinesis-clickstream: {message}"));
+            let _ = super::dynamic::call(&console, method, &[&text]);
         }
     }
 

@@ -22,6 +22,7 @@ pub mod random;
 pub mod storage;
 pub mod storage_idb;
 pub mod storage_local;
+pub mod task;
 pub mod text;
 pub mod timer;
 pub mod transport;

@@ -15,10 +15,8 @@
 //!
 //! Claims run when the producer starts and then every [`CLAIM_INTERVAL_MS`].
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use gloo_timers::callback::Interval;
 use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
@@ -32,12 +30,17 @@ use super::driver::{schedule_pump, Edge, Shared};
 use super::dynamic::{call, get, global, set};
 use super::handoff;
 use super::now_ms;
-use super::storage::{schedule_write, Mode};
+use super::storage::{schedule_write, IdSet, Mode};
 use super::storage_idb::{IdbStore, StoredRecord};
 use super::storage_local::LocalStore;
+use super::task::{self, Task};
+use super::timer::JsTimer;
 
 /// How often a tab looks for a backlog of tabs that are gone.
 pub const CLAIM_INTERVAL_MS: u32 = 2_000;
+
+/// A `navigator.locks.request` callback, boxed so that both share one closure type in the `.wasm`.
+type LockCallback = Box<dyn FnOnce(JsValue) -> JsValue>;
 
 /// `navigator.locks` when the runtime has the Web Locks API.
 fn web_locks() -> Option<JsValue> {
@@ -52,7 +55,7 @@ fn lock_prefix(scope: &str) -> String {
 
 /// Opens storage, establishes this tab's ownership, starts writing, claims the first backlog and
 /// schedules later claims. Falls back to memory (reported) when storage cannot be opened.
-pub async fn start(shared: Shared) {
+pub async fn start(shared: &Shared) {
     let (mode, scope, tab, database) = {
         let edge = shared.borrow();
         (
@@ -75,7 +78,7 @@ pub async fn start(shared: Shared) {
                     .durable
                     .fall_back("unavailable", &detail);
                 if let Some(error) = error {
-                    super::driver::report_error(&shared, &error);
+                    super::driver::report_error(shared, &error);
                 }
                 return;
             }
@@ -91,14 +94,17 @@ pub async fn start(shared: Shared) {
         heartbeat(store, &scope, &tab);
     }
     shared.borrow_mut().durable.set_ready(idb, local);
-    schedule_write(&shared);
-    claim(&shared).await;
-    let weak = Rc::downgrade(&shared);
-    let interval = Interval::new(CLAIM_INTERVAL_MS, move || {
-        if let Some(shared) = weak.upgrade() {
-            wasm_bindgen_futures::spawn_local(async move { claim(&shared).await });
-        }
-    });
+    schedule_write(shared);
+    claim(shared).await;
+    let weak = Rc::downgrade(shared);
+    let interval = JsTimer::every(
+        CLAIM_INTERVAL_MS,
+        Box::new(move || {
+            if let Some(shared) = weak.upgrade() {
+                task::spawn(&shared, Task::Claim);
+            }
+        }),
+    );
     let mut edge = shared.borrow_mut();
     if edge.durable.is_durable() {
         edge.durable.claim_timer = Some(interval);
@@ -110,10 +116,11 @@ fn hold_lock_for_life(locks: &JsValue, name: &str) -> Promise {
     let locks = locks.clone();
     let name = name.to_owned();
     Promise::new(&mut |resolve: Function, _reject: Function| {
-        let granted = Closure::once_into_js(move |_lock: JsValue| -> JsValue {
-            let _ = resolve.call0(&JsValue::UNDEFINED);
+        let granted: LockCallback = Box::new(move |_lock: JsValue| -> JsValue {
+            let _ = resolve.call1(&JsValue::UNDEFINED, &JsValue::UNDEFINED);
             Promise::new(&mut |_keep: Function, _never: Function| {}).into()
         });
+        let granted = Closure::once_into_js(granted);
         let _ = call(&locks, "request", &[&JsValue::from_str(&name), &granted]);
     })
 }
@@ -210,28 +217,17 @@ async fn claim_with_locks(shared: &Shared, locks: &JsValue) -> usize {
     set(&options, "ifAvailable", &JsValue::TRUE);
     let shared_in = Rc::clone(shared);
     let locks_in = locks.clone();
-    let on_lock = Closure::once_into_js(move |lock: JsValue| -> JsValue {
+    let on_lock: LockCallback = Box::new(move |lock: JsValue| -> JsValue {
         if lock.is_null() {
             return Promise::resolve(&JsValue::from(0)).into();
         }
-        wasm_bindgen_futures::future_to_promise(async move {
-            let prefix = lock_prefix(&shared_in.borrow().durable.scope);
-            let listed_at = js_sys::Date::now();
-            let live = match call(&locks_in, "query", &[]) {
-                Ok(promise) => match JsFuture::from(Promise::from(promise)).await {
-                    Ok(snapshot) => live_tabs(&snapshot, &prefix),
-                    Err(_) => return Ok(JsValue::from(0)),
-                },
-                Err(_) => return Ok(JsValue::from(0)),
-            };
-            let claimed = claim_records(&shared_in, |record| {
-                !live.contains(&record.owner) && record.written_at_ms < listed_at
-            })
-            .await;
-            Ok(JsValue::from(claimed as u32))
+        Promise::new(&mut |resolve: Function, _reject: Function| {
+            let locks = locks_in.clone();
+            task::spawn(&shared_in, Task::ClaimLocked { locks, resolve });
         })
         .into()
     });
+    let on_lock = Closure::once_into_js(on_lock);
     let request = call(
         locks,
         "request",
@@ -247,19 +243,36 @@ async fn claim_with_locks(shared: &Shared, locks: &JsValue) -> usize {
     }
 }
 
+/// The claim proper, under the granted drain lock: lists the live tabs, then claims the records of
+/// the others written before the listing. Returns how many were claimed (0 when listing failed).
+pub async fn claim_locked(shared: &Shared, locks: &JsValue) -> usize {
+    let prefix = lock_prefix(&shared.borrow().durable.scope);
+    let listed_at = js_sys::Date::now();
+    let live = match call(locks, "query", &[]) {
+        Ok(promise) => match JsFuture::from(Promise::from(promise)).await {
+            Ok(snapshot) => live_tabs(&snapshot, &prefix),
+            Err(_) => return 0,
+        },
+        Err(_) => return 0,
+    };
+    claim_records(shared, &|record| {
+        !live.contains_key(&record.owner) && record.written_at_ms < listed_at
+    })
+    .await
+}
+
 /// Tab ids whose lock is held, from a `navigator.locks.query()` snapshot.
-fn live_tabs(snapshot: &JsValue, prefix: &str) -> BTreeSet<String> {
-    // Inserted one by one: collecting into a BTreeSet links a stable sort.
-    let mut tabs = BTreeSet::new();
+fn live_tabs(snapshot: &JsValue, prefix: &str) -> IdSet {
+    let mut live = IdSet::new();
     for lock in Array::from(&get(snapshot, "held")).iter() {
         if let Some(tab) = get(&lock, "name")
             .as_string()
             .and_then(|name| name.strip_prefix(prefix).map(str::to_owned))
         {
-            tabs.insert(tab);
+            live.insert(tab, 0);
         }
     }
-    tabs
+    live
 }
 
 async fn claim_with_lease(shared: &Shared) -> usize {
@@ -290,7 +303,7 @@ async fn claim_with_lease(shared: &Shared) -> usize {
             &format!("{} {}", lease.tab, lease.expires_ms),
         );
     }
-    let claimed = claim_records(shared, |record| book.may_claim(&tab, &record.owner, now)).await;
+    let claimed = claim_records(shared, &|record| book.may_claim(&tab, &record.owner, now)).await;
     if read_book(&store, &scope)
         .drain()
         .is_some_and(|lease| lease.tab == tab)
@@ -301,8 +314,9 @@ async fn claim_with_lease(shared: &Shared) -> usize {
 }
 
 /// Re-owns and restores the records `claimable` picks (records listed in the hand-off list are deleted
-/// instead); returns how many were restored.
-async fn claim_records(shared: &Shared, claimable: impl Fn(&StoredRecord) -> bool) -> usize {
+/// instead); returns how many were restored. `claimable` is a trait object so that the Web Locks and the lease claims share one copy of this
+/// future (and of the IndexedDB claim inside it).
+async fn claim_records(shared: &Shared, claimable: &dyn Fn(&StoredRecord) -> bool) -> usize {
     let (idb, local, scope, tab) = {
         let edge = shared.borrow();
         (
@@ -316,7 +330,7 @@ async fn claim_records(shared: &Shared, claimable: impl Fn(&StoredRecord) -> boo
         .as_ref()
         .map(|store| handoff::read(store, &scope))
         .unwrap_or_default();
-    let mut dropped_handed_off = BTreeSet::new();
+    let mut dropped_handed_off = IdSet::new();
     let mut choose = |records: &[StoredRecord]| -> (Vec<String>, Vec<String>) {
         let mut edge = shared.borrow_mut();
         let now = now_ms();
@@ -326,8 +340,8 @@ async fn claim_records(shared: &Shared, claimable: impl Fn(&StoredRecord) -> boo
             if record.owner == tab || !claimable(record) {
                 continue;
             }
-            if handed_off.contains(&record.id) {
-                dropped_handed_off.insert(record.id.clone());
+            if handed_off.contains_key(&record.id) {
+                dropped_handed_off.insert(record.id.clone(), 0);
                 drop_ids.push(record.id.clone());
                 continue;
             }
@@ -366,13 +380,9 @@ async fn claim_records(shared: &Shared, claimable: impl Fn(&StoredRecord) -> boo
     } else if let Some(store) = &local {
         let records = store.read_all();
         let (take, drop_ids) = choose(&records);
-        let taken: Vec<StoredRecord> = records
-            .into_iter()
-            .filter(|r| take.contains(&r.id))
-            .collect();
-        let _ = store.reown(&taken, &tab);
-        let _ = store.write(&[], &drop_ids);
-        taken.len()
+        let taken = store.reown(&records, &take, &tab);
+        let _ = store.write(&tab, &[], &drop_ids);
+        taken
     } else {
         0
     };

@@ -7,8 +7,6 @@
 //! of every keepalive request in flight are written to the hand-off list ([`super::handoff`]) so that
 //! the tab claiming this page's backlog does not send them a second time.
 
-use std::collections::BTreeSet;
-
 use crate::core::credential_refresh::CredentialStep;
 use crate::core::keepalive::keepalive_room;
 
@@ -16,6 +14,7 @@ use super::driver::{self, Shared, KEEPALIVE_BUDGET_BYTES};
 use super::handoff;
 use super::now_ms;
 use super::ownership;
+use super::task::{self, Task};
 
 /// Sends what fits the keepalive budget now and lists every keepalive request's events for hand-off.
 /// `leaving` is true on `pagehide` (the page is going away), false when it was only hidden.
@@ -42,13 +41,22 @@ pub fn on_page_exit(shared: &Shared, leaving: bool) {
         }
         let mut listed = Vec::new();
         for id in edge.keepalive_requests.clone() {
-            if edge.durable.handed_off.contains_key(&id) {
+            if edge
+                .durable
+                .handed_off
+                .iter()
+                .any(|(listed, _)| *listed == id)
+            {
                 continue;
             }
             if let Some(ids) = edge.core.request_event_ids(id) {
-                let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
-                listed.extend(ids.iter().cloned());
-                edge.durable.handed_off.insert(id, ids);
+                let mut owned = Vec::with_capacity(ids.len());
+                for event in ids {
+                    let event = event.to_string();
+                    listed.push(event.clone());
+                    owned.push(event);
+                }
+                edge.durable.handed_off.push((id, owned));
             }
         }
         if let Some(store) = edge.durable.local() {
@@ -68,9 +76,15 @@ pub fn on_page_exit(shared: &Shared, leaving: bool) {
     }
     if let Some(credentials) = credentials {
         for request in sends {
-            let shared = std::rc::Rc::clone(shared);
             let credentials = credentials.clone();
-            wasm_bindgen_futures::spawn_local(driver::send_keepalive(shared, request, credentials));
+            task::spawn(
+                shared,
+                Task::Send {
+                    request,
+                    credentials,
+                    reserved: true,
+                },
+            );
         }
     }
 }
@@ -78,16 +92,16 @@ pub fn on_page_exit(shared: &Shared, leaving: bool) {
 /// A request finished while the page was alive: its events leave the hand-off list (they are
 /// acknowledged, or will be retried by this page).
 pub fn on_request_finished(edge: &mut driver::Edge, id: crate::core::producer::RequestId) {
-    let Some(ids) = edge.durable.handed_off.remove(&id) else {
+    let Some(at) = edge
+        .durable
+        .handed_off
+        .iter()
+        .position(|(listed, _)| *listed == id)
+    else {
         return;
     };
+    let (_, ids) = edge.durable.handed_off.swap_remove(at);
     if let Some(store) = edge.durable.local() {
-        // Inserted one by one: collecting into a BTreeSet links a stable sort.
-        let mut set = BTreeSet::new();
-        for id in ids {
-            set.insert(id);
-        }
-        let ids = set;
-        handoff::remove(store, &edge.durable.scope, &ids);
+        handoff::remove(store, &edge.durable.scope, &super::storage::id_set(ids));
     }
 }

@@ -16,7 +16,6 @@
 //!   buffer has room; the rest of a backlog waits in storage for the next claim.
 
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 use js_sys::Object;
 use wasm_bindgen::JsValue;
@@ -31,6 +30,21 @@ use super::driver::Shared;
 use super::dynamic::{error_name, set};
 use super::storage_idb::{self, IdbStore};
 use super::storage_local::{self, LocalStore};
+
+/// A set of event or tab ids. A `BTreeMap<String, u64>` whose values are unused, so that it shares
+/// its code with the stored-bytes map instead of adding a `BTreeSet<String>` (and the sort behind
+/// `collect`) to the `.wasm`.
+pub type IdSet = BTreeMap<String, u64>;
+
+/// The set of `ids`, built by insertion (one instantiation: callers with other sources insert
+/// themselves).
+pub fn id_set(ids: Vec<String>) -> IdSet {
+    let mut set = IdSet::new();
+    for id in ids {
+        set.insert(id, 0);
+    }
+    set
+}
 
 /// Where events are persisted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,12 +96,13 @@ pub struct DurableQueue {
     stored: BTreeMap<String, u64>,
     stored_bytes: usize,
     fallbacks: BTreeMap<String, u64>,
-    /// Keepalive requests whose events are in the hand-off list (see [`super::lifecycle`]).
-    pub handed_off: BTreeMap<RequestId, Vec<String>>,
+    /// Keepalive requests whose events are in the hand-off list (see [`super::lifecycle`]); a few
+    /// entries at most (the keepalive budget), so a list.
+    pub handed_off: Vec<(RequestId, Vec<String>)>,
     /// A claim of other tabs' backlogs is running.
     pub claiming: bool,
     /// Runs the periodic claim; dropped (stopped) with the queue.
-    pub claim_timer: Option<gloo_timers::callback::Interval>,
+    pub claim_timer: Option<super::timer::JsTimer>,
     /// The `online`/`offline` listeners.
     pub connectivity: Option<super::connectivity::Connectivity>,
     stopped: bool,
@@ -116,7 +131,7 @@ impl DurableQueue {
             stored: BTreeMap::new(),
             stored_bytes: 0,
             fallbacks: BTreeMap::new(),
-            handed_off: BTreeMap::new(),
+            handed_off: Vec::new(),
             claiming: false,
             claim_timer: None,
             connectivity: None,
@@ -329,12 +344,11 @@ pub fn schedule_write(shared: &Shared) {
         }
         edge.durable.writing = true;
     }
-    let shared = Rc::clone(shared);
-    wasm_bindgen_futures::spawn_local(async move { write_loop(&shared).await });
+    super::task::spawn(shared, super::task::Task::Write);
 }
 
 /// Writes batches until none is left; one write in progress at a time.
-async fn write_loop(shared: &Shared) {
+pub async fn write_loop(shared: &Shared) {
     loop {
         let (batch, owner, idb, local) = {
             let mut edge = shared.borrow_mut();
@@ -355,14 +369,9 @@ async fn write_loop(shared: &Shared) {
                 durable.local.clone(),
             )
         };
-        let puts: Vec<(String, String, Vec<u8>)> = batch
-            .puts
-            .iter()
-            .map(|(id, bytes)| (id.clone(), owner.clone(), bytes.clone()))
-            .collect();
         let result = match (&idb, &local) {
-            (Some(store), _) => store.write(&puts, &batch.deletes).await,
-            (None, Some(store)) => store.write(&puts, &batch.deletes),
+            (Some(store), _) => store.write(&owner, &batch.puts, &batch.deletes).await,
+            (None, Some(store)) => store.write(&owner, &batch.puts, &batch.deletes),
             (None, None) => Ok(()),
         };
         let mut report = None;

@@ -5,8 +5,6 @@
 //! id of the tab that sends it, when it wrote it, and the `core::persisted` encoding of the record. Every write of a turn goes
 //! into one `readwrite` transaction.
 
-use std::collections::BTreeSet;
-
 use js_sys::{Array, Object, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
@@ -50,13 +48,14 @@ impl IdbStore {
             "open",
             &[&JsValue::from_str(name), &JsValue::from(1)],
         )?;
-        let on_upgrade = Closure::once_into_js({
+        let on_upgrade: Box<dyn FnOnce()> = Box::new({
             let request = request.clone();
             move || {
                 let db = get(&request, "result");
                 let _ = call(&db, "createObjectStore", &[&JsValue::from_str(STORE)]);
             }
         });
+        let on_upgrade = Closure::once_into_js(on_upgrade);
         set(&request, "onupgradeneeded", &on_upgrade);
         let db = JsFuture::from(event_promise(&request, "success", "result", &["error"])).await?;
         Ok(IdbStore { db })
@@ -72,17 +71,18 @@ impl IdbStore {
         Ok((tx, store))
     }
 
-    /// Writes `puts` (id, owner, bytes) and removes `deletes` in one transaction; resolves when it
-    /// commits (the point from which those records survive a crash).
+    /// Writes `puts` (id, bytes), owned by `owner`, and removes `deletes` in one transaction;
+    /// resolves when it commits (the point from which those records survive a crash).
     pub async fn write(
         &self,
-        puts: &[(String, String, Vec<u8>)],
+        owner: &str,
+        puts: &[(String, Vec<u8>)],
         deletes: &[String],
     ) -> Result<(), JsValue> {
         let (tx, store) = self.transaction("readwrite")?;
         let done = event_promise(&tx, "complete", "", &["error", "abort"]);
         let now = js_sys::Date::now();
-        for (id, owner, bytes) in puts {
+        for (id, bytes) in puts {
             call(
                 &store,
                 "put",
@@ -140,16 +140,11 @@ impl IdbStore {
             });
         }
         let (take, drop_ids) = choose(&all);
-        // Inserted one by one: collecting into a BTreeSet links a stable sort.
-        let mut take_set = BTreeSet::new();
-        for id in take {
-            take_set.insert(id);
-        }
-        let take = take_set;
+        let take = super::storage::id_set(take);
         let mut taken = Vec::with_capacity(take.len());
         let now = js_sys::Date::now();
         for record in all {
-            if !take.contains(&record.id) {
+            if !take.contains_key(&record.id) {
                 continue;
             }
             let value = stored_value(new_owner, now, &record.bytes);

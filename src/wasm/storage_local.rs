@@ -4,14 +4,12 @@
 //! the time it was written (ms) and the base64 of the `core::persisted` encoding, separated by spaces. A write returns once `setItem` returned,
 //! the point from which the record survives a crash.
 
-use std::collections::BTreeMap;
-
 use wasm_bindgen::JsValue;
 
-use crate::core::crypto::base64;
-
 use super::dynamic::{call, get, global};
+use super::storage::IdSet;
 use super::storage_idb::StoredRecord;
+use crate::core::crypto::base64;
 
 /// The page's `localStorage`.
 #[derive(Clone, Debug)]
@@ -38,34 +36,41 @@ impl LocalStore {
         JsValue::from_str(&format!("{}{id}", self.prefix))
     }
 
-    /// Stores `puts` (id, owner, bytes) and removes `deletes`; the first thrown error (e.g.
-    /// `QuotaExceededError`) stops the writes and is returned.
+    /// Stores `puts` (id, bytes), owned by `owner`, and removes `deletes`; the first thrown error
+    /// (e.g. `QuotaExceededError`) stops the writes and is returned.
     pub fn write(
         &self,
-        puts: &[(String, String, Vec<u8>)],
+        owner: &str,
+        puts: &[(String, Vec<u8>)],
         deletes: &[String],
     ) -> Result<(), JsValue> {
         for id in deletes {
             call(&self.storage, "removeItem", &[&self.key(id)])?;
         }
-        // Whole milliseconds as an integer: formatting an f64 would link Rust's float printing.
-        let now = super::now_ms();
-        for (id, owner, bytes) in puts {
-            let value = format!("{owner} {now} {}", base64::encode(bytes));
-            call(
-                &self.storage,
-                "setItem",
-                &[&self.key(id), &JsValue::from_str(&value)],
-            )?;
+        for (id, bytes) in puts {
+            self.put(owner, id, bytes)?;
         }
         Ok(())
     }
 
+    /// Stores one record owned by `owner`, written now.
+    fn put(&self, owner: &str, id: &str, bytes: &[u8]) -> Result<(), JsValue> {
+        // Whole milliseconds as an integer: formatting an f64 would link Rust's float printing.
+        let now = super::now_ms();
+        let value = format!("{owner} {now} {}", base64::encode(bytes));
+        call(
+            &self.storage,
+            "setItem",
+            &[&self.key(id), &JsValue::from_str(&value)],
+        )
+        .map(|_| ())
+    }
+
     /// Every stored record of this scope, in id (put) order.
     pub fn read_all(&self) -> Vec<StoredRecord> {
+        // Ordered through the id map the queue already uses, instead of a sort of its own.
+        let mut order = IdSet::new();
         let mut records = Vec::new();
-        // Id -> index in `records`: ordered by a map type the module has anyway, not by a sort.
-        let mut order: BTreeMap<String, u64> = BTreeMap::new();
         for (id, value) in self.items_with_prefix(&self.prefix) {
             let mut parts = value.splitn(3, ' ');
             let (Some(owner), Some(written), Some(encoded)) =
@@ -85,20 +90,26 @@ impl LocalStore {
                 }));
             }
         }
-        let mut sorted = Vec::with_capacity(order.len());
-        for index in order.into_values() {
-            sorted.extend(records[index as usize].take());
+        let mut sorted = Vec::with_capacity(records.len());
+        for &at in order.values() {
+            sorted.extend(records[at as usize].take());
         }
         sorted
     }
 
-    /// Re-owns `records` to `owner` (a claim): rewrites each with the new owner and the current time.
-    pub fn reown(&self, records: &[StoredRecord], owner: &str) -> Result<(), JsValue> {
-        let puts: Vec<(String, String, Vec<u8>)> = records
-            .iter()
-            .map(|r| (r.id.clone(), owner.to_owned(), r.bytes.clone()))
-            .collect();
-        self.write(&puts, &[])
+    /// Re-owns the `records` whose id is in `ids` to `owner` (a claim): rewrites each with the new
+    /// owner and the current time, stopping at the first refused write. Returns how many records
+    /// `ids` picked.
+    pub fn reown(&self, records: &[StoredRecord], ids: &[String], owner: &str) -> usize {
+        let mut picked = 0;
+        let mut refused = false;
+        for record in records.iter().filter(|record| ids.contains(&record.id)) {
+            picked += 1;
+            if !refused {
+                refused = self.put(owner, &record.id, &record.bytes).is_err();
+            }
+        }
+        picked
     }
 
     /// Every item whose key starts with `prefix`, as (key without the prefix, value).

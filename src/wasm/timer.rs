@@ -1,18 +1,84 @@
-//! The producer's single wake-up timer over the global `setTimeout` (via `gloo-timers`).
+//! The producer's timers over the global `setTimeout` / `setInterval`.
 //!
-//! At most one timeout is pending per [`WakeTimer`]: scheduling a new deadline replaces the old one,
-//! and [`WakeTimer::cancel`] (or dropping it) clears it, so an idle or closed producer leaves no timer
-//! behind (which would keep a Node process alive).
+//! [`JsTimer`] is one pending callback, cleared when dropped. At most one wake-up is pending per
+//! [`WakeTimer`]: scheduling a new deadline replaces the old one, and [`WakeTimer::cancel`] (or
+//! dropping it) clears it, so an idle or closed producer leaves no timer behind (which would keep a
+//! Node process alive).
 
-use gloo_timers::callback::Timeout;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsValue;
+
+use super::dynamic::{call, global_object};
 
 /// The longest delay `setTimeout` honours (2^31 - 1 ms); longer waits wake early and re-poll.
 pub const MAX_DELAY_MS: u64 = i32::MAX as u64;
 
+/// A callback pending on the global `setTimeout` or `setInterval`; cleared when dropped. All timers
+/// share one closure type (a boxed `FnMut`), so the `.wasm` holds one closure shim for them.
+pub struct JsTimer {
+    id: JsValue,
+    repeat: bool,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl std::fmt::Debug for JsTimer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JsTimer")
+    }
+}
+
+impl JsTimer {
+    /// Runs `callback` once after `delay_ms`.
+    pub fn once(delay_ms: u32, callback: Box<dyn FnOnce()>) -> JsTimer {
+        let mut callback = Some(callback);
+        JsTimer::start(
+            delay_ms,
+            false,
+            Box::new(move || {
+                if let Some(callback) = callback.take() {
+                    callback();
+                }
+            }),
+        )
+    }
+
+    /// Runs `callback` every `period_ms`.
+    pub fn every(period_ms: u32, callback: Box<dyn FnMut()>) -> JsTimer {
+        JsTimer::start(period_ms, true, callback)
+    }
+
+    fn start(delay_ms: u32, repeat: bool, callback: Box<dyn FnMut()>) -> JsTimer {
+        let callback = Closure::wrap(callback);
+        let method = if repeat { "setInterval" } else { "setTimeout" };
+        let id = call(
+            &global_object(),
+            method,
+            &[callback.as_ref(), &JsValue::from(delay_ms)],
+        )
+        .unwrap_or_default();
+        JsTimer {
+            id,
+            repeat,
+            _callback: callback,
+        }
+    }
+}
+
+impl Drop for JsTimer {
+    fn drop(&mut self) {
+        let method = if self.repeat {
+            "clearInterval"
+        } else {
+            "clearTimeout"
+        };
+        let _ = call(&global_object(), method, &[&self.id]);
+    }
+}
+
 /// One pending wake-up at an absolute time, or none.
 #[derive(Debug, Default)]
 pub struct WakeTimer {
-    pending: Option<(u64, Timeout)>,
+    pending: Option<(u64, JsTimer)>,
 }
 
 impl WakeTimer {
@@ -29,7 +95,7 @@ impl WakeTimer {
         }
         let delay = deadline_ms.saturating_sub(now_ms).min(MAX_DELAY_MS);
         // The delay is at most i32::MAX, so it fits u32.
-        let timeout = Timeout::new(delay as u32, wake);
+        let timeout = JsTimer::once(delay as u32, Box::new(wake));
         self.pending = Some((deadline_ms, timeout));
     }
 

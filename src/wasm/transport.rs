@@ -8,12 +8,13 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use gloo_timers::callback::Timeout;
 use js_sys::{Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Response};
+
+use super::dynamic::{call, construct, get};
+use super::timer::JsTimer;
 
 #[wasm_bindgen]
 extern "C" {
@@ -81,44 +82,58 @@ pub struct TransportError {
     pub message: String,
 }
 
+/// Owned copies of header pairs, for [`HttpPost::headers`].
+pub fn owned_headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut headers = Vec::with_capacity(pairs.len());
+    for (name, value) in pairs {
+        headers.push(((*name).to_owned(), (*value).to_owned()));
+    }
+    headers
+}
+
 /// Sends `request` and reads the whole response, or says why that was impossible.
 pub async fn post(request: HttpPost<'_>) -> Result<HttpReply, TransportError> {
-    let controller = AbortController::new().map_err(|e| network_error(&e))?;
+    // `AbortController`, `Response` and `Headers` are used through property reads and method calls
+    // on the objects the runtime returns: no binding per member.
+    let controller = construct("AbortController", &[]).map_err(|e| network_error(&e))?;
     let timed_out = Rc::new(Cell::new(false));
     let timer = {
         let controller = controller.clone();
         let timed_out = Rc::clone(&timed_out);
-        Timeout::new(request.timeout_ms, move || {
-            timed_out.set(true);
-            controller.abort();
-        })
+        JsTimer::once(
+            request.timeout_ms,
+            Box::new(move || {
+                timed_out.set(true);
+                let _ = call(&controller, "abort", &[]);
+            }),
+        )
     };
     let result = send_and_read(&request, &controller).await;
     drop(timer);
     result.map_err(|thrown| classify_failure(&thrown, timed_out.get()))
 }
 
-async fn send_and_read(
-    request: &HttpPost<'_>,
-    controller: &AbortController,
-) -> Result<HttpReply, JsValue> {
+async fn send_and_read(request: &HttpPost<'_>, controller: &JsValue) -> Result<HttpReply, JsValue> {
     let init = request_init(request, controller)?;
-    let response: Response = JsFuture::from(global_fetch(request.url, &init)?)
-        .await?
-        .unchecked_into();
-    let headers = response.headers();
-    let date = headers.get("date").ok().flatten();
-    let error_type = headers.get("x-amzn-errortype").ok().flatten();
-    let buffer = JsFuture::from(response.array_buffer()?).await?;
+    let response = JsFuture::from(global_fetch(request.url, &init)?).await?;
+    let headers = get(&response, "headers");
+    let header = |name: &str| {
+        call(&headers, "get", &[&JsValue::from_str(name)])
+            .ok()
+            .and_then(|value| value.as_string())
+    };
+    let date = header("date");
+    let error_type = header("x-amzn-errortype");
+    let buffer = JsFuture::from(Promise::from(call(&response, "arrayBuffer", &[])?)).await?;
     Ok(HttpReply {
-        status: response.status(),
+        status: get(&response, "status").as_f64().unwrap_or(0.0) as u16,
         body: Uint8Array::new(&buffer).to_vec(),
         date,
         error_type,
     })
 }
 
-fn request_init(request: &HttpPost<'_>, controller: &AbortController) -> Result<Object, JsValue> {
+fn request_init(request: &HttpPost<'_>, controller: &JsValue) -> Result<Object, JsValue> {
     let headers = Object::new();
     for (name, value) in request.headers {
         Reflect::set(
@@ -131,7 +146,7 @@ fn request_init(request: &HttpPost<'_>, controller: &AbortController) -> Result<
     Reflect::set(&init, &"method".into(), &"POST".into())?;
     Reflect::set(&init, &"headers".into(), &headers)?;
     Reflect::set(&init, &"body".into(), request.body)?;
-    Reflect::set(&init, &"signal".into(), &controller.signal())?;
+    Reflect::set(&init, &"signal".into(), &get(controller, "signal"))?;
     if request.keepalive {
         Reflect::set(&init, &"keepalive".into(), &JsValue::TRUE)?;
     }

@@ -384,7 +384,9 @@ impl Producer {
                 consider(Some(pause.until_ms));
             }
         }
-        if self.queue.oldest_ready().is_some() {
+        // Offline, the probe is the only way out, also for records whose keys are backing off
+        // (the probe poll sees the backoff end, as the gate then permits a send).
+        if !self.queue.is_empty() {
             consider(self.offline.probe_at());
         }
         consider(

@@ -8,6 +8,8 @@ mod core_support;
 
 use core_support::*;
 use kinesis_clickstream::core::config::ProducerConfig;
+use kinesis_clickstream::core::error::ErrorCode;
+use kinesis_clickstream::core::events::ProducerEvent;
 use kinesis_clickstream::core::flush::FlushId;
 use kinesis_clickstream::core::offline::MAX_PROBE_MS;
 use kinesis_clickstream::core::producer::{Action, Producer, RequestId, TransportErrorKind};
@@ -52,6 +54,44 @@ fn a_network_error_on_the_last_request_still_wakes_the_producer() {
     assert!(h.producer.flush_report(flush).is_some());
 }
 
+/// While no credentials can be had nothing is sent, but a flush still settles when its records'
+/// TTL passes (the caller polls with `poll_unsigned`, woken at the expiry it returns).
+#[test]
+fn without_credentials_records_still_expire_and_the_flush_settles() {
+    let mut cfg = config();
+    cfg.record_ttl_ms = 5_000;
+    let mut h = Harness::new(cfg);
+    h.put("a", "1");
+    h.advance(1_000);
+    h.put("b", "2");
+    let flush = h.producer.flush(h.now);
+    let expiry = h.producer.poll_unsigned(h.now);
+    assert_eq!(expiry, Some(START_MS + 5_000));
+    assert_eq!(h.producer.stats(h.now).requests, 0);
+    h.now = expiry.unwrap();
+    assert_eq!(h.producer.poll_unsigned(h.now), Some(START_MS + 6_000));
+    assert!(h.producer.flush_report(flush).is_none(), "b is still held");
+    h.now = START_MS + 6_000;
+    assert_eq!(h.producer.poll_unsigned(h.now), None);
+    let report = h.producer.flush_report(flush).expect("the flush settled");
+    assert_eq!((report.sent, report.failed), (0, 2));
+    let expired = h
+        .producer
+        .drain_events()
+        .into_iter()
+        .filter(|event| {
+            matches!(
+                event,
+                ProducerEvent::RecordsFailed {
+                    code: ErrorCode::RecordExpired,
+                    ..
+                }
+            )
+        })
+        .count();
+    assert_eq!(expired, 2);
+}
+
 #[derive(Clone, Debug)]
 enum Reply {
     AllOk,
@@ -68,12 +108,21 @@ enum Reply {
 
 #[derive(Clone, Debug)]
 enum Op {
-    Put { key: u8, size: usize },
+    Put {
+        key: u8,
+        size: usize,
+    },
     Advance(u64),
     Poll,
-    Reply { pick: usize, reply: Reply },
+    Reply {
+        pick: usize,
+        reply: Reply,
+    },
     Flush,
     Online(bool),
+    Resume,
+    /// A page-exit request of at most this many body bytes.
+    Keepalive(usize),
 }
 
 fn reply() -> impl Strategy<Value = Reply> {
@@ -101,6 +150,8 @@ fn op() -> impl Strategy<Value = Op> {
         6 => (any::<usize>(), reply()).prop_map(|(pick, reply)| Op::Reply { pick, reply }),
         1 => Just(Op::Flush),
         1 => any::<bool>().prop_map(Op::Online),
+        1 => Just(Op::Resume),
+        1 => (100usize..2_000).prop_map(Op::Keepalive),
     ]
 }
 
@@ -167,47 +218,44 @@ impl Run {
                 .map(|i| (seed >> (i % 64)) & 1 == 1)
                 .collect::<Vec<_>>()
         };
-        match reply {
-            Reply::AllOk => self.h.respond(id, 200, &ok_body(n)),
-            Reply::Partial(seed) => self.h.respond(id, 200, &partial_body(&mask(seed))),
-            Reply::PartialNotRetryable(seed) => self.h.respond(
-                id,
+        if let Reply::Transport(kind) = reply {
+            self.h.producer.on_transport_error(id, kind, self.h.now);
+            return;
+        }
+        let (status, body) = match reply {
+            Reply::AllOk => (200, ok_body(n)),
+            Reply::Partial(seed) => (200, partial_body(&mask(seed))),
+            Reply::PartialNotRetryable(seed) => (
                 200,
-                &partial_body_with(&mask(seed), "KMSAccessDeniedException"),
+                partial_body_with(&mask(seed), "KMSAccessDeniedException"),
             ),
-            Reply::ServerError => self.h.respond(id, 500, b""),
-            Reply::Throttled => self.h.respond(
-                id,
+            Reply::ServerError => (500, Vec::new()),
+            Reply::Throttled => (
                 400,
-                &error_body("ProvisionedThroughputExceededException", "slow down"),
+                error_body("ProvisionedThroughputExceededException", "slow down"),
             ),
-            Reply::ExpiredToken => self.h.respond(
-                id,
+            Reply::ExpiredToken => (
                 400,
-                &error_body(
+                error_body(
                     "ExpiredTokenException",
                     "The security token included in the request is expired",
                 ),
             ),
-            Reply::ClockSkew => self.h.respond(
-                id,
+            Reply::ClockSkew => (
                 400,
-                &error_body(
+                error_body(
                     "InvalidSignatureException",
                     "Signature expired: 20250101T000000Z is now earlier than 20250101T000500Z",
                 ),
             ),
-            Reply::NotRetryable => self.h.respond(
-                id,
+            Reply::NotRetryable => (
                 400,
-                &error_body("ResourceNotFoundException", "Stream model not found"),
+                error_body("ResourceNotFoundException", "Stream model not found"),
             ),
-            Reply::Malformed => self.h.respond(id, 200, b"{\"Records\":"),
-            Reply::Transport(kind) => {
-                self.h.producer.on_transport_error(id, kind, self.h.now);
-                return;
-            }
+            Reply::Malformed => (200, b"{\"Records\":".to_vec()),
+            Reply::Transport(_) => unreachable!("answered above"),
         };
+        self.h.respond(id, status, &body);
     }
 
     /// The server answers every request from now on; the clock moves only to the wake-ups the
@@ -299,6 +347,12 @@ proptest! {
                     run.flushes.push(id);
                 }
                 Op::Online(online) => run.h.producer.set_online(online, run.h.now),
+                Op::Resume => run.h.producer.resume(run.h.now),
+                Op::Keepalive(room) => {
+                    while let Some(request) = run.h.producer.poll_keepalive(run.h.now, room) {
+                        run.in_flight.push(request.id);
+                    }
+                }
             }
         }
         let id = run.h.producer.flush(run.h.now);

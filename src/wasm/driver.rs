@@ -327,6 +327,14 @@ fn pump_now(shared: &Shared) -> Option<u64> {
                     Action::Idle => break,
                 }
             }
+        } else {
+            // Nothing can be signed, yet records still expire by TTL and flushes settle.
+            let expiry = edge.core.poll_unsigned(now);
+            if unavailable.is_none() {
+                if let Some(at) = expiry {
+                    wake = Some(wake.map_or(at, |w| w.min(at)));
+                }
+            }
         }
         collect_events(&mut edge, &mut deferred);
         if let Some(error) = unavailable {

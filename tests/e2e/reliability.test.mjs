@@ -81,7 +81,7 @@ test(`chromium: partial-failures-30pct at ${EVENTS} events loses nothing`, async
   }
 });
 
-test('node: with a credentials provider that always fails, flush() settles once the records expire', { timeout: 30_000 }, async () => {
+test('node: with a credentials provider that always fails, onError hears it once and flush() settles once the records expire', { timeout: 30_000 }, async () => {
   const { Producer } = await loadPackage();
   const errors = [];
   let calls = 0;
@@ -103,6 +103,7 @@ test('node: with a credentials provider that always fails, flush() settles once 
   assert.equal(report.failed, 1);
   assert.ok(calls >= 1, 'the provider was asked');
   assert.ok(errors.includes('RecordExpired'), `onError saw ${errors}`);
+  assert.equal(errors.filter((code) => code === 'CredentialsError').length, 1, `one CredentialsError per outage: ${errors}`);
   assert.equal(producer.stats().requests, 0, 'nothing was sent unsigned');
   await producer.close();
 });

@@ -331,6 +331,17 @@ impl Producer {
         Ok(())
     }
 
+    /// For while nothing can be signed (no usable credentials): expires held records past their TTL
+    /// and completes the flushes that settles, sending nothing. Returns when the oldest held record
+    /// expires, the latest time to call it (or [`Producer::poll`]) again.
+    pub fn poll_unsigned(&mut self, now_ms: u64) -> Option<u64> {
+        self.expire(now_ms);
+        self.complete_flushes();
+        self.queue
+            .oldest()
+            .map(|r| r.put_at_ms.saturating_add(self.config.record_ttl_ms))
+    }
+
     /// Expires records, ends backoffs and returns the next thing to do. Call it until it returns
     /// `WaitUntil` or `Idle`; each `Send` moves a batch in flight.
     pub fn poll(&mut self, now_ms: u64) -> Action {
@@ -384,7 +395,9 @@ impl Producer {
                 consider(Some(pause.until_ms));
             }
         }
-        if self.queue.oldest_ready().is_some() {
+        // Offline, the probe is the only way out, also for records whose keys are backing off
+        // (the probe poll sees the backoff end, as the gate then permits a send).
+        if !self.queue.is_empty() {
             consider(self.offline.probe_at());
         }
         consider(

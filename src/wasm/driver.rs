@@ -15,6 +15,9 @@
 //! - Fixed credentials that expire (or are rejected) stop sending: `onError` gets one
 //!   `CredentialsError`, records stay buffered, and waiting `flush()` promises resolve with what is
 //!   still pending instead of hanging.
+//! - A provider or Cognito that fails: `onError` gets one `CredentialsError` per outage (the first
+//!   failed refresh after a success), refreshes are retried with backoff, and meanwhile records still
+//!   expire by `recordTtlMs`, so a `flush()` settles at the latest when its records' TTL passes.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -325,6 +328,14 @@ fn pump_now(shared: &Shared) -> Option<u64> {
                         break;
                     }
                     Action::Idle => break,
+                }
+            }
+        } else {
+            // Nothing can be signed, yet records still expire by TTL and flushes settle.
+            let expiry = edge.core.poll_unsigned(now);
+            if unavailable.is_none() {
+                if let Some(at) = expiry {
+                    wake = Some(wake.map_or(at, |w| w.min(at)));
                 }
             }
         }
@@ -729,26 +740,33 @@ pub async fn refresh(shared: &Shared) {
             "these credentials cannot be refreshed",
         )),
     };
-    {
+    let first_failure = {
         let mut edge = shared.borrow_mut();
         let now = now_ms();
-        match result {
+        let failed = match result {
             Ok(credentials) => {
                 edge.check_long_term(&credentials);
                 edge.logger.info("credentials refreshed");
-                if let Err(error) = edge.credentials.on_refreshed(credentials, now) {
+                let refreshed = edge.credentials.on_refreshed(credentials, now);
+                if let Err(error) = &refreshed {
                     edge.logger.warn(&format!(
                         "refreshed credentials unusable: {}",
                         error.message()
                     ));
                 }
+                refreshed.err()
             }
             Err(error) => {
                 edge.logger
                     .warn(&format!("getting credentials failed: {}", error.message()));
-                edge.credentials.on_refresh_failed(error, now);
+                edge.credentials.on_refresh_failed(error.clone(), now);
+                Some(error)
             }
-        }
+        };
+        failed.filter(|_| edge.credentials.consecutive_failures() == 1)
+    };
+    if let Some(error) = first_failure {
+        report_error(&shared, &error);
     }
     pump(shared);
 }

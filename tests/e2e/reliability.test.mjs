@@ -81,6 +81,33 @@ test(`chromium: partial-failures-30pct at ${EVENTS} events loses nothing`, async
   }
 });
 
+test('node: with a credentials provider that always fails, onError hears it once and flush() settles once the records expire', { timeout: 30_000 }, async () => {
+  const { Producer } = await loadPackage();
+  const errors = [];
+  let calls = 0;
+  const producer = await Producer.create({
+    streamName: 'unreachable',
+    region: 'us-east-1',
+    endpoint: 'http://127.0.0.1:9',
+    credentials: async () => {
+      calls += 1;
+      throw new Error('the identity provider is down');
+    },
+    recordTtlMs: 1000,
+    logLevel: 'silent',
+    onError: (error) => errors.push(error.code),
+  });
+  producer.put('{"id":"c-0"}', { partitionKey: 'k' });
+  const report = await producer.flush();
+  assert.equal(report.sent, 0);
+  assert.equal(report.failed, 1);
+  assert.ok(calls >= 1, 'the provider was asked');
+  assert.ok(errors.includes('RecordExpired'), `onError saw ${errors}`);
+  assert.equal(errors.filter((code) => code === 'CredentialsError').length, 1, `one CredentialsError per outage: ${errors}`);
+  assert.equal(producer.stats().requests, 0, 'nothing was sent unsigned');
+  await producer.close();
+});
+
 test(`memory: ${MEMORY_EVENTS} puts against a stalled endpoint stay within the bound, drops counted and reported`, async () => {
   const standins = await startStandins({ shards: 2, streams: ['memory'] });
   try {

@@ -766,7 +766,7 @@ pub async fn refresh(shared: &Shared) {
         failed.filter(|_| edge.credentials.consecutive_failures() == 1)
     };
     if let Some(error) = first_failure {
-        report_error(&shared, &error);
+        report_error(shared, &error);
     }
     pump(shared);
 }

@@ -8,7 +8,6 @@
 //! `ResourceNotFoundException` for a kept identity means it was deleted: call `GetId` again
 //! ([`CognitoFailure::invalidates_identity`]).
 
-
 use crate::core::credentials::Credentials;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::json::{self, JsonValue};
@@ -371,7 +370,9 @@ impl CognitoFailure {
     pub fn to_error(&self, operation: &str) -> Error {
         let mut message = format!(
             "Cognito {operation} failed with HTTP {}: {}",
-            self.status, self.name
+            // As u32: the module then formats integers with one Display impl fewer.
+            u32::from(self.status),
+            self.name
         );
         if !self.message.is_empty() {
             let shown: String = self.message.chars().take(300).collect();

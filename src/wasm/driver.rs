@@ -701,7 +701,8 @@ fn finish_send(
                 }
                 edge.logger.debug(&format!(
                     "PutRecords of {} records answered HTTP {}",
-                    request.record_count, reply.status
+                    request.record_count,
+                    u32::from(reply.status)
                 ));
                 let outcome = edge.core.on_response(
                     request.id,

@@ -8,8 +8,6 @@
 //! `ResourceNotFoundException` for a kept identity means it was deleted: call `GetId` again
 //! ([`CognitoFailure::invalidates_identity`]).
 
-use std::collections::BTreeMap;
-
 use crate::core::credentials::Credentials;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::json::{self, JsonValue};
@@ -24,8 +22,22 @@ pub const GET_CREDENTIALS_FOR_IDENTITY_TARGET: &str =
 /// Longest identity pool id or identity id Cognito accepts.
 pub const MAX_ID_LENGTH: usize = 55;
 
-/// Identity-provider name to token (e.g. `accounts.google.com` to an ID token), sent as `Logins`.
-pub type Logins = BTreeMap<String, String>;
+/// Identity-provider name to token (e.g. `accounts.google.com` to an ID token), sent as `Logins` in
+/// this order; [`insert_login`] keeps it sorted by provider with one token each. A `Vec` rather than a
+/// `BTreeMap<String, String>`: the `.wasm` then carries one `BTreeMap` instantiation fewer.
+pub type Logins = Vec<(String, String)>;
+
+/// Adds `provider`'s `token` at its sorted place, replacing the token it had.
+pub fn insert_login(logins: &mut Logins, provider: String, token: String) {
+    match logins.binary_search_by(|(known, _)| known.as_str().cmp(&provider)) {
+        Ok(index) => {
+            if let Some(entry) = logins.get_mut(index) {
+                entry.1 = token;
+            }
+        }
+        Err(index) => logins.insert(index, (provider, token)),
+    }
+}
 
 /// The Cognito Identity endpoint of `region`: `https://cognito-identity.{region}.amazonaws.com/`.
 pub fn default_endpoint(region: &str) -> String {
@@ -358,7 +370,9 @@ impl CognitoFailure {
     pub fn to_error(&self, operation: &str) -> Error {
         let mut message = format!(
             "Cognito {operation} failed with HTTP {}: {}",
-            self.status, self.name
+            // As u32: the module then formats integers with one Display impl fewer.
+            u32::from(self.status),
+            self.name
         );
         if !self.message.is_empty() {
             let shown: String = self.message.chars().take(300).collect();

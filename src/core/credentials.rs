@@ -40,8 +40,23 @@ impl Credentials {
         expires_at_ms: Option<u64>,
         now_ms: u64,
     ) -> Result<Self> {
-        let access_key_id = access_key_id.into();
-        let secret_access_key = secret_access_key.into();
+        Self::from_strings(
+            access_key_id.into(),
+            secret_access_key.into(),
+            session_token,
+            expires_at_ms,
+            now_ms,
+        )
+    }
+
+    /// [`Credentials::new`] after the conversions: one copy of the checks for every argument type.
+    fn from_strings(
+        access_key_id: String,
+        secret_access_key: String,
+        session_token: Option<String>,
+        expires_at_ms: Option<u64>,
+        now_ms: u64,
+    ) -> Result<Self> {
         if access_key_id.is_empty() {
             return Err(invalid("accessKeyId is missing or empty".into()));
         }

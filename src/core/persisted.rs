@@ -93,7 +93,10 @@ impl PersistedRecord {
         let version = reader.take(1, "version")?[0];
         if version != FORMAT_VERSION {
             return Err(corrupt(format!(
-                "version is {version}; this build reads version {FORMAT_VERSION}"
+                // As u32: the module then formats integers with one Display impl fewer.
+                "version is {}; this build reads version {}",
+                u32::from(version),
+                u32::from(FORMAT_VERSION)
             )));
         }
         let id = u128::from_be_bytes(reader.array("event id")?);

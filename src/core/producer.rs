@@ -597,9 +597,12 @@ impl Producer {
         now_ms: u64,
     ) -> ResponseOutcome {
         let body = decode_error_body(response.body).unwrap_or_default();
-        let message = body
-            .message
-            .unwrap_or_else(|| format!("HTTP {} without an AWS error body", response.status));
+        let message = body.message.unwrap_or_else(|| {
+            format!(
+                "HTTP {} without an AWS error body",
+                u32::from(response.status)
+            )
+        });
         let class = classify(response.status, body.name.as_deref(), &message);
         let failure = Failure {
             code: ErrorCode::ServiceError,

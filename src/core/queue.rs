@@ -291,17 +291,18 @@ impl RecordQueue {
         max_records: usize,
         max_bytes: usize,
     ) -> Vec<QueuedRecord> {
-        self.take_batch_by(request, max_records, max_bytes, QueuedRecord::bytes)
+        self.take_batch_by(request, max_records, max_bytes, &QueuedRecord::bytes)
     }
 
     /// Like [`RecordQueue::take_batch`], with each record costing `cost(record)` against `max_cost`
-    /// instead of its key plus data bytes.
+    /// instead of its key plus data bytes. `cost` is a trait object: one copy of this loop in the
+    /// `.wasm` for both callers.
     pub fn take_batch_by(
         &mut self,
         request: RequestId,
         max_records: usize,
         max_cost: usize,
-        cost: impl Fn(&QueuedRecord) -> usize,
+        cost: &dyn Fn(&QueuedRecord) -> usize,
     ) -> Vec<QueuedRecord> {
         let mut batch = Vec::new();
         let mut spent = 0usize;

@@ -285,12 +285,12 @@ fn decode_compact_success(body: &[u8], expected_records: usize) -> Option<PutRec
 /// The contents of a JSON string up to its closing quote and the text after it, when the contents
 /// need no unescaping (no backslash, no control character).
 fn plain_string(text: &str) -> Option<(&str, &str)> {
-    let end = text.find('"')?;
-    let contents = &text[..end];
+    // `split_once` rather than slicing at a found index: no char-boundary panic path in the module.
+    let (contents, rest) = text.split_once('"')?;
     if contents.bytes().any(|byte| byte == b'\\' || byte < 0x20) {
         return None;
     }
-    Some((contents, &text[end + 1..]))
+    Some((contents, rest))
 }
 
 /// An AWS JSON error body: `{"__type": "namespace#Name" | "Name", "message" | "Message": ...}`.

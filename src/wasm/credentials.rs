@@ -199,7 +199,7 @@ fn parse_logins(value: &JsValue) -> Result<crate::core::cognito::Logins> {
                 provider = quoted(&provider)
             )));
         };
-        logins.insert(provider, token);
+        crate::core::cognito::insert_login(&mut logins, provider, token);
     }
     Ok(logins)
 }

@@ -609,6 +609,38 @@ pub async fn send_with(
     } else {
         digest::sha256_hex(&body, &request.body).await
     };
+    let prepared = prepare_send(shared, &request, &credentials, &payload_hash, reserved);
+    let result = transport::post(HttpPost {
+        url: &prepared.url,
+        headers: &prepared.headers,
+        body: &body,
+        keepalive: prepared.keepalive,
+        timeout_ms: prepared.timeout_ms,
+    })
+    .await;
+    finish_send(shared, &request, &credentials, &prepared, result);
+    pump(shared);
+}
+
+/// What [`send_with`] needs after signing: where and how to send, and when it was signed.
+struct PreparedSend {
+    url: String,
+    headers: Vec<(String, String)>,
+    timeout_ms: u32,
+    keepalive: bool,
+    sent_at: u64,
+}
+
+/// Counts the request in the keepalive budget when it fits and signs it. A plain function (not inlined)
+/// so that the signing code stays out of the background task's state machine.
+#[inline(never)]
+fn prepare_send(
+    shared: &Shared,
+    request: &OutgoingRequest,
+    credentials: &Credentials,
+    payload_hash: &str,
+    reserved: bool,
+) -> PreparedSend {
     let (url, host, region, timeout_ms, keepalive, signing_time, sent_at) = {
         let mut edge = shared.borrow_mut();
         let keepalive =
@@ -629,18 +661,30 @@ pub async fn send_with(
         )
     };
     let signed = sigv4::sign(
-        &credentials,
-        &SigningRequest::put_records(&region, &host, &payload_hash, signing_time),
+        credentials,
+        &SigningRequest::put_records(&region, &host, payload_hash, signing_time),
     );
-    let headers = transport::owned_headers(&signed.to_pairs());
-    let result = transport::post(HttpPost {
-        url: &url,
-        headers: &headers,
-        body: &body,
-        keepalive,
+    PreparedSend {
+        url,
+        headers: transport::owned_headers(&signed.to_pairs()),
         timeout_ms,
-    })
-    .await;
+        keepalive,
+        sent_at,
+    }
+}
+
+/// Releases the request's keepalive budget and hands its result (and the service's clock) to the
+/// core. A plain function (not inlined) so that the response handling stays out of the background
+/// task's state machine.
+#[inline(never)]
+fn finish_send(
+    shared: &Shared,
+    request: &OutgoingRequest,
+    credentials: &Credentials,
+    prepared: &PreparedSend,
+    result: std::result::Result<transport::HttpReply, transport::TransportError>,
+) {
+    let (keepalive, sent_at) = (prepared.keepalive, prepared.sent_at);
     let received_at = now_ms();
     {
         let mut edge = shared.borrow_mut();
@@ -657,7 +701,8 @@ pub async fn send_with(
                 }
                 edge.logger.debug(&format!(
                     "PutRecords of {} records answered HTTP {}",
-                    request.record_count, reply.status
+                    request.record_count,
+                    u32::from(reply.status)
                 ));
                 let outcome = edge.core.on_response(
                     request.id,
@@ -705,7 +750,6 @@ pub async fn send_with(
             edge.remember_clock_offset();
         }
     }
-    pump(shared);
 }
 
 /// Gets credentials from the provider function or Cognito and hands them to the manager.
@@ -740,6 +784,14 @@ pub async fn refresh(shared: &Shared) {
             "these credentials cannot be refreshed",
         )),
     };
+    finish_refresh(shared, result);
+    pump(shared);
+}
+
+/// Hands a refresh's result to the credential manager and reports the first failure of an outage. A
+/// plain function (not inlined) so that it stays out of the background task's state machine.
+#[inline(never)]
+fn finish_refresh(shared: &Shared, result: crate::core::error::Result<Credentials>) {
     let first_failure = {
         let mut edge = shared.borrow_mut();
         let now = now_ms();
@@ -768,5 +820,4 @@ pub async fn refresh(shared: &Shared) {
     if let Some(error) = first_failure {
         report_error(shared, &error);
     }
-    pump(shared);
 }

@@ -125,7 +125,7 @@ impl Producer {
         // `take_batch_by` stops at the first record refused, so counting payload here is exact.
         let records =
             self.queue
-                .take_batch_by(id, self.config.max_batch_records, max_cost, |queued| {
+                .take_batch_by(id, self.config.max_batch_records, max_cost, &|queued| {
                     let total = payload.get() + queued.bytes();
                     if total > max_payload {
                         return too_much;

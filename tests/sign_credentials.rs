@@ -156,6 +156,46 @@ fn failed_refreshes_back_off_with_growing_bounds_and_succeed_later() {
 }
 
 #[test]
+fn each_outage_is_reported_once_whether_it_starts_with_an_error_or_a_timeout() {
+    let policy = RefreshPolicy {
+        backoff_base_ms: 1_000,
+        backoff_max_ms: 1_000,
+        ..RefreshPolicy::default()
+    };
+    let mut manager = CredentialManager::refreshable(policy, 3);
+    let mut now = T0;
+    // Outage 1 begins with a refresh that never answers.
+    assert_eq!(manager.poll(now), CredentialStep::StartRefresh);
+    assert_eq!(manager.take_outage_report(), None);
+    now += policy.refresh_timeout_ms;
+    manager.poll(now);
+    let report = manager
+        .take_outage_report()
+        .expect("the timeout began an outage");
+    assert!(report.message().contains("refreshTimeoutMs"), "{report}");
+    assert_eq!(manager.take_outage_report(), None, "reported once");
+    // Further failures of the same outage are not reported again.
+    for _ in 0..3 {
+        now += 1_000;
+        assert_eq!(manager.poll(now), CredentialStep::StartRefresh);
+        manager.on_refresh_failed(provider_error(), now);
+        assert_eq!(manager.take_outage_report(), None);
+    }
+    // A success ends it; the next failure begins outage 2, reported once with its own error.
+    now += 1_000;
+    assert_eq!(manager.poll(now), CredentialStep::StartRefresh);
+    manager
+        .on_refreshed(creds("ASIAOK", now, Some(10 * MINUTE)), now)
+        .unwrap();
+    assert_eq!(manager.take_outage_report(), None);
+    now += 10 * MINUTE - policy.refresh_margin_ms;
+    assert_eq!(manager.poll(now), CredentialStep::StartRefresh);
+    manager.on_refresh_failed(provider_error(), now);
+    assert_eq!(manager.take_outage_report(), Some(provider_error()));
+    assert_eq!(manager.take_outage_report(), None);
+}
+
+#[test]
 fn invalidate_drops_only_the_rejected_key_then_refreshes() {
     let mut manager = CredentialManager::refreshable(RefreshPolicy::default(), 1);
     assert_eq!(manager.poll(T0), CredentialStep::StartRefresh);

@@ -85,6 +85,7 @@ pub struct CredentialManager {
     state: RefreshState,
     failures: u32,
     last_error: Option<Error>,
+    outage_report: Option<Error>,
     rng: Rng,
 }
 
@@ -100,6 +101,7 @@ impl CredentialManager {
             state: RefreshState::Idle,
             failures: 0,
             last_error: None,
+            outage_report: None,
             rng: Rng::new(seed),
         }
     }
@@ -114,6 +116,7 @@ impl CredentialManager {
             state: RefreshState::Idle,
             failures: 0,
             last_error: None,
+            outage_report: None,
             rng: Rng::new(0),
         }
     }
@@ -279,6 +282,13 @@ impl CredentialManager {
         self.failures
     }
 
+    /// The failure that began the current outage (the first failed refresh, whether an error, an
+    /// unusable result or a timeout, after a success or since creation), handed out once so that the
+    /// application hears of each outage exactly once; `None` until the next outage begins.
+    pub fn take_outage_report(&mut self) -> Option<Error> {
+        self.outage_report.take()
+    }
+
     fn install(&mut self, credentials: Credentials, now_ms: u64) {
         self.refresh_at_ms = match credentials.expires_at_ms() {
             Some(expiry) if self.refreshable => {
@@ -294,11 +304,15 @@ impl CredentialManager {
         self.current = Some(credentials);
         self.state = RefreshState::Idle;
         self.failures = 0;
+        self.outage_report = None;
         self.last_error = None;
     }
 
     fn record_failure(&mut self, error: Error, now_ms: u64) {
         self.failures = self.failures.saturating_add(1);
+        if self.failures == 1 {
+            self.outage_report = Some(error.clone());
+        }
         let backoff = Backoff {
             base_ms: self.policy.backoff_base_ms,
             max_ms: self.policy.backoff_max_ms,

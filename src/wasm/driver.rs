@@ -16,7 +16,7 @@
 //!   `CredentialsError`, records stay buffered, and waiting `flush()` promises resolve with what is
 //!   still pending instead of hanging.
 //! - A provider or Cognito that fails: `onError` gets one `CredentialsError` per outage (the first
-//!   failed refresh after a success), refreshes are retried with backoff, and meanwhile records still
+//!   failed refresh after a success, a timed-out one included), refreshes are retried with backoff, and meanwhile records still
 //!   expire by `recordTtlMs`, so a `flush()` settles at the latest when its records' TTL passes.
 
 use std::cell::RefCell;
@@ -340,6 +340,14 @@ fn pump_now(shared: &Shared) -> Option<u64> {
             }
         }
         collect_events(&mut edge, &mut deferred);
+        // The failure (error, unusable result or timeout) that began an outage, once per outage.
+        if let (Some(error), Some(on_error)) =
+            (edge.credentials.take_outage_report(), edge.on_error.clone())
+        {
+            deferred
+                .calls
+                .push((on_error, js_error::to_js_error(&error)));
+        }
         if let Some(error) = unavailable {
             report_unavailable(&mut edge, &error, &mut deferred);
         }
@@ -788,36 +796,28 @@ pub async fn refresh(shared: &Shared) {
     pump(shared);
 }
 
-/// Hands a refresh's result to the credential manager and reports the first failure of an outage. A
-/// plain function (not inlined) so that it stays out of the background task's state machine.
+/// Hands a refresh's result to the credential manager; the pump that follows reports the failure
+/// that began an outage. A plain function (not inlined) so that it stays out of the background task's
+/// state machine.
 #[inline(never)]
 fn finish_refresh(shared: &Shared, result: crate::core::error::Result<Credentials>) {
-    let first_failure = {
-        let mut edge = shared.borrow_mut();
-        let now = now_ms();
-        let failed = match result {
-            Ok(credentials) => {
-                edge.check_long_term(&credentials);
-                edge.logger.info("credentials refreshed");
-                let refreshed = edge.credentials.on_refreshed(credentials, now);
-                if let Err(error) = &refreshed {
-                    edge.logger.warn(&format!(
-                        "refreshed credentials unusable: {}",
-                        error.message()
-                    ));
-                }
-                refreshed.err()
+    let mut edge = shared.borrow_mut();
+    let now = now_ms();
+    match result {
+        Ok(credentials) => {
+            edge.check_long_term(&credentials);
+            edge.logger.info("credentials refreshed");
+            if let Err(error) = edge.credentials.on_refreshed(credentials, now) {
+                edge.logger.warn(&format!(
+                    "refreshed credentials unusable: {}",
+                    error.message()
+                ));
             }
-            Err(error) => {
-                edge.logger
-                    .warn(&format!("getting credentials failed: {}", error.message()));
-                edge.credentials.on_refresh_failed(error.clone(), now);
-                Some(error)
-            }
-        };
-        failed.filter(|_| edge.credentials.consecutive_failures() == 1)
-    };
-    if let Some(error) = first_failure {
-        report_error(shared, &error);
+        }
+        Err(error) => {
+            edge.logger
+                .warn(&format!("getting credentials failed: {}", error.message()));
+            edge.credentials.on_refresh_failed(error, now);
+        }
     }
 }

@@ -332,7 +332,7 @@ impl Producer {
     }
 
     /// For while nothing can be signed (no usable credentials): expires held records past their TTL
-    /// and completes the flushes that settles, sending nothing. Returns when the oldest held record
+    /// and completes the flushes that this settles, sending nothing. Returns when the oldest held record
     /// expires, the latest time to call it (or [`Producer::poll`]) again.
     pub fn poll_unsigned(&mut self, now_ms: u64) -> Option<u64> {
         self.expire(now_ms);

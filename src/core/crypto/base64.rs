@@ -10,26 +10,44 @@ pub fn encoded_len(n: usize) -> usize {
 
 /// Appends the padded base64 of `data` to `out`.
 pub fn encode_into(data: &[u8], out: &mut Vec<u8>) {
-    out.reserve(encoded_len(data.len()));
+    let start = out.len();
+    extend_zeroed(out, encoded_len(data.len()));
+    let mut quads = out[start..].chunks_exact_mut(4);
     let mut groups = data.chunks_exact(3);
-    for group in &mut groups {
-        push_group([group[0], group[1], group[2]], 4, out);
+    for (group, quad) in (&mut groups).zip(&mut quads) {
+        write_group([group[0], group[1], group[2]], 4, quad);
     }
-    match *groups.remainder() {
-        [a] => push_group([a, 0, 0], 2, out),
-        [a, b] => push_group([a, b, 0], 3, out),
-        _ => {}
+    if let Some(quad) = quads.next() {
+        match *groups.remainder() {
+            [a] => write_group([a, 0, 0], 2, quad),
+            [a, b] => write_group([a, b, 0], 3, quad),
+            _ => {}
+        }
     }
 }
 
-/// Appends the first `symbols` base64 digits of the 24-bit group `bytes`, then `=` up to four.
-fn push_group(bytes: [u8; 3], symbols: usize, out: &mut Vec<u8>) {
-    let group = u32::from_be_bytes([0, bytes[0], bytes[1], bytes[2]]);
-    let mut quad = [b'='; 4];
-    for (index, symbol) in quad.iter_mut().enumerate().take(symbols) {
-        *symbol = ALPHABET[(group >> (18 - 6 * index) & 63) as usize];
+/// Appends `count` zero bytes by block copies: a byte-at-a-time fill (`Vec::resize` in a
+/// size-optimised build) costs a tenth of the time of encoding large records.
+fn extend_zeroed(out: &mut Vec<u8>, mut count: usize) {
+    const ZEROS: [u8; 256] = [0; 256];
+    out.reserve(count);
+    while count > 0 {
+        let block = count.min(ZEROS.len());
+        out.extend_from_slice(&ZEROS[..block]);
+        count -= block;
     }
-    out.extend_from_slice(&quad);
+}
+
+/// Writes the first `symbols` base64 digits of the 24-bit group `bytes` into `quad`, then `=`.
+fn write_group(bytes: [u8; 3], symbols: usize, quad: &mut [u8]) {
+    let group = u32::from_be_bytes([0, bytes[0], bytes[1], bytes[2]]);
+    for (index, symbol) in quad.iter_mut().enumerate() {
+        *symbol = if index < symbols {
+            ALPHABET[(group >> (18 - 6 * index) & 63) as usize]
+        } else {
+            b'='
+        };
+    }
 }
 
 /// The padded base64 of `data` as text.

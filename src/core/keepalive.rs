@@ -6,8 +6,8 @@
 //! producer's `poll_keepalive` packs whole records (never a split one) until the next would not fit.
 
 use crate::core::config::StreamTarget;
+use crate::core::crypto::base64;
 use crate::core::record::Record;
-use crate::core::wire::base64_len;
 
 /// The browser's keepalive budget: bytes of `keepalive` request bodies in flight at once (Fetch
 /// standard, enforced by Chromium, Firefox and Safari).
@@ -36,7 +36,7 @@ pub fn request_overhead(stream: &StreamTarget) -> usize {
 /// Body bytes `record` adds to a request, without the comma that separates it from the previous one.
 pub fn record_body_len(record: &Record) -> usize {
     "{\"Data\":\"".len()
-        + base64_len(record.data().len())
+        + base64::encoded_len(record.data().len())
         + record
             .explicit_hash_key()
             .map_or(0, |hash| "\",\"ExplicitHashKey\":\"".len() + hash.len())

@@ -19,16 +19,11 @@ const ENVELOPE_BYTES: usize = 32;
 /// "PartitionKey":""},`.
 const RECORD_FRAME_BYTES: usize = 56;
 
-/// Length of the standard padded base64 of `n` bytes.
-pub fn base64_len(n: usize) -> usize {
-    base64::encoded_len(n)
-}
-
 /// A capacity hint for `record` in a request body: at least its encoded size when the partition key
 /// needs no escaping (the usual case).
 pub fn encoded_record_len_hint(record: &Record) -> usize {
     RECORD_FRAME_BYTES
-        + base64_len(record.data().len())
+        + base64::encoded_len(record.data().len())
         + record.partition_key().len()
         + record.explicit_hash_key().map_or(0, str::len)
 }

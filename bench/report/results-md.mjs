@@ -18,7 +18,15 @@ function verdict(summary, ok) {
   return ok(summary.median) ? 'met' : 'not met';
 }
 
-/** The targets of issue 9 with their measured medians. */
+// Ours does more than the floor in the same call (put() of every record, the producer's bookkeeping, the
+// fetch and its reply), so the floor's own time is the lower bound of ours.
+const ONLY_BELOW_FLOOR = 'needs ours faster than the floor, which does a subset of the same work';
+
+/**
+ * The targets of issue 9 with their measured medians; the last column says what this run's anchors
+ * allow (for the req/s target: the native floor's own req/s over the SDK's, the most any
+ * implementation doing the same work reached here).
+ */
 export function targetRows(r) {
   const rows = [];
   const size = r.sections.size;
@@ -27,7 +35,7 @@ export function targetRows(r) {
   if (size) {
     const ratio = ours && sdkCognito ? ours.gzip / sdkCognito.gzip : NaN;
     const s = Number.isFinite(ratio) ? { median: ratio, min: ratio, max: ratio, n: 1 } : undefined;
-    rows.push(['Size: ours gzip / SDK + Cognito gzip', '≤ 0.75', s ? num(ratio) : 'n/a', verdict(s, (x) => x <= 0.75)]);
+    rows.push(['Size: ours gzip / SDK + Cognito gzip', '≤ 0.75', s ? num(ratio) : 'n/a', verdict(s, (x) => x <= 0.75), sdkCognito ? `0.75 × SDK + Cognito = ${kib(0.75 * sdkCognito.gzip)} KiB gzip` : '']);
   }
   for (const [env, label] of [['node', 'Node 20'], ['chromium', 'Chromium']]) {
     const sec = r.sections[env];
@@ -38,21 +46,22 @@ export function targetRows(r) {
         const o = d[variant];
         const tag = variant === 'ours' ? '' : ' [fetch answered without network]';
         if (t.shape === 'small') {
-          rows.push([`${label} ${SHAPE_LABEL.small}: ours req/s / SDK req/s${tag}`, '≥ 4', range(o?.sdkOverThis), verdict(o?.sdkOverThis, (x) => x >= 4)]);
-          rows.push([`${label} ${SHAPE_LABEL.small}: ours time / floor time${tag}`, '≤ 1.0', range(o?.overFloor), verdict(o?.overFloor, (x) => x <= 1.0)]);
+          const floorOverSdk = d.floor?.sdkOverThis;
+          rows.push([`${label} ${SHAPE_LABEL.small}: ours req/s / SDK req/s${tag}`, '≥ 4', range(o?.sdkOverThis), verdict(o?.sdkOverThis, (x) => x >= 4), `native floor: ${range(floorOverSdk, '×')}`]);
+          rows.push([`${label} ${SHAPE_LABEL.small}: ours time / floor time${tag}`, '≤ 1.0', range(o?.overFloor), verdict(o?.overFloor, (x) => x <= 1.0), ONLY_BELOW_FLOOR]);
         } else {
-          rows.push([`${label} ${SHAPE_LABEL.large}: ours time / floor time${tag}`, '≤ 1.3', range(o?.overFloor), verdict(o?.overFloor, (x) => x <= 1.3)]);
+          rows.push([`${label} ${SHAPE_LABEL.large}: ours time / floor time${tag}`, '≤ 1.3', range(o?.overFloor), verdict(o?.overFloor, (x) => x <= 1.3), '']);
         }
       }
     }
     if (sec.enqueue) {
       const e = deriveEnqueue(sec.enqueue);
-      rows.push([`${label}: put() ns/event / floor`, '≤ 1.5', range(e.ratio), verdict(e.ratio, (x) => x <= 1.5)]);
+      rows.push([`${label}: put() ns/event / floor`, '≤ 1.5', range(e.ratio), verdict(e.ratio, (x) => x <= 1.5), '']);
     }
   }
   if (r.sections.e2e) {
     const e = deriveEndToEnd(r.sections.e2e);
-    rows.push(['End to end: ours records/s / server ceiling', '≥ 0.9', range(e.oursOverCeiling), verdict(e.oursOverCeiling, (x) => x >= 0.9)]);
+    rows.push(['End to end: ours records/s / server ceiling', '≥ 0.9', range(e.oursOverCeiling), verdict(e.oursOverCeiling, (x) => x >= 0.9), '']);
   }
   return rows;
 }
@@ -133,7 +142,7 @@ export function renderResults(r) {
   }
   lines.push(r.ours.built ? `**ours**: measured from \`pkg/\`, ${r.ours.measuredVia}.\n` : `**ours: not built** (${r.ours.reason}); the anchors below are measured, every "ours" figure is n/a.\n`);
   lines.push('## Targets\n');
-  lines.push(table(['target', 'goal', 'measured', 'verdict'], targetRows(r)));
+  lines.push(table(['target', 'goal', 'measured', 'verdict', 'what the anchors of this run allow'], targetRows(r)));
   lines.push('');
 
   const size = r.sections.size;

@@ -8,3 +8,9 @@ pub mod core;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+
+/// The `.wasm`'s heap allocator: talc instead of the default dlmalloc (smaller and faster for the
+/// many small allocations of `put()`; the module is single-threaded).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

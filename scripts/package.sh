@@ -49,9 +49,9 @@ VERSION=$version node --input-type=module -e "
   const manifest = JSON.parse(readFileSync('pkg-config/package.json', 'utf8'));
   manifest.version = process.env.VERSION;
   writeFileSync('$stage/package.json', JSON.stringify(manifest, null, 2) + '\n');
-  const glue = readFileSync('$stage/kinesis_clickstream.js', 'utf8');
-  for (const name of ['class Producer', 'initSync', '__wbg_init as default']) {
-    if (!glue.includes(name)) throw new Error('package: the wasm-bindgen glue lacks ' + name);
+  const glue = await import('./$stage/kinesis_clickstream.js');
+  for (const name of ['Producer', 'initSync', 'default']) {
+    if (typeof glue[name] !== 'function') throw new Error('package: the wasm-bindgen glue does not export ' + name);
   }
 "
 node --input-type=module -e "

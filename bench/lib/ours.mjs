@@ -16,7 +16,8 @@ export function oursStatus() {
   for (const f of [GLUE_FILE, WASM_FILE]) {
     if (!existsSync(path.join(PKG_DIR, f))) return { built: false, reason: `pkg/${f} missing` };
   }
-  if (!/export class Producer\b/.test(readFileSync(path.join(PKG_DIR, GLUE_FILE), 'utf8'))) {
+  // The glue ships minified (scripts/build.sh): `export{… as Producer …}` rather than `export class Producer`.
+  if (!/export class Producer\b|export\s*\{[^}]*\bas Producer\b/.test(readFileSync(path.join(PKG_DIR, GLUE_FILE), 'utf8'))) {
     return { built: false, reason: 'pkg/ glue has no Producer export' };
   }
   return { built: true, reason: '' };

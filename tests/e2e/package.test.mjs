@@ -425,3 +425,12 @@ test('the README error table, the ErrorCode type and the core error codes are th
   assert.deepEqual(readme, core);
   assert.deepEqual(declared, core);
 });
+
+test("pkg/'s generated declarations take the API's types from pkg-config/index.d.ts and type-check", async () => {
+  const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
+  const generated = path.join(root, 'pkg/kinesis_clickstream.d.ts');
+  assert.match(readFileSync(generated, 'utf8'), /from "\.\.\/pkg-config\/index\.js"/);
+  // lib esnext: wasm-bindgen's class declares [Symbol.dispose].
+  const args = [tsc, '--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--lib', 'esnext,dom', generated];
+  await run(process.execPath, args, { cwd: root, timeout: 60000 });
+});

@@ -16,7 +16,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::clock::ClockSkew;
 use crate::core::cognito_flow::CognitoFlow;
-use crate::core::config::{OverflowPolicy, ProducerConfig, StreamTarget, OPTION_TABLE};
+use crate::core::config::{OverflowPolicy, ProducerConfig, StreamTarget};
 use crate::core::credential_refresh::{CredentialManager, RefreshPolicy};
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::flush::FlushReport;
@@ -24,9 +24,7 @@ use crate::core::producer::Producer as CoreProducer;
 use crate::core::record::PutOptions;
 use crate::core::stats::Stats;
 
-use super::config::{
-    CoreNumbers, EdgeConfig, OverflowChoice, PartitionKeyMode, Persistence, StreamChoice,
-};
+use super::config::{EdgeConfig, OverflowChoice, PartitionKeyMode, Persistence, StreamChoice};
 use super::connectivity::{self, Connectivity};
 use super::credentials::CredentialSource;
 use super::driver::{self, Edge, Shared};
@@ -52,88 +50,35 @@ pub struct Producer {
     random: RefCell<Rng>,
 }
 
-/// The core's configuration from the JS options: each number is range-checked by the core's option
-/// table before it is narrowed (so `2**40` is reported, not truncated).
-fn producer_config(config: &EdgeConfig) -> Result<ProducerConfig> {
+/// The core's configuration from the JS options (numbers already range-checked, so narrowing them
+/// cannot truncate: every maximum in `OPTION_TABLE` fits u32). The core validates it when the
+/// producer is created.
+fn producer_config(config: &EdgeConfig) -> ProducerConfig {
     let stream = match &config.stream {
         StreamChoice::Name(name) => StreamTarget::Name(name.clone()),
         StreamChoice::Arn(arn) => StreamTarget::Arn(arn.clone()),
     };
-    let mut core = ProducerConfig::new(stream);
-    let CoreNumbers {
+    let [flush_interval_ms, max_batch_records, max_batch_bytes, max_buffered_records, max_buffered_bytes, record_ttl_ms, max_attempts, max_in_flight, retry_base_ms, retry_max_ms, paused_retry_ms] =
+        config.numbers;
+    ProducerConfig {
+        stream,
         flush_interval_ms,
-        max_batch_records,
-        max_batch_bytes,
-        max_buffered_records,
-        max_buffered_bytes,
+        max_batch_records: max_batch_records as usize,
+        max_batch_bytes: max_batch_bytes as usize,
+        max_buffered_records: max_buffered_records as usize,
+        max_buffered_bytes: max_buffered_bytes as usize,
         record_ttl_ms,
-        max_attempts,
-        max_in_flight,
+        max_attempts: max_attempts as u32,
+        max_in_flight: max_in_flight as usize,
         retry_base_ms,
         retry_max_ms,
         paused_retry_ms,
-    } = config.numbers;
-    let given = [
-        flush_interval_ms,
-        max_batch_records,
-        max_batch_bytes,
-        max_buffered_records,
-        max_buffered_bytes,
-        record_ttl_ms,
-        max_attempts,
-        max_in_flight,
-        retry_base_ms,
-        retry_max_ms,
-        paused_retry_ms,
-    ];
-    for (bounds, value) in OPTION_TABLE.iter().zip(given) {
-        if let Some(value) = value {
-            bounds.check(value)?;
-        }
+        overflow: match config.overflow {
+            Some(OverflowChoice::DropOldest) => OverflowPolicy::DropOldest,
+            Some(OverflowChoice::RejectNew) => OverflowPolicy::RejectNew,
+            None => OverflowPolicy::default(),
+        },
     }
-    // Every maximum in OPTION_TABLE fits u32, so the narrowing below cannot truncate.
-    let narrow = |value: u64| -> usize { value as usize };
-    if let Some(v) = flush_interval_ms {
-        core.flush_interval_ms = v;
-    }
-    if let Some(v) = max_batch_records {
-        core.max_batch_records = narrow(v);
-    }
-    if let Some(v) = max_batch_bytes {
-        core.max_batch_bytes = narrow(v);
-    }
-    if let Some(v) = max_buffered_records {
-        core.max_buffered_records = narrow(v);
-    }
-    if let Some(v) = max_buffered_bytes {
-        core.max_buffered_bytes = narrow(v);
-    }
-    if let Some(v) = record_ttl_ms {
-        core.record_ttl_ms = v;
-    }
-    if let Some(v) = max_attempts {
-        core.max_attempts = v as u32;
-    }
-    if let Some(v) = max_in_flight {
-        core.max_in_flight = narrow(v);
-    }
-    if let Some(v) = retry_base_ms {
-        core.retry_base_ms = v;
-    }
-    if let Some(v) = retry_max_ms {
-        core.retry_max_ms = v;
-    }
-    if let Some(v) = paused_retry_ms {
-        core.paused_retry_ms = v;
-    }
-    if let Some(choice) = config.overflow {
-        core.overflow = match choice {
-            OverflowChoice::RejectNew => OverflowPolicy::RejectNew,
-            OverflowChoice::DropOldest => OverflowPolicy::DropOldest,
-        };
-    }
-    core.validate()?;
-    Ok(core)
 }
 
 fn invalid_data(message: String) -> Error {
@@ -299,7 +244,7 @@ impl Producer {
 
     fn build(config: &JsValue) -> Result<Producer> {
         let config = EdgeConfig::from_js(config)?;
-        let core_config = producer_config(&config)?;
+        let core_config = producer_config(&config);
         let mut random = Rng::new(random_seed());
         let core = CoreProducer::new(core_config, random.next_u64())?;
         let source = CredentialSource::from_js(&config.credentials)?;

@@ -73,7 +73,7 @@ pub fn event_promise(
     Promise::new(&mut |resolve: Function, reject: Function| {
         let source = target.clone();
         let field = ok_field.clone();
-        let on_ok: Box<dyn FnOnce()> = Box::new(move || {
+        let on_ok: Box<dyn FnOnce(JsValue)> = Box::new(move |_event| {
             let value = if field.is_empty() {
                 JsValue::UNDEFINED
             } else {
@@ -90,7 +90,7 @@ pub fn event_promise(
         for event in &err_events {
             let source = target.clone();
             let reject = reject.clone();
-            let on_err: Box<dyn FnOnce()> = Box::new(move || {
+            let on_err: Box<dyn FnOnce(JsValue)> = Box::new(move |_event| {
                 let error = get(&source, "error");
                 let error = if error.is_null() || error.is_undefined() {
                     JsValue::from_str("aborted")

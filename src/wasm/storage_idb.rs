@@ -48,9 +48,9 @@ impl IdbStore {
             "open",
             &[&JsValue::from_str(name), &JsValue::from(1)],
         )?;
-        let on_upgrade: Box<dyn FnOnce()> = Box::new({
+        let on_upgrade: Box<dyn FnOnce(JsValue)> = Box::new({
             let request = request.clone();
-            move || {
+            move |_event| {
                 let db = get(&request, "result");
                 let _ = call(&db, "createObjectStore", &[&JsValue::from_str(STORE)]);
             }

@@ -25,7 +25,7 @@ use crate::core::record::PutOptions;
 use crate::core::stats::Stats;
 
 use super::config::{EdgeConfig, OverflowChoice, PartitionKeyMode, Persistence, StreamChoice};
-use super::connectivity::{self, Connectivity};
+use super::connectivity;
 use super::credentials::CredentialSource;
 use super::driver::{self, Edge, Shared};
 use super::envelope::{self, EnvelopeHeader};
@@ -309,8 +309,6 @@ impl Producer {
         let shared: Shared = Rc::new(RefCell::new(edge));
         let lifecycle = PageLifecycle::attach(Rc::downgrade(&shared));
         shared.borrow_mut().lifecycle = lifecycle;
-        let connectivity = Connectivity::attach(Rc::downgrade(&shared));
-        shared.borrow_mut().durable.connectivity = connectivity;
         if durable {
             task::spawn(&shared, Task::StartStorage);
         }

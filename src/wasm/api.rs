@@ -29,7 +29,7 @@ use super::connectivity;
 use super::credentials::CredentialSource;
 use super::driver::{self, Edge, Shared};
 use super::envelope::{self, EnvelopeHeader};
-use super::js_error::{describe_js_value, must_be, to_js_error, type_of};
+use super::js_error::{describe_js_value, js_string_of, must_be, to_js_error, type_of};
 use super::lifecycle::PageLifecycle;
 use super::local_cache::LocalCache;
 use super::log::Logger;
@@ -154,13 +154,9 @@ fn read_explicit_hash_key(value: &JsValue) -> Result<String> {
     if let Some(text) = value.as_string() {
         return Ok(text);
     }
-    if value.is_bigint() {
-        let text = value
-            .unchecked_ref::<js_sys::BigInt>()
-            .to_string(10)
-            .map(String::from)
-            .unwrap_or_default();
-        return Ok(text);
+    if type_of(value) == "bigint" {
+        // `String(bigint)` is its decimal digits.
+        return Ok(js_string_of(value).unwrap_or_default());
     }
     Err(must_be(
         ErrorCode::InvalidExplicitHashKey,
@@ -454,7 +450,10 @@ impl Producer {
         // Built synchronously: a settled promise needs no future (and no state machine) in the .wasm.
         match Producer::build(&config) {
             Ok(producer) => Promise::resolve(&JsValue::from(producer)),
-            Err(error) => Promise::reject(&to_js_error(&error)),
+            // Through the executor (no `Promise.reject` binding in the glue).
+            Err(error) => Promise::new(&mut |_resolve: Function, reject: Function| {
+                let _ = reject.call1(&JsValue::UNDEFINED, &to_js_error(&error));
+            }),
         }
     }
 

@@ -109,12 +109,20 @@ pub fn expiration_ms(value: &JsValue) -> Result<Option<u64>> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
-    let ms = if let Some(date) = value.dyn_ref::<js_sys::Date>() {
-        date.get_time()
-    } else if let Some(number) = value.as_f64() {
+    let ms = if let Some(number) = value.as_f64() {
         number
-    } else if let Some(text) = value.as_string() {
-        js_sys::Date::parse(&text)
+    } else if value.is_string() {
+        // `Date.parse(text)` called by name rather than through a binding.
+        super::dynamic::global("Date")
+            .and_then(|date| super::dynamic::call(&date, "parse", &[value]).ok())
+            .and_then(|time| time.as_f64())
+            .unwrap_or(f64::NAN)
+    } else if value.is_object() {
+        // A `Date` (of any realm): its `getTime()`, called by name rather than through a binding.
+        super::dynamic::call(value, "getTime", &[])
+            .ok()
+            .and_then(|time| time.as_f64())
+            .unwrap_or(f64::NAN)
     } else {
         f64::NAN
     };

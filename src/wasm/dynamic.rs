@@ -28,6 +28,11 @@ pub fn global(name: &str) -> Option<JsValue> {
     (value.is_object() || value.is_function()).then_some(value)
 }
 
+/// `value` as an array when it is one (`Array.isArray`), else an empty array.
+pub fn array(value: JsValue) -> Array {
+    value.dyn_into().unwrap_or_default()
+}
+
 /// Sets `target[key] = value`, ignoring a failure (frozen objects are not used here).
 pub fn set(target: &JsValue, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);

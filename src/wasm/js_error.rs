@@ -12,7 +12,7 @@ use wasm_bindgen::JsValue;
 extern "C" {
     /// The global `String(value)` conversion; throws only for objects whose `toString` throws.
     #[wasm_bindgen(js_name = String, catch)]
-    fn js_string_of(value: &JsValue) -> Result<String, JsValue>;
+    pub fn js_string_of(value: &JsValue) -> Result<String, JsValue>;
 }
 
 /// A JS `Error` with `message` = the error's message and `code` = its stable code string.

@@ -17,7 +17,7 @@
 
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Promise};
+use js_sys::{Function, Object, Promise};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -27,7 +27,7 @@ use crate::core::lease::{DrainLease, LeaseBook};
 use crate::core::persisted::PersistedRecord;
 
 use super::driver::{schedule_pump, Edge, Shared};
-use super::dynamic::{call, get, global, set};
+use super::dynamic::{array, call, get, global, set};
 use super::handoff;
 use super::now_ms;
 use super::storage::{schedule_write, IdSet, Mode};
@@ -264,7 +264,7 @@ pub async fn claim_locked(shared: &Shared, locks: &JsValue) -> usize {
 /// Tab ids whose lock is held, from a `navigator.locks.query()` snapshot.
 fn live_tabs(snapshot: &JsValue, prefix: &str) -> IdSet {
     let mut live = IdSet::new();
-    for lock in Array::from(&get(snapshot, "held")).iter() {
+    for lock in array(get(snapshot, "held")).iter() {
         if let Some(tab) = get(&lock, "name")
             .as_string()
             .and_then(|name| name.strip_prefix(prefix).map(str::to_owned))

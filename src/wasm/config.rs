@@ -48,12 +48,19 @@ pub const KNOWN_OPTIONS: &[&str] = &[
     "persistence",
 ];
 
-/// `requestTimeoutMs`: default 20 000 ms, 100..=600 000 (10 minutes).
+/// Default of `requestTimeoutMs`.
+pub const REQUEST_TIMEOUT_DEFAULT_MS: u64 = 20_000;
+/// Smallest accepted `requestTimeoutMs`.
+pub const REQUEST_TIMEOUT_MIN_MS: u64 = 100;
+/// Largest accepted `requestTimeoutMs` (10 minutes).
+pub const REQUEST_TIMEOUT_MAX_MS: u64 = 600_000;
+
+/// `requestTimeoutMs` with its default and range, checked like the core's numeric options.
 pub const REQUEST_TIMEOUT: OptionBounds = OptionBounds {
     name: "requestTimeoutMs",
-    default: 20_000,
-    min: 100,
-    max: 600_000,
+    default: REQUEST_TIMEOUT_DEFAULT_MS,
+    min: REQUEST_TIMEOUT_MIN_MS,
+    max: REQUEST_TIMEOUT_MAX_MS,
 };
 
 /// Largest whole number a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).

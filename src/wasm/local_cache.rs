@@ -12,8 +12,7 @@
 //! mode) counts as empty: nothing here ever fails the producer. `localStorage` is looked up on
 //! `globalThis`, never through `window`, so the same code loads in every runtime.
 
-use super::dynamic::method;
-use js_sys::{Function, Reflect};
+use super::dynamic::call;
 use wasm_bindgen::JsValue;
 
 /// Prefix of every key this crate writes to `localStorage`.
@@ -29,40 +28,30 @@ pub fn clock_offset_key(host: &str) -> String {
     format!("{KEY_PREFIX}clock-offset:{host}")
 }
 
-/// The global `localStorage` with its `getItem` / `setItem` methods.
+/// The global `localStorage`.
 #[derive(Clone, Debug)]
 pub struct LocalCache {
     storage: JsValue,
-    get_item: Function,
-    set_item: Function,
 }
 
 impl LocalCache {
     /// The global `localStorage`, or `None` where there is none or reading it throws.
     pub fn open() -> Option<LocalCache> {
-        let storage = Reflect::get(&js_sys::global(), &JsValue::from_str("localStorage")).ok()?;
-        if !storage.is_object() {
-            return None;
-        }
-        Some(LocalCache {
-            get_item: method(&storage, "getItem")?,
-            set_item: method(&storage, "setItem")?,
-            storage,
-        })
+        super::storage_local::local_storage().map(|storage| LocalCache { storage })
     }
 
     fn get(&self, key: &str) -> Option<String> {
-        self.get_item
-            .call1(&self.storage, &JsValue::from_str(key))
+        call(&self.storage, "getItem", &[&JsValue::from_str(key)])
             .ok()?
             .as_string()
     }
 
     fn set(&self, key: &str, value: &str) {
         // A full or blocked storage only loses the shortcut; the value is learned again next time.
-        let _ = self.set_item.apply(
+        let _ = call(
             &self.storage,
-            &js_sys::Array::of2(&JsValue::from_str(key), &JsValue::from_str(value)),
+            "setItem",
+            &[&JsValue::from_str(key), &JsValue::from_str(value)],
         );
     }
 

@@ -168,15 +168,13 @@ fn read_explicit_hash_key(value: &JsValue) -> Result<String> {
 
 fn stats_to_js(stats: &Stats, clock_offset_ms: i64) -> JsValue {
     let object = Object::new();
-    let set = |key: &str, value: JsValue| {
-        // Plain data properties on a fresh object.
-        let _ = Reflect::set(&object, &JsValue::from_str(key), &value);
-    };
+    // Plain data properties on a fresh object.
+    let set = |key: &str, value: JsValue| super::dynamic::set(&object, key, &value);
     let number = |value: u64| JsValue::from_f64(value as f64);
     let counts = |map: &std::collections::BTreeMap<String, u64>| {
         let counts = Object::new();
         for (key, value) in map {
-            let _ = Reflect::set(&counts, &JsValue::from_str(key), &number(*value));
+            super::dynamic::set(&counts, key, &number(*value));
         }
         JsValue::from(counts)
     };

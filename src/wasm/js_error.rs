@@ -64,9 +64,7 @@ pub fn describe_js_value(value: &JsValue) -> String {
     if let Some(text) = value.as_string() {
         return text;
     }
-    let message = js_sys::Reflect::get(value, &JsValue::from_str("message"))
-        .ok()
-        .and_then(|m| m.as_string());
+    let message = super::dynamic::get(value, "message").as_string();
     message
         .or_else(|| js_string_of(value).ok())
         .unwrap_or_else(|| String::from("(unprintable value)"))
@@ -74,5 +72,5 @@ pub fn describe_js_value(value: &JsValue) -> String {
 
 fn set_string(target: &js_sys::Error, key: &str, value: &str) {
     // Setting a data property on a fresh Error object cannot fail.
-    let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), &JsValue::from_str(value));
+    super::dynamic::set(target, key, &JsValue::from_str(value));
 }

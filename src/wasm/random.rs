@@ -1,16 +1,15 @@
 //! Randomness for the edge: a seed from `crypto.getRandomValues` (the global one; `Math.random` and
 //! the time where it is missing) for the core's [`Rng`], and session ids drawn from it.
 
+use super::dynamic::get;
 use crate::core::rng::Rng;
-use js_sys::{Reflect, Uint8Array};
+use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// 64 random bits for seeding.
 pub fn random_seed() -> u64 {
-    let global = js_sys::global();
-    let crypto = Reflect::get(&global, &JsValue::from_str("crypto")).unwrap_or_default();
-    let fill = Reflect::get(&crypto, &JsValue::from_str("getRandomValues")).unwrap_or_default();
-    if let Some(fill) = fill.dyn_ref::<js_sys::Function>() {
+    let crypto = get(&js_sys::global(), "crypto");
+    if let Some(fill) = get(&crypto, "getRandomValues").dyn_ref::<js_sys::Function>() {
         // `new Uint8Array(8)`: the Uint8Array bindings the edge has anyway.
         let bytes = Uint8Array::new(&JsValue::from(8));
         if fill.call1(&crypto, &bytes).is_ok() {

@@ -5,13 +5,23 @@
 use super::driver::{self, Shared};
 use super::dynamic::{get, global};
 use super::now_ms;
+use wasm_bindgen::JsValue;
 
 /// The global events that report a change of network state.
 pub const EVENTS: [&str; 2] = ["online", "offline"];
 
-/// `navigator.onLine`, when the runtime reports it.
+/// `navigator.onLine`, when the runtime reports it (a boolean).
 pub fn navigator_online() -> Option<bool> {
-    get(&global("navigator")?, "onLine").as_bool()
+    // Compared with `true` / `false` (the equality binding the edge has anyway) instead of a
+    // boolean-reading binding used only here.
+    let online = get(&global("navigator")?, "onLine");
+    if online == JsValue::TRUE {
+        Some(true)
+    } else if online == JsValue::FALSE {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 /// Passes an `online` (`true`) or `offline` event to the core and wakes the driver.

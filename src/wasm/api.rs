@@ -441,7 +441,7 @@ impl Producer {
 impl Producer {
     /// Checks `config` and creates a producer. Rejects with `InvalidConfig` (naming the option) or
     /// `InvalidCredentials`. Credentials from a function or Cognito are fetched in the background.
-    #[wasm_bindgen(js_name = create, unchecked_return_type = "Promise<Producer>")]
+    #[wasm_bindgen(js_name = create, skip_jsdoc, unchecked_return_type = "Promise<Producer>")]
     pub fn create_promise(
         #[wasm_bindgen(unchecked_param_type = "ProducerConfig")] config: JsValue,
     ) -> Promise {
@@ -458,7 +458,7 @@ impl Producer {
     /// Buffers one event and returns its id (a UUIDv7). Throws `InvalidData`, `InvalidPartitionKey`,
     /// `InvalidExplicitHashKey`, `RecordTooLarge`, `BufferFull` or `Closed`; a thrown put buffers
     /// nothing.
-    #[wasm_bindgen(unchecked_return_type = "string")]
+    #[wasm_bindgen(skip_jsdoc, unchecked_return_type = "string")]
     pub fn put(
         &self,
         #[wasm_bindgen(
@@ -479,7 +479,7 @@ impl Producer {
 
     /// Buffers a clickstream envelope `{id, ts, sessionId, seq, name, attributes, page?}` for the event
     /// `name` and returns its id. Partitioned like `put` without a `partitionKey`.
-    #[wasm_bindgen(unchecked_return_type = "string")]
+    #[wasm_bindgen(skip_jsdoc, unchecked_return_type = "string")]
     pub fn track(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
@@ -525,7 +525,7 @@ impl Producer {
 
     /// Sends everything buffered so far; resolves with `{sent, failed, retried, dropped, pending}` once
     /// each of those records is acknowledged, finally failed, or held by a pause (`pending`).
-    #[wasm_bindgen(unchecked_return_type = "Promise<FlushReport>")]
+    #[wasm_bindgen(skip_jsdoc, unchecked_return_type = "Promise<FlushReport>")]
     pub fn flush(&self) -> Promise {
         self.flush_promise(false)
     }
@@ -533,7 +533,7 @@ impl Producer {
     /// `{buffered, bufferedBytes, inFlight, inFlightRequests, inFlightBytes, sent, retried, failed,
     /// failedByCode, dropped, rejected, requests, oldestAgeMs, paused, offline, recovered,
     /// clockOffsetMs, persistence, persisted, persistedBytes, persistPending, persistenceFallback}`.
-    #[wasm_bindgen(unchecked_return_type = "ProducerStats")]
+    #[wasm_bindgen(skip_jsdoc, unchecked_return_type = "ProducerStats")]
     pub fn stats(&self) -> JsValue {
         let edge = self.shared.borrow();
         let stats = stats_to_js(&edge.core.stats(now_ms()), edge.clock.offset_ms());
@@ -548,14 +548,14 @@ impl Producer {
     }
 
     /// The session id the `"session"` partition key and `track` envelopes use.
-    #[wasm_bindgen(getter = sessionId)]
+    #[wasm_bindgen(skip_jsdoc, getter = sessionId)]
     pub fn session_id(&self) -> String {
         self.session_id.clone()
     }
 
     /// Flushes, then stops: resolves with the final flush report; afterwards `put` throws `Closed` and
     /// no timer is left.
-    #[wasm_bindgen(unchecked_return_type = "Promise<FlushReport>")]
+    #[wasm_bindgen(skip_jsdoc, unchecked_return_type = "Promise<FlushReport>")]
     pub fn close(&self) -> Promise {
         self.flush_promise(true)
     }

@@ -68,7 +68,15 @@ impl LocalCache {
 
     /// The clock offset (ms) kept for `host`, if one was stored and reads as a whole number.
     pub fn clock_offset_ms(&self, host: &str) -> Option<i64> {
-        self.get(&clock_offset_key(host))?.trim().parse().ok()
+        // Read as a sign and a u64 (whose parser the edge links anyway) rather than with i64's own.
+        let text = self.get(&clock_offset_key(host))?;
+        let text = text.trim();
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(digits) => (true, digits),
+            None => (false, text),
+        };
+        let magnitude = i64::try_from(digits.parse::<u64>().ok()?).ok()?;
+        Some(if negative { -magnitude } else { magnitude })
     }
 
     /// Keeps `offset_ms` as the clock offset for `host`.

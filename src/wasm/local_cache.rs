@@ -18,14 +18,25 @@ use wasm_bindgen::JsValue;
 /// Prefix of every key this crate writes to `localStorage`.
 pub const KEY_PREFIX: &str = "kinesis-clickstream:";
 
+/// `kinesis-clickstream:{scope}:{suffix}`: how every key (and Web Lock name) this crate uses is
+/// built, written out without the formatting machinery at one site.
+pub fn scoped_key(scope: &str, suffix: &str) -> String {
+    let mut key = String::with_capacity(KEY_PREFIX.len() + scope.len() + 1 + suffix.len());
+    key.push_str(KEY_PREFIX);
+    key.push_str(scope);
+    key.push(':');
+    key.push_str(suffix);
+    key
+}
+
 /// The `localStorage` key holding the identity id for `identity_pool_id`.
 pub fn identity_key(identity_pool_id: &str) -> String {
-    format!("{KEY_PREFIX}cognito-identity:{identity_pool_id}")
+    scoped_key("cognito-identity", identity_pool_id)
 }
 
 /// The `localStorage` key holding the clock offset learned from `host` (`host[:port]`).
 pub fn clock_offset_key(host: &str) -> String {
-    format!("{KEY_PREFIX}clock-offset:{host}")
+    scoped_key("clock-offset", host)
 }
 
 /// The global `localStorage`.

@@ -29,6 +29,7 @@ use crate::core::persisted::PersistedRecord;
 use super::driver::{schedule_pump, Edge, Shared};
 use super::dynamic::{array, call, get, global, set};
 use super::handoff;
+use super::local_cache::scoped_key;
 use super::now_ms;
 use super::storage::{schedule_write, IdSet, Mode};
 use super::storage_idb::{IdbStore, StoredRecord};
@@ -50,7 +51,7 @@ fn web_locks() -> Option<JsValue> {
 }
 
 fn lock_prefix(scope: &str) -> String {
-    format!("kinesis-clickstream:{scope}:tab:")
+    scoped_key(scope, "tab:")
 }
 
 /// Opens storage, establishes this tab's ownership, starts writing, claims the first backlog and
@@ -126,11 +127,11 @@ fn hold_lock_for_life(locks: &JsValue, name: &str) -> Promise {
 }
 
 fn heartbeat_prefix(scope: &str) -> String {
-    format!("kinesis-clickstream:{scope}:hb:")
+    scoped_key(scope, "hb:")
 }
 
 fn drain_key(scope: &str) -> String {
-    format!("kinesis-clickstream:{scope}:drain")
+    scoped_key(scope, "drain")
 }
 
 /// The lease book as every tab's heartbeat key and the drain key hold it now.
@@ -212,7 +213,7 @@ pub async fn claim(shared: &Shared) {
 
 async fn claim_with_locks(shared: &Shared, locks: &JsValue) -> usize {
     let scope = shared.borrow().durable.scope.clone();
-    let name = format!("kinesis-clickstream:{scope}:drain");
+    let name = drain_key(&scope);
     let options = Object::new();
     set(&options, "ifAvailable", &JsValue::TRUE);
     let shared_in = Rc::clone(shared);

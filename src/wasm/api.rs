@@ -29,7 +29,7 @@ use super::connectivity;
 use super::credentials::CredentialSource;
 use super::driver::{self, Edge, Shared};
 use super::envelope::{self, EnvelopeHeader};
-use super::js_error::{describe_js_value, js_string_of, must_be, to_js_error, type_of};
+use super::js_error::{from_js_value, js_string_of, must_be, to_js_error, type_of};
 use super::lifecycle::PageLifecycle;
 use super::local_cache::LocalCache;
 use super::log::Logger;
@@ -110,10 +110,11 @@ pub fn data_bytes(data: &JsValue) -> Result<Vec<u8>> {
         return Ok(Uint8Array::new(data).to_vec());
     }
     let text = js_sys::JSON::stringify(data).map_err(|thrown| {
-        invalid_data(format!(
-            "data cannot be serialised to JSON: {}",
-            describe_js_value(&thrown)
-        ))
+        from_js_value(
+            ErrorCode::InvalidData,
+            "data cannot be serialised to JSON",
+            &thrown,
+        )
     })?;
     let text = JsValue::from(text);
     match text.dyn_ref::<js_sys::JsString>() {
@@ -328,12 +329,10 @@ impl Producer {
                 let key = function
                     .call1(&JsValue::UNDEFINED, data)
                     .map_err(|thrown| {
-                        Error::new(
+                        from_js_value(
                             ErrorCode::InvalidPartitionKey,
-                            format!(
-                                "the partitionKey function threw: {}",
-                                describe_js_value(&thrown)
-                            ),
+                            "the partitionKey function threw",
+                            &thrown,
                         )
                     })?;
                 read_partition_key(&key, "the partitionKey function's result")

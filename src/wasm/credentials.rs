@@ -19,8 +19,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::dynamic::get;
-use super::js_error::describe_js_value;
 use super::js_error::type_name;
+use super::js_error::{describe_js_value, from_js_value};
 use super::now_ms;
 use super::transport::{self, HttpPost};
 
@@ -240,23 +240,19 @@ pub async fn call_provider(provider: &Function) -> Result<CredentialFields> {
     let returned = provider
         .apply(&JsValue::UNDEFINED, &js_sys::Array::new())
         .map_err(|thrown| {
-            Error::new(
+            from_js_value(
                 ErrorCode::CredentialsError,
-                format!(
-                    "the credentials function threw: {}",
-                    describe_js_value(&thrown)
-                ),
+                "the credentials function threw",
+                &thrown,
             )
         })?;
     let resolved = JsFuture::from(Promise::resolve(&returned))
         .await
         .map_err(|thrown| {
-            Error::new(
+            from_js_value(
                 ErrorCode::CredentialsError,
-                format!(
-                    "the credentials function rejected: {}",
-                    describe_js_value(&thrown)
-                ),
+                "the credentials function rejected",
+                &thrown,
             )
         })?;
     CredentialFields::from_js(&resolved)

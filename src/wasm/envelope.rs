@@ -144,10 +144,11 @@ pub fn encode(header: EnvelopeHeader<'_>, name: &str, attributes: &JsValue) -> R
         Ok(())
     })?;
     let text = JSON::stringify(&envelope).map_err(|thrown| {
-        invalid_data(format!(
-            "track attributes cannot be serialised to JSON: {}",
-            super::js_error::describe_js_value(&thrown)
-        ))
+        super::js_error::from_js_value(
+            ErrorCode::InvalidData,
+            "track attributes cannot be serialised to JSON",
+            &thrown,
+        )
     })?;
     Ok(super::text::utf8_bytes(&text))
 }

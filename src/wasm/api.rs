@@ -16,7 +16,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::clock::ClockSkew;
 use crate::core::cognito_flow::CognitoFlow;
-use crate::core::config::{OverflowPolicy, ProducerConfig, StreamTarget, OPTION_TABLE};
+use crate::core::config::{OverflowPolicy, ProducerConfig, StreamTarget};
 use crate::core::credential_refresh::{CredentialManager, RefreshPolicy};
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::flush::FlushReport;
@@ -24,14 +24,12 @@ use crate::core::producer::Producer as CoreProducer;
 use crate::core::record::PutOptions;
 use crate::core::stats::Stats;
 
-use super::config::{
-    CoreNumbers, EdgeConfig, OverflowChoice, PartitionKeyMode, Persistence, StreamChoice,
-};
-use super::connectivity::{self, Connectivity};
+use super::config::{EdgeConfig, OverflowChoice, PartitionKeyMode, Persistence, StreamChoice};
+use super::connectivity;
 use super::credentials::CredentialSource;
 use super::driver::{self, Edge, Shared};
 use super::envelope::{self, EnvelopeHeader};
-use super::js_error::{describe_js_value, must_be, to_js_error, type_of};
+use super::js_error::{from_js_value, js_string_of, must_be, to_js_error, type_of};
 use super::lifecycle::PageLifecycle;
 use super::local_cache::LocalCache;
 use super::log::Logger;
@@ -52,88 +50,35 @@ pub struct Producer {
     random: RefCell<Rng>,
 }
 
-/// The core's configuration from the JS options: each number is range-checked by the core's option
-/// table before it is narrowed (so `2**40` is reported, not truncated).
-fn producer_config(config: &EdgeConfig) -> Result<ProducerConfig> {
+/// The core's configuration from the JS options (numbers already range-checked, so narrowing them
+/// cannot truncate: every maximum in `OPTION_TABLE` fits u32). The core validates it when the
+/// producer is created.
+fn producer_config(config: &EdgeConfig) -> ProducerConfig {
     let stream = match &config.stream {
         StreamChoice::Name(name) => StreamTarget::Name(name.clone()),
         StreamChoice::Arn(arn) => StreamTarget::Arn(arn.clone()),
     };
-    let mut core = ProducerConfig::new(stream);
-    let CoreNumbers {
+    let [flush_interval_ms, max_batch_records, max_batch_bytes, max_buffered_records, max_buffered_bytes, record_ttl_ms, max_attempts, max_in_flight, retry_base_ms, retry_max_ms, paused_retry_ms] =
+        config.numbers;
+    ProducerConfig {
+        stream,
         flush_interval_ms,
-        max_batch_records,
-        max_batch_bytes,
-        max_buffered_records,
-        max_buffered_bytes,
+        max_batch_records: max_batch_records as usize,
+        max_batch_bytes: max_batch_bytes as usize,
+        max_buffered_records: max_buffered_records as usize,
+        max_buffered_bytes: max_buffered_bytes as usize,
         record_ttl_ms,
-        max_attempts,
-        max_in_flight,
+        max_attempts: max_attempts as u32,
+        max_in_flight: max_in_flight as usize,
         retry_base_ms,
         retry_max_ms,
         paused_retry_ms,
-    } = config.numbers;
-    let given = [
-        flush_interval_ms,
-        max_batch_records,
-        max_batch_bytes,
-        max_buffered_records,
-        max_buffered_bytes,
-        record_ttl_ms,
-        max_attempts,
-        max_in_flight,
-        retry_base_ms,
-        retry_max_ms,
-        paused_retry_ms,
-    ];
-    for (bounds, value) in OPTION_TABLE.iter().zip(given) {
-        if let Some(value) = value {
-            bounds.check(value)?;
-        }
+        overflow: match config.overflow {
+            Some(OverflowChoice::DropOldest) => OverflowPolicy::DropOldest,
+            Some(OverflowChoice::RejectNew) => OverflowPolicy::RejectNew,
+            None => OverflowPolicy::default(),
+        },
     }
-    // Every maximum in OPTION_TABLE fits u32, so the narrowing below cannot truncate.
-    let narrow = |value: u64| -> usize { value as usize };
-    if let Some(v) = flush_interval_ms {
-        core.flush_interval_ms = v;
-    }
-    if let Some(v) = max_batch_records {
-        core.max_batch_records = narrow(v);
-    }
-    if let Some(v) = max_batch_bytes {
-        core.max_batch_bytes = narrow(v);
-    }
-    if let Some(v) = max_buffered_records {
-        core.max_buffered_records = narrow(v);
-    }
-    if let Some(v) = max_buffered_bytes {
-        core.max_buffered_bytes = narrow(v);
-    }
-    if let Some(v) = record_ttl_ms {
-        core.record_ttl_ms = v;
-    }
-    if let Some(v) = max_attempts {
-        core.max_attempts = v as u32;
-    }
-    if let Some(v) = max_in_flight {
-        core.max_in_flight = narrow(v);
-    }
-    if let Some(v) = retry_base_ms {
-        core.retry_base_ms = v;
-    }
-    if let Some(v) = retry_max_ms {
-        core.retry_max_ms = v;
-    }
-    if let Some(v) = paused_retry_ms {
-        core.paused_retry_ms = v;
-    }
-    if let Some(choice) = config.overflow {
-        core.overflow = match choice {
-            OverflowChoice::RejectNew => OverflowPolicy::RejectNew,
-            OverflowChoice::DropOldest => OverflowPolicy::DropOldest,
-        };
-    }
-    core.validate()?;
-    Ok(core)
 }
 
 fn invalid_data(message: String) -> Error {
@@ -165,10 +110,11 @@ pub fn data_bytes(data: &JsValue) -> Result<Vec<u8>> {
         return Ok(Uint8Array::new(data).to_vec());
     }
     let text = js_sys::JSON::stringify(data).map_err(|thrown| {
-        invalid_data(format!(
-            "data cannot be serialised to JSON: {}",
-            describe_js_value(&thrown)
-        ))
+        from_js_value(
+            ErrorCode::InvalidData,
+            "data cannot be serialised to JSON",
+            &thrown,
+        )
     })?;
     let text = JsValue::from(text);
     match text.dyn_ref::<js_sys::JsString>() {
@@ -209,13 +155,9 @@ fn read_explicit_hash_key(value: &JsValue) -> Result<String> {
     if let Some(text) = value.as_string() {
         return Ok(text);
     }
-    if value.is_bigint() {
-        let text = value
-            .unchecked_ref::<js_sys::BigInt>()
-            .to_string(10)
-            .map(String::from)
-            .unwrap_or_default();
-        return Ok(text);
+    if type_of(value) == "bigint" {
+        // `String(bigint)` is its decimal digits.
+        return Ok(js_string_of(value).unwrap_or_default());
     }
     Err(must_be(
         ErrorCode::InvalidExplicitHashKey,
@@ -227,15 +169,13 @@ fn read_explicit_hash_key(value: &JsValue) -> Result<String> {
 
 fn stats_to_js(stats: &Stats, clock_offset_ms: i64) -> JsValue {
     let object = Object::new();
-    let set = |key: &str, value: JsValue| {
-        // Plain data properties on a fresh object.
-        let _ = Reflect::set(&object, &JsValue::from_str(key), &value);
-    };
+    // Plain data properties on a fresh object.
+    let set = |key: &str, value: JsValue| super::dynamic::set(&object, key, &value);
     let number = |value: u64| JsValue::from_f64(value as f64);
     let counts = |map: &std::collections::BTreeMap<String, u64>| {
         let counts = Object::new();
         for (key, value) in map {
-            let _ = Reflect::set(&counts, &JsValue::from_str(key), &number(*value));
+            super::dynamic::set(&counts, key, &number(*value));
         }
         JsValue::from(counts)
     };
@@ -299,7 +239,7 @@ impl Producer {
 
     fn build(config: &JsValue) -> Result<Producer> {
         let config = EdgeConfig::from_js(config)?;
-        let core_config = producer_config(&config)?;
+        let core_config = producer_config(&config);
         let mut random = Rng::new(random_seed());
         let core = CoreProducer::new(core_config, random.next_u64())?;
         let source = CredentialSource::from_js(&config.credentials)?;
@@ -364,8 +304,6 @@ impl Producer {
         let shared: Shared = Rc::new(RefCell::new(edge));
         let lifecycle = PageLifecycle::attach(Rc::downgrade(&shared));
         shared.borrow_mut().lifecycle = lifecycle;
-        let connectivity = Connectivity::attach(Rc::downgrade(&shared));
-        shared.borrow_mut().durable.connectivity = connectivity;
         if durable {
             task::spawn(&shared, Task::StartStorage);
         }
@@ -391,12 +329,10 @@ impl Producer {
                 let key = function
                     .call1(&JsValue::UNDEFINED, data)
                     .map_err(|thrown| {
-                        Error::new(
+                        from_js_value(
                             ErrorCode::InvalidPartitionKey,
-                            format!(
-                                "the partitionKey function threw: {}",
-                                describe_js_value(&thrown)
-                            ),
+                            "the partitionKey function threw",
+                            &thrown,
                         )
                     })?;
                 read_partition_key(&key, "the partitionKey function's result")
@@ -504,21 +440,24 @@ impl Producer {
 impl Producer {
     /// Checks `config` and creates a producer. Rejects with `InvalidConfig` (naming the option) or
     /// `InvalidCredentials`. Credentials from a function or Cognito are fetched in the background.
-    #[wasm_bindgen(js_name = create, unchecked_return_type = "Promise<Producer>")]
+    #[wasm_bindgen(js_name = create, skip_jsdoc, unchecked_return_type = "Promise<Producer>")]
     pub fn create_promise(
         #[wasm_bindgen(unchecked_param_type = "ProducerConfig")] config: JsValue,
     ) -> Promise {
         // Built synchronously: a settled promise needs no future (and no state machine) in the .wasm.
         match Producer::build(&config) {
             Ok(producer) => Promise::resolve(&JsValue::from(producer)),
-            Err(error) => Promise::reject(&to_js_error(&error)),
+            // Through the executor (no `Promise.reject` binding in the glue).
+            Err(error) => Promise::new(&mut |_resolve: Function, reject: Function| {
+                let _ = reject.call1(&JsValue::UNDEFINED, &to_js_error(&error));
+            }),
         }
     }
 
     /// Buffers one event and returns its id (a UUIDv7). Throws `InvalidData`, `InvalidPartitionKey`,
     /// `InvalidExplicitHashKey`, `RecordTooLarge`, `BufferFull` or `Closed`; a thrown put buffers
     /// nothing.
-    #[wasm_bindgen(unchecked_return_type = "string")]
+    #[wasm_bindgen(skip_jsdoc, unchecked_return_type = "string")]
     pub fn put(
         &self,
         #[wasm_bindgen(
@@ -539,7 +478,7 @@ impl Producer {
 
     /// Buffers a clickstream envelope `{id, ts, sessionId, seq, name, attributes, page?}` for the event
     /// `name` and returns its id. Partitioned like `put` without a `partitionKey`.
-    #[wasm_bindgen(unchecked_return_type = "string")]
+    #[wasm_bindgen(skip_jsdoc, unchecked_return_type = "string")]
     pub fn track(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
@@ -585,7 +524,7 @@ impl Producer {
 
     /// Sends everything buffered so far; resolves with `{sent, failed, retried, dropped, pending}` once
     /// each of those records is acknowledged, finally failed, or held by a pause (`pending`).
-    #[wasm_bindgen(unchecked_return_type = "Promise<FlushReport>")]
+    #[wasm_bindgen(skip_jsdoc, unchecked_return_type = "Promise<FlushReport>")]
     pub fn flush(&self) -> Promise {
         self.flush_promise(false)
     }
@@ -593,7 +532,7 @@ impl Producer {
     /// `{buffered, bufferedBytes, inFlight, inFlightRequests, inFlightBytes, sent, retried, failed,
     /// failedByCode, dropped, rejected, requests, oldestAgeMs, paused, offline, recovered,
     /// clockOffsetMs, persistence, persisted, persistedBytes, persistPending, persistenceFallback}`.
-    #[wasm_bindgen(unchecked_return_type = "ProducerStats")]
+    #[wasm_bindgen(skip_jsdoc, unchecked_return_type = "ProducerStats")]
     pub fn stats(&self) -> JsValue {
         let edge = self.shared.borrow();
         let stats = stats_to_js(&edge.core.stats(now_ms()), edge.clock.offset_ms());
@@ -608,14 +547,14 @@ impl Producer {
     }
 
     /// The session id the `"session"` partition key and `track` envelopes use.
-    #[wasm_bindgen(getter = sessionId)]
+    #[wasm_bindgen(skip_jsdoc, getter = sessionId)]
     pub fn session_id(&self) -> String {
         self.session_id.clone()
     }
 
     /// Flushes, then stops: resolves with the final flush report; afterwards `put` throws `Closed` and
     /// no timer is left.
-    #[wasm_bindgen(unchecked_return_type = "Promise<FlushReport>")]
+    #[wasm_bindgen(skip_jsdoc, unchecked_return_type = "Promise<FlushReport>")]
     pub fn close(&self) -> Promise {
         self.flush_promise(true)
     }

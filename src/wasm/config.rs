@@ -1,9 +1,9 @@
 //! Reads the JS configuration object given to `Producer.create` into typed values.
 //!
 //! Unknown keys are rejected by name (`InvalidConfig`), so a typo never silently falls back to a
-//! default. Numeric options must be whole numbers in `0..=Number.MAX_SAFE_INTEGER`; the core's
-//! `ProducerConfig::validate` then checks each one against its own range. The options that exist only
-//! at the edge have their defaults and ranges here:
+//! default. Numeric options must be whole numbers in `0..=Number.MAX_SAFE_INTEGER` within their range
+//! (the core's `OPTION_TABLE`, and [`REQUEST_TIMEOUT`] here). The options that exist only at the edge
+//! have their defaults and ranges here:
 //!
 //! | option             | default  | min   | max       | meaning                                        |
 //! |--------------------|----------|-------|-----------|------------------------------------------------|
@@ -13,6 +13,7 @@
 //! | `persistence`      | `"memory"` |     |           | `"memory"`, `"auto"` (IndexedDB where present), `"indexeddb"`, `"localstorage"` |
 //! | `endpoint`         | `https://kinesis.{region}.amazonaws.com` | | | `http(s)://host[:port]`, path `/` only |
 
+use crate::core::config::{OptionBounds, OPTION_TABLE};
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -53,6 +54,14 @@ pub const REQUEST_TIMEOUT_DEFAULT_MS: u64 = 20_000;
 pub const REQUEST_TIMEOUT_MIN_MS: u64 = 100;
 /// Largest accepted `requestTimeoutMs` (10 minutes).
 pub const REQUEST_TIMEOUT_MAX_MS: u64 = 600_000;
+
+/// `requestTimeoutMs` with its default and range, checked like the core's numeric options.
+pub const REQUEST_TIMEOUT: OptionBounds = OptionBounds {
+    name: "requestTimeoutMs",
+    default: REQUEST_TIMEOUT_DEFAULT_MS,
+    min: REQUEST_TIMEOUT_MIN_MS,
+    max: REQUEST_TIMEOUT_MAX_MS,
+};
 
 /// Largest whole number a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
 pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
@@ -109,33 +118,6 @@ pub enum OverflowChoice {
     DropOldest,
 }
 
-/// The numeric options owned by the core; `None` keeps the core's default.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct CoreNumbers {
-    /// `flushIntervalMs`.
-    pub flush_interval_ms: Option<u64>,
-    /// `maxBatchRecords`.
-    pub max_batch_records: Option<u64>,
-    /// `maxBatchBytes`.
-    pub max_batch_bytes: Option<u64>,
-    /// `maxBufferedRecords`.
-    pub max_buffered_records: Option<u64>,
-    /// `maxBufferedBytes`.
-    pub max_buffered_bytes: Option<u64>,
-    /// `recordTtlMs`.
-    pub record_ttl_ms: Option<u64>,
-    /// `maxAttempts`.
-    pub max_attempts: Option<u64>,
-    /// `maxInFlight`.
-    pub max_in_flight: Option<u64>,
-    /// `retryBaseMs`.
-    pub retry_base_ms: Option<u64>,
-    /// `retryMaxMs`.
-    pub retry_max_ms: Option<u64>,
-    /// `pausedRetryMs`.
-    pub paused_retry_ms: Option<u64>,
-}
-
 /// The whole configuration, read and checked at the JS boundary.
 #[derive(Clone, Debug)]
 pub struct EdgeConfig {
@@ -147,8 +129,8 @@ pub struct EdgeConfig {
     pub endpoint: Endpoint,
     /// The `credentials` value as given: an object or a function, read by the credentials module.
     pub credentials: JsValue,
-    /// Numeric options for the core.
-    pub numbers: CoreNumbers,
+    /// The core's numeric options in [`OPTION_TABLE`] order, range-checked, defaults filled in.
+    pub numbers: [u64; OPTION_TABLE.len()],
     /// `overflow`, when given.
     pub overflow: Option<OverflowChoice>,
     /// `requestTimeoutMs`.
@@ -173,6 +155,7 @@ fn must_be(key: &str, rule: &str, got: &str) -> Error {
     super::js_error::must_be(ErrorCode::InvalidConfig, key, rule, got)
 }
 
+/// `config[key]`; `undefined` when absent.
 fn get(object: &JsValue, key: &str) -> Result<JsValue> {
     Reflect::get(object, &JsValue::from_str(key))
         .map_err(|_| invalid(format!("{key} could not be read from the config object")))
@@ -223,12 +206,36 @@ pub fn whole_number(key: &str, value: &JsValue) -> Result<u64> {
     Ok(number as u64)
 }
 
-fn number_option(config: &JsValue, key: &str) -> Result<Option<u64>> {
-    let value = get(config, key)?;
+/// Reads the numeric option `bounds.name`: its default when absent, else a whole number in its range.
+fn number_option(config: &JsValue, bounds: &OptionBounds) -> Result<u64> {
+    let value = get(config, bounds.name)?;
+    if value.is_undefined() {
+        return Ok(bounds.default);
+    }
+    let number = whole_number(bounds.name, &value)?;
+    bounds.check(number)?;
+    Ok(number)
+}
+
+/// The position of `value` (a string option's value) in `names`; `None` when it is `undefined`.
+/// Anything else is `InvalidConfig` naming `key`, `rule` and the value (a string quoted, else its
+/// type).
+fn choice(value: &JsValue, key: &str, names: &[&str], rule: &str) -> Result<Option<usize>> {
     if value.is_undefined() {
         return Ok(None);
     }
-    whole_number(key, &value).map(Some)
+    let text = value.as_string();
+    if let Some(index) = text
+        .as_deref()
+        .and_then(|text| names.iter().position(|name| *name == text))
+    {
+        return Ok(Some(index));
+    }
+    let got = match text {
+        Some(text) => quoted(&text),
+        None => type_name(value),
+    };
+    Err(must_be(key, rule, &got))
 }
 
 fn reject_unknown_keys(config: &Object) -> Result<()> {
@@ -357,81 +364,18 @@ fn parse_stream(config: &JsValue) -> Result<StreamChoice> {
 
 fn parse_partition_key(config: &JsValue) -> Result<PartitionKeyMode> {
     let value = get(config, "partitionKey")?;
-    if value.is_undefined() {
-        return Ok(PartitionKeyMode::Session);
-    }
     if value.is_function() {
         return Ok(PartitionKeyMode::Function(value.unchecked_into()));
     }
-    match value.as_string().as_deref() {
-        Some("session") => Ok(PartitionKeyMode::Session),
-        Some("random") => Ok(PartitionKeyMode::Random),
-        _ => Err(must_be(
-            "partitionKey",
-            "\"session\", \"random\" or a function",
-            &describe(&value),
-        )),
-    }
-}
-
-fn describe(value: &JsValue) -> String {
-    match value.as_string() {
-        Some(text) => quoted(&text),
-        None => type_name(value),
-    }
-}
-
-fn parse_persistence(config: &JsValue) -> Result<Persistence> {
-    match string_option(config, "persistence")?.as_deref() {
-        None | Some("memory") => Ok(Persistence::Memory),
-        Some("auto") => Ok(Persistence::Auto),
-        Some("indexeddb") => Ok(Persistence::IndexedDb),
-        Some("localstorage") => Ok(Persistence::LocalStorage),
-        Some(other) => Err(must_be(
-            "persistence",
-            "\"auto\", \"indexeddb\", \"localstorage\" or \"memory\"",
-            &quoted(other),
-        )),
-    }
-}
-
-fn parse_overflow(config: &JsValue) -> Result<Option<OverflowChoice>> {
-    match string_option(config, "overflow")?.as_deref() {
-        None => Ok(None),
-        Some("rejectNew") => Ok(Some(OverflowChoice::RejectNew)),
-        Some("dropOldest") => Ok(Some(OverflowChoice::DropOldest)),
-        Some(other) => Err(must_be(
-            "overflow",
-            "\"rejectNew\" or \"dropOldest\"",
-            &quoted(other),
-        )),
-    }
-}
-
-fn parse_request_timeout(config: &JsValue) -> Result<u32> {
-    let value = number_option(config, "requestTimeoutMs")?.unwrap_or(REQUEST_TIMEOUT_DEFAULT_MS);
-    if !(REQUEST_TIMEOUT_MIN_MS..=REQUEST_TIMEOUT_MAX_MS).contains(&value) {
-        return Err(invalid(format!(
-            "requestTimeoutMs must be in {REQUEST_TIMEOUT_MIN_MS}..={REQUEST_TIMEOUT_MAX_MS}, got {value}"
-        )));
-    }
-    // At most 600 000 after the check.
-    Ok(value as u32)
-}
-
-fn parse_numbers(config: &JsValue) -> Result<CoreNumbers> {
-    Ok(CoreNumbers {
-        flush_interval_ms: number_option(config, "flushIntervalMs")?,
-        max_batch_records: number_option(config, "maxBatchRecords")?,
-        max_batch_bytes: number_option(config, "maxBatchBytes")?,
-        max_buffered_records: number_option(config, "maxBufferedRecords")?,
-        max_buffered_bytes: number_option(config, "maxBufferedBytes")?,
-        record_ttl_ms: number_option(config, "recordTtlMs")?,
-        max_attempts: number_option(config, "maxAttempts")?,
-        max_in_flight: number_option(config, "maxInFlight")?,
-        retry_base_ms: number_option(config, "retryBaseMs")?,
-        retry_max_ms: number_option(config, "retryMaxMs")?,
-        paused_retry_ms: number_option(config, "pausedRetryMs")?,
+    let mode = choice(
+        &value,
+        "partitionKey",
+        &["session", "random"],
+        "\"session\", \"random\" or a function",
+    )?;
+    Ok(match mode {
+        Some(1) => PartitionKeyMode::Random,
+        _ => PartitionKeyMode::Session,
     })
 }
 
@@ -474,22 +418,65 @@ impl EdgeConfig {
             Some(text) => parse_endpoint(&text)?,
             None => default_endpoint(&region),
         };
+        let credentials = parse_credentials(config)?;
+        let mut numbers = [0; OPTION_TABLE.len()];
+        for (number, bounds) in numbers.iter_mut().zip(&OPTION_TABLE) {
+            *number = number_option(config, bounds)?;
+        }
+        let overflow = choice(
+            &get(config, "overflow")?,
+            "overflow",
+            &["rejectNew", "dropOldest"],
+            "\"rejectNew\" or \"dropOldest\"",
+        )?
+        .map(|index| [OverflowChoice::RejectNew, OverflowChoice::DropOldest][index]);
+        // At most 600 000 after the range check.
+        let request_timeout_ms = number_option(config, &REQUEST_TIMEOUT)? as u32;
+        let partition_key = parse_partition_key(config)?;
+        let log_level = choice(
+            &get(config, "logLevel")?,
+            "logLevel",
+            &["silent", "error", "warn", "info", "debug"],
+            "one of \"silent\", \"error\", \"warn\", \"info\", \"debug\"",
+        )?
+        .map_or(LogLevel::DEFAULT, |index| {
+            [
+                LogLevel::Silent,
+                LogLevel::Error,
+                LogLevel::Warn,
+                LogLevel::Info,
+                LogLevel::Debug,
+            ][index]
+        });
+        let on_error = function_option(config, "onError")?;
+        let on_flush = function_option(config, "onFlush")?;
+        let persistence = choice(
+            &get(config, "persistence")?,
+            "persistence",
+            &["memory", "auto", "indexeddb", "localstorage"],
+            "\"auto\", \"indexeddb\", \"localstorage\" or \"memory\"",
+        )?
+        .map_or(Persistence::Memory, |index| {
+            [
+                Persistence::Memory,
+                Persistence::Auto,
+                Persistence::IndexedDb,
+                Persistence::LocalStorage,
+            ][index]
+        });
         Ok(EdgeConfig {
             stream,
             region,
             endpoint,
-            credentials: parse_credentials(config)?,
-            numbers: parse_numbers(config)?,
-            overflow: parse_overflow(config)?,
-            request_timeout_ms: parse_request_timeout(config)?,
-            partition_key: parse_partition_key(config)?,
-            log_level: match string_option(config, "logLevel")? {
-                Some(name) => LogLevel::parse(&name)?,
-                None => LogLevel::DEFAULT,
-            },
-            on_error: function_option(config, "onError")?,
-            on_flush: function_option(config, "onFlush")?,
-            persistence: parse_persistence(config)?,
+            credentials,
+            numbers,
+            overflow,
+            request_timeout_ms,
+            partition_key,
+            log_level,
+            on_error,
+            on_flush,
+            persistence,
         })
     }
 }

@@ -19,8 +19,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::dynamic::get;
-use super::js_error::describe_js_value;
 use super::js_error::type_name;
+use super::js_error::{describe_js_value, from_js_value};
 use super::now_ms;
 use super::transport::{self, HttpPost};
 
@@ -109,12 +109,20 @@ pub fn expiration_ms(value: &JsValue) -> Result<Option<u64>> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
-    let ms = if let Some(date) = value.dyn_ref::<js_sys::Date>() {
-        date.get_time()
-    } else if let Some(number) = value.as_f64() {
+    let ms = if let Some(number) = value.as_f64() {
         number
-    } else if let Some(text) = value.as_string() {
-        js_sys::Date::parse(&text)
+    } else if value.is_string() {
+        // `Date.parse(text)` called by name rather than through a binding.
+        super::dynamic::global("Date")
+            .and_then(|date| super::dynamic::call(&date, "parse", &[value]).ok())
+            .and_then(|time| time.as_f64())
+            .unwrap_or(f64::NAN)
+    } else if value.is_object() {
+        // A `Date` (of any realm): its `getTime()`, called by name rather than through a binding.
+        super::dynamic::call(value, "getTime", &[])
+            .ok()
+            .and_then(|time| time.as_f64())
+            .unwrap_or(f64::NAN)
     } else {
         f64::NAN
     };
@@ -232,23 +240,19 @@ pub async fn call_provider(provider: &Function) -> Result<CredentialFields> {
     let returned = provider
         .apply(&JsValue::UNDEFINED, &js_sys::Array::new())
         .map_err(|thrown| {
-            Error::new(
+            from_js_value(
                 ErrorCode::CredentialsError,
-                format!(
-                    "the credentials function threw: {}",
-                    describe_js_value(&thrown)
-                ),
+                "the credentials function threw",
+                &thrown,
             )
         })?;
     let resolved = JsFuture::from(Promise::resolve(&returned))
         .await
         .map_err(|thrown| {
-            Error::new(
+            from_js_value(
                 ErrorCode::CredentialsError,
-                format!(
-                    "the credentials function rejected: {}",
-                    describe_js_value(&thrown)
-                ),
+                "the credentials function rejected",
+                &thrown,
             )
         })?;
     CredentialFields::from_js(&resolved)

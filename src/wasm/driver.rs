@@ -106,7 +106,7 @@ pub struct Edge {
     pub closing: bool,
     /// The page is being hidden or left: hash synchronously so each `fetch` starts at once.
     pub urgent: bool,
-    /// Page lifecycle listeners (pages only); dropped, and so removed, when sending stops.
+    /// The page lifecycle and network listener; dropped, and so removed, when sending stops.
     pub lifecycle: Option<super::lifecycle::PageLifecycle>,
     /// The runtime cancels a request's I/O when the request ends (workerd); see [`drive_flush`].
     pub request_scoped: bool,

@@ -28,6 +28,11 @@ pub fn global(name: &str) -> Option<JsValue> {
     (value.is_object() || value.is_function()).then_some(value)
 }
 
+/// `value` as an array when it is one (`Array.isArray`), else an empty array.
+pub fn array(value: JsValue) -> Array {
+    value.dyn_into().unwrap_or_default()
+}
+
 /// Sets `target[key] = value`, ignoring a failure (frozen objects are not used here).
 pub fn set(target: &JsValue, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
@@ -62,35 +67,30 @@ pub fn construct(name: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
 /// request and transaction objects. The listeners are kept alive until one fires.
 pub fn event_promise(
     target: &JsValue,
-    ok_event: &str,
-    ok_field: &str,
-    err_events: &[&str],
+    ok_event: &'static str,
+    ok_field: &'static str,
+    err_events: &'static [&'static str],
 ) -> Promise {
-    let target = target.clone();
-    let ok_field = ok_field.to_owned();
-    let err_events: Vec<String> = err_events.iter().map(|e| (*e).to_owned()).collect();
-    let ok_event = ok_event.to_owned();
     Promise::new(&mut |resolve: Function, reject: Function| {
         let source = target.clone();
-        let field = ok_field.clone();
-        let on_ok: Box<dyn FnOnce()> = Box::new(move || {
-            let value = if field.is_empty() {
+        let on_ok: Box<dyn FnOnce(JsValue)> = Box::new(move |_event| {
+            let value = if ok_field.is_empty() {
                 JsValue::UNDEFINED
             } else {
-                get(&source, &field)
+                get(&source, ok_field)
             };
             let _ = resolve.call1(&JsValue::UNDEFINED, &value);
         });
         let on_ok = Closure::once_into_js(on_ok);
         let _ = call(
-            &target,
+            target,
             "addEventListener",
-            &[&JsValue::from_str(&ok_event), &on_ok],
+            &[&JsValue::from_str(ok_event), &on_ok],
         );
-        for event in &err_events {
+        for event in err_events {
             let source = target.clone();
             let reject = reject.clone();
-            let on_err: Box<dyn FnOnce()> = Box::new(move || {
+            let on_err: Box<dyn FnOnce(JsValue)> = Box::new(move |_event| {
                 let error = get(&source, "error");
                 let error = if error.is_null() || error.is_undefined() {
                     JsValue::from_str("aborted")
@@ -101,7 +101,7 @@ pub fn event_promise(
             });
             let on_err = Closure::once_into_js(on_err);
             let _ = call(
-                &target,
+                target,
                 "addEventListener",
                 &[&JsValue::from_str(event), &on_err],
             );

@@ -9,6 +9,7 @@
 
 use super::js_error::{must_be, type_of};
 use crate::core::error::{Error, ErrorCode, Result};
+use crate::core::http_date::format_iso8601;
 use js_sys::{Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -125,8 +126,9 @@ pub fn encode(header: EnvelopeHeader<'_>, name: &str, attributes: &JsValue) -> R
     let envelope = Object::new();
     KEYS.with(|keys| -> Result<()> {
         set(&envelope, &keys.id, &JsValue::from_str(header.id))?;
-        let ts = js_sys::Date::new(&JsValue::from_f64(header.time_ms)).to_iso_string();
-        set(&envelope, &keys.ts, &ts)?;
+        // `Date.prototype.toISOString`'s format, written here: no `Date` binding in the glue.
+        let ts = format_iso8601(header.time_ms as u64);
+        set(&envelope, &keys.ts, &JsValue::from_str(&ts))?;
         set(
             &envelope,
             &keys.session_id,
@@ -142,10 +144,11 @@ pub fn encode(header: EnvelopeHeader<'_>, name: &str, attributes: &JsValue) -> R
         Ok(())
     })?;
     let text = JSON::stringify(&envelope).map_err(|thrown| {
-        invalid_data(format!(
-            "track attributes cannot be serialised to JSON: {}",
-            super::js_error::describe_js_value(&thrown)
-        ))
+        super::js_error::from_js_value(
+            ErrorCode::InvalidData,
+            "track attributes cannot be serialised to JSON",
+            &thrown,
+        )
     })?;
     Ok(super::text::utf8_bytes(&text))
 }

@@ -7,11 +7,12 @@
 //! (lost only if that request itself failed), instead of twice. A page that is still alive when the
 //! answer arrives takes its ids off the list and handles the answer as usual.
 
+use super::local_cache::scoped_key;
 use super::storage::IdSet;
 use super::storage_local::LocalStore;
 
 fn key(scope: &str) -> String {
-    format!("kinesis-clickstream:{scope}:handoff")
+    scoped_key(scope, "handoff")
 }
 
 /// The listed ids for stream `scope`.

@@ -5,14 +5,14 @@
 //! AWS error name (e.g. `ResourceNotFoundException`).
 
 use crate::core::error::{Error, ErrorCode};
-use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
-#[wasm_bindgen]
-extern "C" {
-    /// The global `String(value)` conversion; throws only for objects whose `toString` throws.
-    #[wasm_bindgen(js_name = String, catch)]
-    fn js_string_of(value: &JsValue) -> Result<String, JsValue>;
+/// The global `String(value)` conversion, called by name (no binding of its own); `None` when it
+/// throws (an object whose `toString` throws).
+pub fn js_string_of(value: &JsValue) -> Option<String> {
+    super::dynamic::call(&super::dynamic::global_object(), "String", &[value])
+        .ok()?
+        .as_string()
 }
 
 /// A JS `Error` with `message` = the error's message and `code` = its stable code string.
@@ -64,15 +64,13 @@ pub fn describe_js_value(value: &JsValue) -> String {
     if let Some(text) = value.as_string() {
         return text;
     }
-    let message = js_sys::Reflect::get(value, &JsValue::from_str("message"))
-        .ok()
-        .and_then(|m| m.as_string());
+    let message = super::dynamic::get(value, "message").as_string();
     message
-        .or_else(|| js_string_of(value).ok())
+        .or_else(|| js_string_of(value))
         .unwrap_or_else(|| String::from("(unprintable value)"))
 }
 
 fn set_string(target: &js_sys::Error, key: &str, value: &str) {
     // Setting a data property on a fresh Error object cannot fail.
-    let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), &JsValue::from_str(value));
+    super::dynamic::set(target, key, &JsValue::from_str(value));
 }

@@ -12,57 +12,57 @@
 //! mode) counts as empty: nothing here ever fails the producer. `localStorage` is looked up on
 //! `globalThis`, never through `window`, so the same code loads in every runtime.
 
-use super::dynamic::method;
-use js_sys::{Function, Reflect};
+use super::dynamic::call;
 use wasm_bindgen::JsValue;
 
 /// Prefix of every key this crate writes to `localStorage`.
 pub const KEY_PREFIX: &str = "kinesis-clickstream:";
 
+/// `kinesis-clickstream:{scope}:{suffix}`: how every key (and Web Lock name) this crate uses is
+/// built, written out without the formatting machinery at one site.
+pub fn scoped_key(scope: &str, suffix: &str) -> String {
+    let mut key = String::with_capacity(KEY_PREFIX.len() + scope.len() + 1 + suffix.len());
+    key.push_str(KEY_PREFIX);
+    key.push_str(scope);
+    key.push(':');
+    key.push_str(suffix);
+    key
+}
+
 /// The `localStorage` key holding the identity id for `identity_pool_id`.
 pub fn identity_key(identity_pool_id: &str) -> String {
-    format!("{KEY_PREFIX}cognito-identity:{identity_pool_id}")
+    scoped_key("cognito-identity", identity_pool_id)
 }
 
 /// The `localStorage` key holding the clock offset learned from `host` (`host[:port]`).
 pub fn clock_offset_key(host: &str) -> String {
-    format!("{KEY_PREFIX}clock-offset:{host}")
+    scoped_key("clock-offset", host)
 }
 
-/// The global `localStorage` with its `getItem` / `setItem` methods.
+/// The global `localStorage`.
 #[derive(Clone, Debug)]
 pub struct LocalCache {
     storage: JsValue,
-    get_item: Function,
-    set_item: Function,
 }
 
 impl LocalCache {
     /// The global `localStorage`, or `None` where there is none or reading it throws.
     pub fn open() -> Option<LocalCache> {
-        let storage = Reflect::get(&js_sys::global(), &JsValue::from_str("localStorage")).ok()?;
-        if !storage.is_object() {
-            return None;
-        }
-        Some(LocalCache {
-            get_item: method(&storage, "getItem")?,
-            set_item: method(&storage, "setItem")?,
-            storage,
-        })
+        super::storage_local::local_storage().map(|storage| LocalCache { storage })
     }
 
     fn get(&self, key: &str) -> Option<String> {
-        self.get_item
-            .call1(&self.storage, &JsValue::from_str(key))
+        call(&self.storage, "getItem", &[&JsValue::from_str(key)])
             .ok()?
             .as_string()
     }
 
     fn set(&self, key: &str, value: &str) {
         // A full or blocked storage only loses the shortcut; the value is learned again next time.
-        let _ = self.set_item.apply(
+        let _ = call(
             &self.storage,
-            &js_sys::Array::of2(&JsValue::from_str(key), &JsValue::from_str(value)),
+            "setItem",
+            &[&JsValue::from_str(key), &JsValue::from_str(value)],
         );
     }
 
@@ -79,7 +79,15 @@ impl LocalCache {
 
     /// The clock offset (ms) kept for `host`, if one was stored and reads as a whole number.
     pub fn clock_offset_ms(&self, host: &str) -> Option<i64> {
-        self.get(&clock_offset_key(host))?.trim().parse().ok()
+        // Read as a sign and a u64 (whose parser the edge links anyway) rather than with i64's own.
+        let text = self.get(&clock_offset_key(host))?;
+        let text = text.trim();
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(digits) => (true, digits),
+            None => (false, text),
+        };
+        let magnitude = i64::try_from(digits.parse::<u64>().ok()?).ok()?;
+        Some(if negative { -magnitude } else { magnitude })
     }
 
     /// Keeps `offset_ms` as the clock offset for `host`.

@@ -3,7 +3,6 @@
 //! Levels, quietest first: `"silent"`, `"error"`, `"warn"` (default), `"info"`, `"debug"`. A message is
 //! printed when its level is at or below the configured one. Messages never contain credentials.
 
-use crate::core::error::{quoted, Error, ErrorCode, Result};
 use wasm_bindgen::JsValue;
 
 /// How much the producer prints through `console`.
@@ -24,22 +23,6 @@ pub enum LogLevel {
 impl LogLevel {
     /// The level used when `logLevel` is absent.
     pub const DEFAULT: LogLevel = LogLevel::Warn;
-
-    /// Parses the JS option value; anything but the five names is `InvalidConfig`.
-    pub fn parse(name: &str) -> Result<LogLevel> {
-        match name {
-            "silent" => Ok(LogLevel::Silent),
-            "error" => Ok(LogLevel::Error),
-            "warn" => Ok(LogLevel::Warn),
-            "info" => Ok(LogLevel::Info),
-            "debug" => Ok(LogLevel::Debug),
-            other => Err(Error::new(
-                ErrorCode::InvalidConfig,
-                format!(
-                    "logLevel must be one of \"silent\", \"error\", \"warn\", \"info\", \"debug\"; got {other}", other = quoted(other)),
-            )),
-        }
-    }
 }
 
 /// Prints producer messages prefixed with `kinesis-clickstream:` at or below a level.

@@ -17,7 +17,7 @@
 
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Promise};
+use js_sys::{Function, Object, Promise};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -27,8 +27,9 @@ use crate::core::lease::{DrainLease, LeaseBook};
 use crate::core::persisted::PersistedRecord;
 
 use super::driver::{schedule_pump, Edge, Shared};
-use super::dynamic::{call, get, global, set};
+use super::dynamic::{array, call, get, global, set};
 use super::handoff;
+use super::local_cache::scoped_key;
 use super::now_ms;
 use super::storage::{schedule_write, IdSet, Mode};
 use super::storage_idb::{IdbStore, StoredRecord};
@@ -50,7 +51,7 @@ fn web_locks() -> Option<JsValue> {
 }
 
 fn lock_prefix(scope: &str) -> String {
-    format!("kinesis-clickstream:{scope}:tab:")
+    scoped_key(scope, "tab:")
 }
 
 /// Opens storage, establishes this tab's ownership, starts writing, claims the first backlog and
@@ -126,11 +127,11 @@ fn hold_lock_for_life(locks: &JsValue, name: &str) -> Promise {
 }
 
 fn heartbeat_prefix(scope: &str) -> String {
-    format!("kinesis-clickstream:{scope}:hb:")
+    scoped_key(scope, "hb:")
 }
 
 fn drain_key(scope: &str) -> String {
-    format!("kinesis-clickstream:{scope}:drain")
+    scoped_key(scope, "drain")
 }
 
 /// The lease book as every tab's heartbeat key and the drain key hold it now.
@@ -212,7 +213,7 @@ pub async fn claim(shared: &Shared) {
 
 async fn claim_with_locks(shared: &Shared, locks: &JsValue) -> usize {
     let scope = shared.borrow().durable.scope.clone();
-    let name = format!("kinesis-clickstream:{scope}:drain");
+    let name = drain_key(&scope);
     let options = Object::new();
     set(&options, "ifAvailable", &JsValue::TRUE);
     let shared_in = Rc::clone(shared);
@@ -264,7 +265,7 @@ pub async fn claim_locked(shared: &Shared, locks: &JsValue) -> usize {
 /// Tab ids whose lock is held, from a `navigator.locks.query()` snapshot.
 fn live_tabs(snapshot: &JsValue, prefix: &str) -> IdSet {
     let mut live = IdSet::new();
-    for lock in Array::from(&get(snapshot, "held")).iter() {
+    for lock in array(get(snapshot, "held")).iter() {
         if let Some(tab) = get(&lock, "name")
             .as_string()
             .and_then(|name| name.strip_prefix(prefix).map(str::to_owned))

@@ -1,23 +1,30 @@
 //! Randomness for the edge: a seed from `crypto.getRandomValues` (the global one; `Math.random` and
 //! the time where it is missing) for the core's [`Rng`], and session ids drawn from it.
 
+use super::dynamic::get;
 use crate::core::rng::Rng;
-use js_sys::{Reflect, Uint32Array};
+use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// 64 random bits for seeding.
 pub fn random_seed() -> u64 {
-    let global = js_sys::global();
-    let crypto = Reflect::get(&global, &JsValue::from_str("crypto")).unwrap_or_default();
-    let fill = Reflect::get(&crypto, &JsValue::from_str("getRandomValues")).unwrap_or_default();
-    if let Some(fill) = fill.dyn_ref::<js_sys::Function>() {
-        let words = Uint32Array::new_with_length(2);
-        if fill.call1(&crypto, &words).is_ok() {
-            return (u64::from(words.get_index(0)) << 32) | u64::from(words.get_index(1));
+    let crypto = get(&js_sys::global(), "crypto");
+    if let Some(fill) = get(&crypto, "getRandomValues").dyn_ref::<js_sys::Function>() {
+        // `new Uint8Array(8)`: the Uint8Array bindings the edge has anyway.
+        let bytes = Uint8Array::new(&JsValue::from(8));
+        if fill.call1(&crypto, &bytes).is_ok() {
+            let mut seed = [0; 8];
+            bytes.copy_to(&mut seed);
+            return u64::from_le_bytes(seed);
         }
     }
     let time = js_sys::Date::now() as u64;
-    let noise = (js_sys::Math::random() * (1u64 << 53) as f64) as u64;
+    // `Math.random()` called by name: a fallback that needs no binding of its own.
+    let random = super::dynamic::global("Math")
+        .and_then(|math| super::dynamic::call(&math, "random", &[]).ok())
+        .and_then(|value| value.as_f64())
+        .unwrap_or(0.0);
+    let noise = (random * (1u64 << 53) as f64) as u64;
     time.rotate_left(32) ^ noise
 }
 

@@ -103,8 +103,6 @@ pub struct DurableQueue {
     pub claiming: bool,
     /// Runs the periodic claim; dropped (stopped) with the queue.
     pub claim_timer: Option<super::timer::JsTimer>,
-    /// The `online`/`offline` listeners.
-    pub connectivity: Option<super::connectivity::Connectivity>,
     stopped: bool,
 }
 
@@ -134,7 +132,6 @@ impl DurableQueue {
             handed_off: Vec::new(),
             claiming: false,
             claim_timer: None,
-            connectivity: None,
             stopped: false,
         }
     }
@@ -252,11 +249,10 @@ impl DurableQueue {
         ))
     }
 
-    /// Stops writing, claiming and listening (after `close()` completed).
+    /// Stops writing and claiming (after `close()` completed).
     pub fn stop(&mut self) {
         self.stopped = true;
         self.claim_timer = None;
-        self.connectivity = None;
     }
 
     /// Adds `persistence`, `persisted`, `persistedBytes`, `persistPending` and `persistenceFallback`

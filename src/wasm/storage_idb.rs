@@ -5,12 +5,12 @@
 //! id of the tab that sends it, when it wrote it, and the `core::persisted` encoding of the record. Every write of a turn goes
 //! into one `readwrite` transaction.
 
-use js_sys::{Array, Object, Uint8Array};
+use js_sys::{Object, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
-use super::dynamic::{call, event_promise, get, global, set};
+use super::dynamic::{array, call, event_promise, get, global, set};
 
 const STORE: &str = "records";
 
@@ -48,9 +48,9 @@ impl IdbStore {
             "open",
             &[&JsValue::from_str(name), &JsValue::from(1)],
         )?;
-        let on_upgrade: Box<dyn FnOnce()> = Box::new({
+        let on_upgrade: Box<dyn FnOnce(JsValue)> = Box::new({
             let request = request.clone();
-            move || {
+            move |_event| {
                 let db = get(&request, "result");
                 let _ = call(&db, "createObjectStore", &[&JsValue::from_str(STORE)]);
             }
@@ -122,8 +122,8 @@ impl IdbStore {
             &["error"],
         ))
         .await?;
-        let keys = Array::from(&keys);
-        let values = Array::from(&values);
+        let keys = array(keys);
+        let values = array(values);
         let mut all = Vec::with_capacity(keys.length() as usize);
         for (key, value) in keys.iter().zip(values.iter()) {
             let (Some(id), Some(owner)) = (key.as_string(), get(&value, "owner").as_string())

@@ -28,7 +28,7 @@ impl LocalStore {
     pub fn open(scope: &str) -> Option<LocalStore> {
         Some(LocalStore {
             storage: local_storage()?,
-            prefix: format!("kinesis-clickstream:{scope}:r:"),
+            prefix: super::local_cache::scoped_key(scope, "r:"),
         })
     }
 

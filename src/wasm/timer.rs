@@ -14,11 +14,12 @@ use super::dynamic::{call, global_object};
 pub const MAX_DELAY_MS: u64 = i32::MAX as u64;
 
 /// A callback pending on the global `setTimeout` or `setInterval`; cleared when dropped. All timers
-/// share one closure type (a boxed `FnMut`), so the `.wasm` holds one closure shim for them.
+/// share one closure type with the event listeners (a boxed `FnMut(JsValue)`, the argument unused),
+/// so the `.wasm` and its glue hold one closure shim for them all.
 pub struct JsTimer {
     id: JsValue,
     repeat: bool,
-    _callback: Closure<dyn FnMut()>,
+    _callback: Closure<dyn FnMut(JsValue)>,
 }
 
 impl std::fmt::Debug for JsTimer {
@@ -34,7 +35,7 @@ impl JsTimer {
         JsTimer::start(
             delay_ms,
             false,
-            Box::new(move || {
+            Box::new(move |_: JsValue| {
                 if let Some(callback) = callback.take() {
                     callback();
                 }
@@ -43,11 +44,11 @@ impl JsTimer {
     }
 
     /// Runs `callback` every `period_ms`.
-    pub fn every(period_ms: u32, callback: Box<dyn FnMut()>) -> JsTimer {
-        JsTimer::start(period_ms, true, callback)
+    pub fn every(period_ms: u32, mut callback: Box<dyn FnMut()>) -> JsTimer {
+        JsTimer::start(period_ms, true, Box::new(move |_: JsValue| callback()))
     }
 
-    fn start(delay_ms: u32, repeat: bool, callback: Box<dyn FnMut()>) -> JsTimer {
+    fn start(delay_ms: u32, repeat: bool, callback: Box<dyn FnMut(JsValue)>) -> JsTimer {
         let callback = Closure::wrap(callback);
         let method = if repeat { "setInterval" } else { "setTimeout" };
         let id = call(

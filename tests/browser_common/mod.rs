@@ -5,6 +5,7 @@
 //! `node tests/support/standins.mjs -- wasm-pack test ...` (scripts/test-stages/20-browser.sh does).
 
 use js_sys::{Object, Reflect, Uint8Array};
+use kinesis_clickstream::core::config::OPTION_TABLE;
 use kinesis_clickstream::core::error::ErrorCode;
 use kinesis_clickstream::wasm::api::Producer;
 use kinesis_clickstream::wasm::{api, config, digest, envelope, js_error, text, transport};
@@ -343,7 +344,11 @@ pub async fn config_accepts_a_full_valid_config() {
     assert_eq!(parsed.endpoint.url, "http://127.0.0.1:4567/");
     assert_eq!(parsed.endpoint.host, "127.0.0.1:4567");
     assert_eq!(parsed.region, "eu-west-1");
-    assert_eq!(parsed.numbers.max_buffered_bytes, Some(1_000_000));
+    let max_buffered_bytes = OPTION_TABLE
+        .iter()
+        .position(|option| option.name == "maxBufferedBytes")
+        .unwrap();
+    assert_eq!(parsed.numbers[max_buffered_bytes], 1_000_000);
     assert_eq!(parsed.request_timeout_ms, 100);
     assert!(matches!(
         parsed.partition_key,

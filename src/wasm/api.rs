@@ -232,10 +232,10 @@ fn stats_to_js(stats: &Stats, clock_offset_ms: i64) -> JsValue {
         let _ = Reflect::set(&object, &JsValue::from_str(key), &value);
     };
     let number = |value: u64| JsValue::from_f64(value as f64);
-    let counts = |map: &std::collections::BTreeMap<String, u64>| {
+    let counts = |map: &crate::core::name_map::NameMap| {
         let counts = Object::new();
-        for (key, value) in map {
-            let _ = Reflect::set(&counts, &JsValue::from_str(key), &number(*value));
+        for (key, value) in map.iter() {
+            let _ = Reflect::set(&counts, &JsValue::from_str(key), &number(value));
         }
         JsValue::from(counts)
     };

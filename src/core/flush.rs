@@ -5,8 +5,6 @@
 //! flight, in which case the records it still waits for are reported as `pending`. Because a later
 //! flush covers every record an earlier one does, flushes complete in the order they were requested.
 
-use std::collections::VecDeque;
-
 /// Identifies one `flush()` or `close()` call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FlushId(pub u64);
@@ -51,8 +49,8 @@ pub const RETAINED_FLUSH_REPORTS: usize = 1024;
 /// Open and recently completed flushes.
 #[derive(Clone, Debug, Default)]
 pub struct FlushTracker {
-    open: VecDeque<OpenFlush>,
-    completed: VecDeque<(FlushId, FlushReport)>,
+    open: Vec<OpenFlush>,
+    completed: Vec<(FlushId, FlushReport)>,
     next_id: u64,
     due_mark: u64,
 }
@@ -67,14 +65,14 @@ impl FlushTracker {
     /// requested with no put since the previous open one shares its id.
     pub fn request(&mut self, next_seq: u64, held: u64) -> FlushId {
         self.due_mark = self.due_mark.max(next_seq);
-        if let Some(last) = self.open.back() {
+        if let Some(last) = self.open.last() {
             if last.mark == next_seq {
                 return last.id;
             }
         }
         let id = FlushId(self.next_id);
         self.next_id += 1;
-        self.open.push_back(OpenFlush {
+        self.open.push(OpenFlush {
             id,
             mark: next_seq,
             outstanding: held,
@@ -117,18 +115,17 @@ impl FlushTracker {
     /// and returns them in order.
     pub fn complete(&mut self, held_by_pause: bool) -> Vec<(FlushId, FlushReport)> {
         let mut done = Vec::new();
-        while let Some(front) = self.open.front() {
-            if front.outstanding > 0 && !held_by_pause {
-                break;
-            }
-            let Some(mut flush) = self.open.pop_front() else {
-                break;
-            };
+        while self
+            .open
+            .first()
+            .is_some_and(|flush| flush.outstanding == 0 || held_by_pause)
+        {
+            let mut flush = self.open.remove(0);
             flush.report.pending = flush.outstanding;
             done.push((flush.id, flush.report));
-            self.completed.push_back((flush.id, flush.report));
+            self.completed.push((flush.id, flush.report));
             if self.completed.len() > RETAINED_FLUSH_REPORTS {
-                self.completed.pop_front();
+                self.completed.remove(0);
             }
         }
         done

@@ -147,3 +147,43 @@ impl FlushTracker {
         !self.open.is_empty()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_reports_of_the_last_retained_flushes_in_order() {
+        let mut tracker = FlushTracker::new();
+        let total = RETAINED_FLUSH_REPORTS as u64 + 3;
+        for seq in 0..total {
+            let id = tracker.request(seq + 1, 1);
+            assert_eq!(tracker.report(id), None);
+            tracker.on_resolved(seq, Resolution::Sent);
+            let done = tracker.complete(false);
+            assert_eq!(done.len(), 1);
+            assert_eq!((done[0].0, done[0].1.sent), (id, 1));
+        }
+        for id in 0..total {
+            let sent = tracker.report(FlushId(id)).map(|report| report.sent);
+            assert_eq!(sent, Some(u64::from(id >= 3)), "flush {id}");
+        }
+        assert_eq!(tracker.report(FlushId(total)), None);
+    }
+
+    #[test]
+    fn a_pause_completes_every_open_flush_with_its_pending_count() {
+        let mut tracker = FlushTracker::new();
+        let first = tracker.request(2, 2);
+        let second = tracker.request(3, 3);
+        tracker.on_resolved(0, Resolution::Failed);
+        assert!(tracker.complete(false).is_empty());
+        let done = tracker.complete(true);
+        let pending: Vec<(FlushId, u64, u64)> = done
+            .iter()
+            .map(|(id, report)| (*id, report.failed, report.pending))
+            .collect();
+        assert_eq!(pending, vec![(first, 1, 1), (second, 1, 2)]);
+        assert!(!tracker.has_open());
+    }
+}

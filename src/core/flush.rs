@@ -111,24 +111,20 @@ impl FlushTracker {
         }
     }
 
-    /// Completes the flushes that have nothing outstanding, or all open ones when `held_by_pause`,
-    /// and returns them in order.
-    pub fn complete(&mut self, held_by_pause: bool) -> Vec<(FlushId, FlushReport)> {
-        let mut done = Vec::new();
-        while self
-            .open
-            .first()
-            .is_some_and(|flush| flush.outstanding == 0 || held_by_pause)
-        {
-            let mut flush = self.open.remove(0);
-            flush.report.pending = flush.outstanding;
-            done.push((flush.id, flush.report));
-            self.completed.push((flush.id, flush.report));
-            if self.completed.len() > RETAINED_FLUSH_REPORTS {
-                self.completed.remove(0);
-            }
+    /// Completes the oldest open flush if it has nothing outstanding (or any open one when
+    /// `held_by_pause`) and returns it; call until `None` to complete them in order.
+    pub fn complete_next(&mut self, held_by_pause: bool) -> Option<(FlushId, FlushReport)> {
+        let flush = self.open.first()?;
+        if flush.outstanding > 0 && !held_by_pause {
+            return None;
         }
-        done
+        let mut flush = self.open.remove(0);
+        flush.report.pending = flush.outstanding;
+        self.completed.push((flush.id, flush.report));
+        if self.completed.len() > RETAINED_FLUSH_REPORTS {
+            self.completed.remove(0);
+        }
+        Some((flush.id, flush.report))
     }
 
     /// The report of a completed flush; `None` while it is open or for an id never issued.
@@ -160,9 +156,11 @@ mod tests {
             let id = tracker.request(seq + 1, 1);
             assert_eq!(tracker.report(id), None);
             tracker.on_resolved(seq, Resolution::Sent);
-            let done = tracker.complete(false);
-            assert_eq!(done.len(), 1);
-            assert_eq!((done[0].0, done[0].1.sent), (id, 1));
+            let done = tracker
+                .complete_next(false)
+                .map(|(id, report)| (id, report.sent));
+            assert_eq!(done, Some((id, 1)));
+            assert_eq!(tracker.complete_next(false), None);
         }
         for id in 0..total {
             let sent = tracker.report(FlushId(id)).map(|report| report.sent);
@@ -177,11 +175,9 @@ mod tests {
         let first = tracker.request(2, 2);
         let second = tracker.request(3, 3);
         tracker.on_resolved(0, Resolution::Failed);
-        assert!(tracker.complete(false).is_empty());
-        let done = tracker.complete(true);
-        let pending: Vec<(FlushId, u64, u64)> = done
-            .iter()
-            .map(|(id, report)| (*id, report.failed, report.pending))
+        assert_eq!(tracker.complete_next(false), None);
+        let pending: Vec<(FlushId, u64, u64)> = std::iter::from_fn(|| tracker.complete_next(true))
+            .map(|(id, report)| (id, report.failed, report.pending))
             .collect();
         assert_eq!(pending, vec![(first, 1, 1), (second, 1, 2)]);
         assert!(!tracker.has_open());

@@ -845,7 +845,7 @@ impl Producer {
             return;
         }
         let held_by_pause = self.pause.is_some() && self.in_flight.is_empty();
-        for (id, report) in self.flushes.complete(held_by_pause) {
+        while let Some((id, report)) = self.flushes.complete_next(held_by_pause) {
             self.events
                 .push(ProducerEvent::FlushCompleted { id, report });
         }

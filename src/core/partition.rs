@@ -26,11 +26,7 @@ const MAX_HASH_KEY_DECIMAL: &[u8] = b"340282366920938463463374607431768211455";
 pub fn validate_explicit_hash_key(text: &str) -> Result<()> {
     let invalid = |why: &str| {
         let shown: String = text.chars().take(48).collect();
-        let ellipsis = if text.chars().nth(48).is_some() {
-            "…"
-        } else {
-            ""
-        };
+        let ellipsis = if shown.len() < text.len() { "…" } else { "" };
         Error::new(
             ErrorCode::InvalidExplicitHashKey,
             format!(

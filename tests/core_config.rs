@@ -100,6 +100,7 @@ fn stream_names_and_arns_are_checked() {
         StreamTarget::Name("x".repeat(128)),
         StreamTarget::Arn("arn:aws:kinesis:us-east-1:123456789012:stream/clickstream".into()),
         StreamTarget::Arn("arn:aws-cn:kinesis:cn-north-1:123456789012:stream/s".into()),
+        StreamTarget::Arn("arn::kinesis:::stream/a:b".into()),
     ];
     for stream in ok {
         ProducerConfig::new(stream.clone())
@@ -113,6 +114,10 @@ fn stream_names_and_arns_are_checked() {
         StreamTarget::Arn("clickstream".into()),
         StreamTarget::Arn("arn:aws:s3:us-east-1:123456789012:stream/x".into()),
         StreamTarget::Arn("arn:aws:kinesis:us-east-1:123456789012:stream/".into()),
+        StreamTarget::Arn("arn:aws:kinesis:us-east-1:stream/x".into()),
+        StreamTarget::Arn("arn:aws:kinesis:us-east-1:123456789012".into()),
+        StreamTarget::Arn("ARN:aws:kinesis:us-east-1:123456789012:stream/x".into()),
+        StreamTarget::Arn("arn:aws:kinesis:us-east-1:123456789012:table/x".into()),
     ];
     for stream in bad {
         let error = ProducerConfig::new(stream.clone()).validate().unwrap_err();

@@ -19,8 +19,6 @@
 //! once from that response's `Date`, older samples are dropped (the local clock may have jumped),
 //! and the request can be re-signed.
 
-use std::collections::VecDeque;
-
 use crate::core::error::Result;
 use crate::core::http_date::parse_http_date;
 
@@ -55,7 +53,7 @@ impl Sample {
 /// The learned offset between the server's clock and the local one.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClockSkew {
-    samples: VecDeque<Sample>,
+    samples: Vec<Sample>,
     offset_ms: i64,
 }
 
@@ -69,7 +67,7 @@ impl ClockSkew {
     /// samples move it only as described in the module docs.
     pub fn with_offset(offset_ms: i64) -> Self {
         ClockSkew {
-            samples: VecDeque::new(),
+            samples: Vec::new(),
             offset_ms,
         }
     }
@@ -95,9 +93,9 @@ impl ClockSkew {
     ) -> Result<bool> {
         let sample = Sample::from_response(date_header, sent_at_ms, received_at_ms)?;
         if self.samples.len() == MAX_SAMPLES {
-            self.samples.pop_front();
+            self.samples.remove(0);
         }
-        self.samples.push_back(sample);
+        self.samples.push(sample);
         let best = self
             .samples
             .iter()
@@ -123,7 +121,7 @@ impl ClockSkew {
     ) -> Result<i64> {
         let sample = Sample::from_response(date_header, sent_at_ms, received_at_ms)?;
         self.samples.clear();
-        self.samples.push_back(sample);
+        self.samples.push(sample);
         self.offset_ms = sample.offset_ms;
         Ok(self.offset_ms)
     }

@@ -9,7 +9,7 @@
 //! ([`CognitoFailure::invalidates_identity`]).
 
 use crate::core::credentials::Credentials;
-use crate::core::error::{quoted, Error, ErrorCode, Result};
+use crate::core::error::{char_prefix, quoted, Error, ErrorCode, Result};
 use crate::core::json::{self, JsonValue};
 use crate::core::sigv4::AMZ_JSON_CONTENT_TYPE;
 use crate::core::wire::{normalize_error_name, write_json_string_contents};
@@ -58,13 +58,13 @@ fn check_id(field: &str, value: &str) -> Result<()> {
         None => false,
     };
     if !well_formed || len > MAX_ID_LENGTH {
-        let shown: String = value.chars().take(MAX_ID_LENGTH + 5).collect();
+        let shown = char_prefix(value, MAX_ID_LENGTH + 5);
         return Err(Error::new(
             ErrorCode::InvalidConfig,
             format!(
                 "{field} {} must be \"<region>:<id>\" of letters, digits and '-', at most \
                  {MAX_ID_LENGTH} characters ({len} given)",
-                quoted(&shown)
+                quoted(shown)
             ),
         ));
     }
@@ -375,9 +375,8 @@ impl CognitoFailure {
             self.name
         );
         if !self.message.is_empty() {
-            let shown: String = self.message.chars().take(300).collect();
             message.push_str(": ");
-            message.push_str(&shown);
+            message.push_str(char_prefix(&self.message, 300));
         }
         Error::new(ErrorCode::CredentialsError, message)
     }

@@ -230,12 +230,15 @@ fn validate_stream(stream: &StreamTarget) -> Result<()> {
                     ),
                 ));
             }
-            let parts: Vec<&str> = arn.splitn(6, ':').collect();
-            let well_formed = parts.len() == 6
-                && parts[0] == "arn"
-                && parts[2] == "kinesis"
-                && parts[5].starts_with("stream/")
-                && parts[5].len() > "stream/".len();
+            let mut parts = arn.splitn(6, ':');
+            let well_formed = parts.next() == Some("arn")
+                && parts.next().is_some()
+                && parts.next() == Some("kinesis")
+                && parts.next().is_some()
+                && parts.next().is_some()
+                && parts.next().is_some_and(|name| {
+                    name.starts_with("stream/") && name.len() > "stream/".len()
+                });
             if !well_formed {
                 return Err(Error::new(
                     ErrorCode::InvalidConfig,

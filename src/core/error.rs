@@ -103,6 +103,15 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The first `max_chars` characters of `text` (all of it when shorter), for messages that show a
+/// bounded part of a user's value.
+pub fn char_prefix(text: &str, max_chars: usize) -> &str {
+    match text.char_indices().nth(max_chars) {
+        Some((end, _)) => text.get(..end).unwrap_or(text),
+        None => text,
+    }
+}
+
 /// `text` in double quotes for a message showing a user's value: `"` and `\` get a backslash,
 /// newline, carriage return, tab and NUL become `\n`, `\r`, `\t`, `\0`, other controls `\u{..}`
 /// (as `{:?}` shows them), everything else is kept. Keeps the size of `Debug` formatting out of the
@@ -143,6 +152,22 @@ pub type Result<T> = std::result::Result<T, Error>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn char_prefix_counts_characters_not_bytes() {
+        for (text, max, expected) in [
+            ("", 3, ""),
+            ("abc", 3, "abc"),
+            ("abcd", 3, "abc"),
+            ("éé😀x", 3, "éé😀"),
+            ("éé😀x", 0, ""),
+            ("😀", 1, "😀"),
+        ] {
+            assert_eq!(char_prefix(text, max), expected, "{text} {max}");
+            let taken: String = text.chars().take(max).collect();
+            assert_eq!(char_prefix(text, max), taken);
+        }
+    }
 
     #[test]
     fn quoted_shows_values_as_debug_does_for_ordinary_text() {

@@ -5,8 +5,6 @@
 //! flight, in which case the records it still waits for are reported as `pending`. Because a later
 //! flush covers every record an earlier one does, flushes complete in the order they were requested.
 
-use std::collections::VecDeque;
-
 /// Identifies one `flush()` or `close()` call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FlushId(pub u64);
@@ -51,8 +49,8 @@ pub const RETAINED_FLUSH_REPORTS: usize = 1024;
 /// Open and recently completed flushes.
 #[derive(Clone, Debug, Default)]
 pub struct FlushTracker {
-    open: VecDeque<OpenFlush>,
-    completed: VecDeque<(FlushId, FlushReport)>,
+    open: Vec<OpenFlush>,
+    completed: Vec<(FlushId, FlushReport)>,
     next_id: u64,
     due_mark: u64,
 }
@@ -67,14 +65,14 @@ impl FlushTracker {
     /// requested with no put since the previous open one shares its id.
     pub fn request(&mut self, next_seq: u64, held: u64) -> FlushId {
         self.due_mark = self.due_mark.max(next_seq);
-        if let Some(last) = self.open.back() {
+        if let Some(last) = self.open.last() {
             if last.mark == next_seq {
                 return last.id;
             }
         }
         let id = FlushId(self.next_id);
         self.next_id += 1;
-        self.open.push_back(OpenFlush {
+        self.open.push(OpenFlush {
             id,
             mark: next_seq,
             outstanding: held,
@@ -113,25 +111,20 @@ impl FlushTracker {
         }
     }
 
-    /// Completes the flushes that have nothing outstanding, or all open ones when `held_by_pause`,
-    /// and returns them in order.
-    pub fn complete(&mut self, held_by_pause: bool) -> Vec<(FlushId, FlushReport)> {
-        let mut done = Vec::new();
-        while let Some(front) = self.open.front() {
-            if front.outstanding > 0 && !held_by_pause {
-                break;
-            }
-            let Some(mut flush) = self.open.pop_front() else {
-                break;
-            };
-            flush.report.pending = flush.outstanding;
-            done.push((flush.id, flush.report));
-            self.completed.push_back((flush.id, flush.report));
-            if self.completed.len() > RETAINED_FLUSH_REPORTS {
-                self.completed.pop_front();
-            }
+    /// Completes the oldest open flush if it has nothing outstanding (or any open one when
+    /// `held_by_pause`) and returns it; call until `None` to complete them in order.
+    pub fn complete_next(&mut self, held_by_pause: bool) -> Option<(FlushId, FlushReport)> {
+        let flush = self.open.first()?;
+        if flush.outstanding > 0 && !held_by_pause {
+            return None;
         }
-        done
+        let mut flush = self.open.remove(0);
+        flush.report.pending = flush.outstanding;
+        self.completed.push((flush.id, flush.report));
+        if self.completed.len() > RETAINED_FLUSH_REPORTS {
+            self.completed.remove(0);
+        }
+        Some((flush.id, flush.report))
     }
 
     /// The report of a completed flush; `None` while it is open or for an id never issued.
@@ -148,5 +141,45 @@ impl FlushTracker {
     /// Whether any flush is still open.
     pub fn has_open(&self) -> bool {
         !self.open.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_reports_of_the_last_retained_flushes_in_order() {
+        let mut tracker = FlushTracker::new();
+        let total = RETAINED_FLUSH_REPORTS as u64 + 3;
+        for seq in 0..total {
+            let id = tracker.request(seq + 1, 1);
+            assert_eq!(tracker.report(id), None);
+            tracker.on_resolved(seq, Resolution::Sent);
+            let done = tracker
+                .complete_next(false)
+                .map(|(id, report)| (id, report.sent));
+            assert_eq!(done, Some((id, 1)));
+            assert_eq!(tracker.complete_next(false), None);
+        }
+        for id in 0..total {
+            let sent = tracker.report(FlushId(id)).map(|report| report.sent);
+            assert_eq!(sent, Some(u64::from(id >= 3)), "flush {id}");
+        }
+        assert_eq!(tracker.report(FlushId(total)), None);
+    }
+
+    #[test]
+    fn a_pause_completes_every_open_flush_with_its_pending_count() {
+        let mut tracker = FlushTracker::new();
+        let first = tracker.request(2, 2);
+        let second = tracker.request(3, 3);
+        tracker.on_resolved(0, Resolution::Failed);
+        assert_eq!(tracker.complete_next(false), None);
+        let pending: Vec<(FlushId, u64, u64)> = std::iter::from_fn(|| tracker.complete_next(true))
+            .map(|(id, report)| (id, report.failed, report.pending))
+            .collect();
+        assert_eq!(pending, vec![(first, 1, 1), (second, 1, 2)]);
+        assert!(!tracker.has_open());
     }
 }

@@ -10,7 +10,7 @@
 //! - ISO-8601 / RFC 3339 timestamps (`2026-11-26T13:44:37.123Z`), as STS and JS `Date.toISOString`
 //!   write credential expirations.
 
-use crate::core::error::{quoted, Error, ErrorCode, Result};
+use crate::core::error::{char_prefix, quoted, Error, ErrorCode, Result};
 
 const MS_PER_SECOND: u64 = 1_000;
 const SECONDS_PER_DAY: u64 = 86_400;
@@ -209,11 +209,11 @@ fn push_padded(out: &mut String, value: u32, width: usize) {
 }
 
 fn date_error(field: &str, value: &str, expected: &str) -> Error {
-    let shown: String = value.chars().take(64).collect();
+    let shown = char_prefix(value, 64);
     let mut message = String::with_capacity(field.len() + shown.len() + expected.len() + 12);
     message.push_str(field);
     message.push(' ');
-    message.push_str(&quoted(&shown));
+    message.push_str(&quoted(shown));
     message.push_str(" is not ");
     message.push_str(expected);
     Error::new(ErrorCode::ProtocolError, message)

@@ -17,9 +17,8 @@
 //! than [`TAB_EXPIRY_MS`] (a suspended laptop) is taken for dead — [`LeaseBook::heartbeat`] returns
 //! `false` when it wakes, and the events it still holds may then be sent twice.
 
-use std::collections::BTreeMap;
-
 use crate::core::error::{quoted, Error, ErrorCode, Result};
+use crate::core::name_map::NameMap;
 
 /// A tab writes its heartbeat this often.
 pub const HEARTBEAT_MS: u64 = 5_000;
@@ -41,7 +40,7 @@ pub struct DrainLease {
 /// The shared book of heartbeats and the drain lease.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LeaseBook {
-    heartbeats: BTreeMap<String, u64>,
+    heartbeats: NameMap,
     drain: Option<DrainLease>,
 }
 
@@ -59,23 +58,14 @@ impl LeaseBook {
             Some(&last) => now_ms < last.saturating_add(TAB_EXPIRY_MS),
             None => true,
         };
-        self.heartbeats.insert(tab.to_owned(), now_ms);
+        self.heartbeats.insert(tab, now_ms);
         if let Some(lease) = &mut self.drain {
             if lease.tab == tab && now_ms < lease.expires_ms {
                 lease.expires_ms = now_ms.saturating_add(DRAIN_LEASE_MS);
             }
         }
         let horizon = now_ms.saturating_sub(2 * TAB_EXPIRY_MS);
-        // Removing one by one: `BTreeMap::retain` would link its own removal machinery.
-        let stale: Vec<String> = self
-            .heartbeats
-            .iter()
-            .filter(|(_, &last)| last < horizon)
-            .map(|(tab, _)| tab.clone())
-            .collect();
-        for tab in stale {
-            self.heartbeats.remove(&tab);
-        }
+        self.heartbeats.retain(|_, last| last >= horizon);
         was_alive
     }
 
@@ -143,7 +133,7 @@ impl LeaseBook {
     /// for the drain lease.
     pub fn encode(&self) -> String {
         let mut out = String::new();
-        for (tab, at) in &self.heartbeats {
+        for (tab, at) in self.heartbeats.iter() {
             out.push_str(&format!("h {tab} {at}\n"));
         }
         if let Some(lease) = &self.drain {
@@ -176,7 +166,7 @@ impl LeaseBook {
             let ms: u64 = ms.parse().map_err(|_| bad())?;
             match kind {
                 "h" => {
-                    book.heartbeats.insert(tab.to_owned(), ms);
+                    book.heartbeats.insert(tab, ms);
                 }
                 "d" => {
                     book.drain = Some(DrainLease {

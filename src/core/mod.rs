@@ -19,6 +19,7 @@ pub mod json;
 pub mod keepalive;
 pub mod lease;
 pub mod limits;
+pub mod name_map;
 pub mod offline;
 pub mod partition;
 pub mod persisted;

@@ -2,7 +2,7 @@
 //! the shard whose hash-key range holds it.
 
 use crate::core::crypto::md5::md5;
-use crate::core::error::{quoted, Error, ErrorCode, Result};
+use crate::core::error::{char_prefix, quoted, Error, ErrorCode, Result};
 
 /// The hash key Kinesis derives from a partition key: MD5 of its UTF-8 bytes as a big-endian u128.
 pub fn partition_hash_key(partition_key: &str) -> u128 {
@@ -25,17 +25,13 @@ const MAX_HASH_KEY_DECIMAL: &[u8] = b"340282366920938463463374607431768211455";
 /// like their values, so the bound is a byte comparison.
 pub fn validate_explicit_hash_key(text: &str) -> Result<()> {
     let invalid = |why: &str| {
-        let shown: String = text.chars().take(48).collect();
-        let ellipsis = if text.chars().nth(48).is_some() {
-            "…"
-        } else {
-            ""
-        };
+        let shown = char_prefix(text, 48);
+        let ellipsis = if shown.len() < text.len() { "…" } else { "" };
         Error::new(
             ErrorCode::InvalidExplicitHashKey,
             format!(
                 "explicitHashKey {}{ellipsis} {why}; it must be a decimal integer in 0..=340282366920938463463374607431768211455 (2^128-1)",
-                quoted(&shown)
+                quoted(shown)
             ),
         )
     };

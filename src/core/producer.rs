@@ -537,7 +537,7 @@ impl Producer {
                 return ResponseOutcome::ProtocolError;
             }
         };
-        let key_hashes: Vec<u64> = request.records.iter().map(|r| r.key_hash).collect();
+        let key_hashes = key_hashes(&request.records);
         let mut delivered = Vec::new();
         let mut decisions = Vec::new();
         let mut pause_failure = None;
@@ -675,7 +675,7 @@ impl Producer {
         retry: Retry,
         now_ms: u64,
     ) {
-        let key_hashes: Vec<u64> = request.records.iter().map(|r| r.key_hash).collect();
+        let key_hashes = key_hashes(&request.records);
         let decisions = request
             .records
             .into_iter()
@@ -845,7 +845,7 @@ impl Producer {
             return;
         }
         let held_by_pause = self.pause.is_some() && self.in_flight.is_empty();
-        for (id, report) in self.flushes.complete(held_by_pause) {
+        while let Some((id, report)) = self.flushes.complete_next(held_by_pause) {
             self.events
                 .push(ProducerEvent::FlushCompleted { id, report });
         }
@@ -925,4 +925,9 @@ impl Producer {
     pub fn drain_events(&mut self) -> Vec<ProducerEvent> {
         std::mem::take(&mut self.events)
     }
+}
+
+/// The partition-key hashes of a request's records, in request order.
+fn key_hashes(records: &[QueuedRecord]) -> Vec<u64> {
+    records.iter().map(|record| record.key_hash).collect()
 }

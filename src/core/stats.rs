@@ -1,6 +1,6 @@
 //! Counters the producer keeps and the snapshot `stats()` returns.
 
-use std::collections::BTreeMap;
+use crate::core::name_map::NameMap;
 
 /// A snapshot of the producer's state and lifetime counters.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -20,9 +20,9 @@ pub struct Stats {
     /// Record resends scheduled after a failure.
     pub retried: u64,
     /// Records finally failed, by AWS error name (or by the stable code when there is none).
-    pub failed: BTreeMap<String, u64>,
+    pub failed: NameMap,
     /// Records dropped unsent, by reason (`overflow`).
-    pub dropped: BTreeMap<String, u64>,
+    pub dropped: NameMap,
     /// Puts rejected with `BufferFull`.
     pub rejected: u64,
     /// PutRecords requests sent.
@@ -40,12 +40,12 @@ pub struct Stats {
 impl Stats {
     /// All finally failed records.
     pub fn failed_total(&self) -> u64 {
-        self.failed.values().sum()
+        self.failed.total()
     }
 
     /// All dropped records.
     pub fn dropped_total(&self) -> u64 {
-        self.dropped.values().sum()
+        self.dropped.total()
     }
 }
 
@@ -57,9 +57,9 @@ pub struct Counters {
     /// See [`Stats::retried`].
     pub retried: u64,
     /// See [`Stats::failed`].
-    pub failed: BTreeMap<String, u64>,
+    pub failed: NameMap,
     /// See [`Stats::dropped`].
-    pub dropped: BTreeMap<String, u64>,
+    pub dropped: NameMap,
     /// See [`Stats::rejected`].
     pub rejected: u64,
     /// See [`Stats::requests`].
@@ -71,11 +71,11 @@ pub struct Counters {
 impl Counters {
     /// Adds `count` failures under `code`.
     pub fn count_failed(&mut self, code: &str, count: u64) {
-        *self.failed.entry(code.to_owned()).or_default() += count;
+        self.failed.add(code, count);
     }
 
     /// Adds `count` drops under `reason`.
     pub fn count_dropped(&mut self, reason: &str, count: u64) {
-        *self.dropped.entry(reason.to_owned()).or_default() += count;
+        self.dropped.add(reason, count);
     }
 }

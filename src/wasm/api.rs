@@ -172,10 +172,10 @@ fn stats_to_js(stats: &Stats, clock_offset_ms: i64) -> JsValue {
     // Plain data properties on a fresh object.
     let set = |key: &str, value: JsValue| super::dynamic::set(&object, key, &value);
     let number = |value: u64| JsValue::from_f64(value as f64);
-    let counts = |map: &std::collections::BTreeMap<String, u64>| {
+    let counts = |map: &crate::core::name_map::NameMap| {
         let counts = Object::new();
-        for (key, value) in map {
-            super::dynamic::set(&counts, key, &number(*value));
+        for (key, value) in map.iter() {
+            super::dynamic::set(&counts, key, &number(value));
         }
         JsValue::from(counts)
     };

@@ -20,7 +20,7 @@ pub fn read(store: &LocalStore, scope: &str) -> IdSet {
     let text = store.get_item(&key(scope)).unwrap_or_default();
     let mut listed = IdSet::new();
     for id in text.split_whitespace() {
-        listed.insert(id.to_owned(), 0);
+        listed.insert(id, 0);
     }
     listed
 }
@@ -53,7 +53,7 @@ pub fn remove(store: &LocalStore, scope: &str, ids: &IdSet) {
     let listed = read(store, scope);
     let mut kept = String::new();
     let mut kept_count = 0;
-    for id in listed.keys().filter(|id| !ids.contains_key(*id)) {
+    for (id, _) in listed.iter().filter(|(id, _)| !ids.contains_key(id)) {
         push_listed(&mut kept, id);
         kept_count += 1;
     }

@@ -266,11 +266,10 @@ pub async fn claim_locked(shared: &Shared, locks: &JsValue) -> usize {
 fn live_tabs(snapshot: &JsValue, prefix: &str) -> IdSet {
     let mut live = IdSet::new();
     for lock in array(get(snapshot, "held")).iter() {
-        if let Some(tab) = get(&lock, "name")
-            .as_string()
-            .and_then(|name| name.strip_prefix(prefix).map(str::to_owned))
-        {
-            live.insert(tab, 0);
+        if let Some(name) = get(&lock, "name").as_string() {
+            if let Some(tab) = name.strip_prefix(prefix) {
+                live.insert(tab, 0);
+            }
         }
     }
     live
@@ -342,7 +341,7 @@ async fn claim_records(shared: &Shared, claimable: &dyn Fn(&StoredRecord) -> boo
                 continue;
             }
             if handed_off.contains_key(&record.id) {
-                dropped_handed_off.insert(record.id.clone(), 0);
+                dropped_handed_off.insert(&record.id, 0);
                 drop_ids.push(record.id.clone());
                 continue;
             }

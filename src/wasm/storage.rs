@@ -15,14 +15,13 @@
 //!   holds (at most `maxBufferedRecords` / `maxBufferedBytes`), and claims a backlog only as far as its
 //!   buffer has room; the rest of a backlog waits in storage for the next claim.
 
-use std::collections::BTreeMap;
-
 use js_sys::Object;
 use wasm_bindgen::JsValue;
 
 use crate::core::error::{Error, ErrorCode};
 use crate::core::event_id::EventId;
 use crate::core::events::ProducerEvent;
+use crate::core::name_map::NameMap;
 use crate::core::persisted::PersistedRecord;
 use crate::core::producer::RequestId;
 
@@ -31,17 +30,16 @@ use super::dynamic::{error_name, set};
 use super::storage_idb::{self, IdbStore};
 use super::storage_local::{self, LocalStore};
 
-/// A set of event or tab ids. A `BTreeMap<String, u64>` whose values are unused, so that it shares
-/// its code with the stored-bytes map instead of adding a `BTreeSet<String>` (and the sort behind
-/// `collect`) to the `.wasm`.
-pub type IdSet = BTreeMap<String, u64>;
+/// A set of event or tab ids: a [`NameMap`] whose values are unused, so that it shares its code with
+/// the stored-bytes map and the core's counters (no B-tree in the `.wasm`).
+pub type IdSet = NameMap;
 
 /// The set of `ids`, built by insertion (one instantiation: callers with other sources insert
 /// themselves).
 pub fn id_set(ids: Vec<String>) -> IdSet {
     let mut set = IdSet::new();
     for id in ids {
-        set.insert(id, 0);
+        set.insert(&id, 0);
     }
     set
 }
@@ -93,9 +91,10 @@ pub struct DurableQueue {
     committing: usize,
     writing: bool,
     write_wanted: bool,
-    stored: BTreeMap<String, u64>,
+    /// Stored event ids and their encoded sizes.
+    stored: NameMap,
     stored_bytes: usize,
-    fallbacks: BTreeMap<String, u64>,
+    fallbacks: NameMap,
     /// Keepalive requests whose events are in the hand-off list (see [`super::lifecycle`]); a few
     /// entries at most (the keepalive budget), so a list.
     pub handed_off: Vec<(RequestId, Vec<String>)>,
@@ -126,9 +125,9 @@ impl DurableQueue {
             committing: 0,
             writing: false,
             write_wanted: false,
-            stored: BTreeMap::new(),
+            stored: NameMap::new(),
             stored_bytes: 0,
-            fallbacks: BTreeMap::new(),
+            fallbacks: NameMap::new(),
             handed_off: Vec::new(),
             claiming: false,
             claim_timer: None,
@@ -204,7 +203,24 @@ impl DurableQueue {
     /// Records restored from storage by a claim: already stored, owned by this tab now.
     pub fn adopt(&mut self, id: String, bytes: usize) {
         self.stored_bytes += bytes;
-        self.stored.insert(id, bytes as u64);
+        self.stored.insert(&id, bytes as u64);
+    }
+
+    /// Forgets the stored `ids` in one pass over the stored map (a delivered batch removes hundreds).
+    fn remove_stored(&mut self, mut ids: Vec<String>) {
+        if ids.is_empty() {
+            return;
+        }
+        ids.sort_unstable();
+        let mut removed_bytes = 0;
+        self.stored.retain(|id, bytes| {
+            let gone = ids.binary_search_by(|probe| probe.as_str().cmp(id)).is_ok();
+            if gone {
+                removed_bytes += bytes as usize;
+            }
+            !gone
+        });
+        self.stored_bytes -= removed_bytes;
     }
 
     /// Whether a write should start now.
@@ -227,7 +243,7 @@ impl DurableQueue {
 
     /// Counts a fallback to memory (or another persistence problem) under `reason`.
     pub fn count_fallback(&mut self, reason: &'static str) {
-        *self.fallbacks.entry(reason.to_owned()).or_default() += 1;
+        self.fallbacks.add(reason, 1);
     }
 
     /// Switches to memory only after a failure; returns the error to report to `onError` the first
@@ -280,8 +296,8 @@ impl DurableQueue {
         };
         set(object, "persistPending", &JsValue::from_f64(pending as f64));
         let reasons = Object::new();
-        for (reason, count) in &self.fallbacks {
-            set(&reasons, reason, &JsValue::from_f64(*count as f64));
+        for (reason, count) in self.fallbacks.iter() {
+            set(&reasons, reason, &JsValue::from_f64(count as f64));
         }
         set(object, "persistenceFallback", &reasons);
     }
@@ -379,13 +395,9 @@ pub async fn write_loop(shared: &Shared) {
                 Ok(()) => {
                     for (id, bytes) in batch.puts {
                         durable.stored_bytes += bytes.len();
-                        durable.stored.insert(id, bytes.len() as u64);
+                        durable.stored.insert(&id, bytes.len() as u64);
                     }
-                    for id in batch.deletes {
-                        if let Some(bytes) = durable.stored.remove(&id) {
-                            durable.stored_bytes -= bytes as usize;
-                        }
-                    }
+                    durable.remove_stored(batch.deletes);
                 }
                 Err(thrown) => {
                     let name = error_name(&thrown).unwrap_or_default();

@@ -81,7 +81,7 @@ impl LocalStore {
             if let (Some(bytes), Ok(written_at_ms)) =
                 (base64::decode(encoded.as_bytes()), written.parse::<u64>())
             {
-                order.insert(id.clone(), records.len() as u64);
+                order.insert(&id, records.len() as u64);
                 records.push(Some(StoredRecord {
                     id,
                     owner: owner.to_owned(),
@@ -91,7 +91,7 @@ impl LocalStore {
             }
         }
         let mut sorted = Vec::with_capacity(records.len());
-        for &at in order.values() {
+        for (_, at) in order.iter() {
             sorted.extend(records[at as usize].take());
         }
         sorted

@@ -190,7 +190,9 @@ mod tests {
     fn decode_takes_exactly_three_space_separated_fields() {
         let book = LeaseBook::decode("h a 1\n\nh  2\nd a 9\n").unwrap();
         assert_eq!(book.encode(), "h  2\nh a 1\nd a 9\n");
-        for bad in ["h a", "h a 1 2", "h a 1 ", " h a 1", "h a x", "h a -1", "x a 1", "h"] {
+        for bad in [
+            "h a", "h a 1 2", "h a 1 ", " h a 1", "h a x", "h a -1", "x a 1", "h",
+        ] {
             let error = LeaseBook::decode(bad).unwrap_err();
             assert!(error.message().contains("line 1"), "{bad}: {error}");
         }

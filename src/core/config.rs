@@ -230,15 +230,7 @@ fn validate_stream(stream: &StreamTarget) -> Result<()> {
                     ),
                 ));
             }
-            let mut parts = arn.splitn(6, ':');
-            let well_formed = parts.next() == Some("arn")
-                && parts.next().is_some()
-                && parts.next() == Some("kinesis")
-                && parts.next().is_some()
-                && parts.next().is_some()
-                && parts.next().is_some_and(|name| {
-                    name.starts_with("stream/") && name.len() > "stream/".len()
-                });
+            let well_formed = arn_stream_name(arn).is_some_and(|name| name.len() > "stream/".len());
             if !well_formed {
                 return Err(Error::new(
                     ErrorCode::InvalidConfig,
@@ -251,4 +243,13 @@ fn validate_stream(stream: &StreamTarget) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The `stream/<name>` part of `arn:<partition>:kinesis:<region>:<account>:stream/<name>` (the
+/// name may contain ':'), when `arn` has that shape.
+fn arn_stream_name(arn: &str) -> Option<&str> {
+    let (_partition, rest) = arn.strip_prefix("arn:")?.split_once(':')?;
+    let (_region, rest) = rest.strip_prefix("kinesis:")?.split_once(':')?;
+    let (_account, resource) = rest.split_once(':')?;
+    resource.starts_with("stream/").then_some(resource)
 }

@@ -157,9 +157,10 @@ impl LeaseBook {
                     ),
                 )
             };
-            let mut parts = line.split(' ');
-            let (Some(kind), Some(tab), Some(ms), None) =
-                (parts.next(), parts.next(), parts.next(), parts.next())
+            // Three fields: a space inside the last one fails the number parse.
+            let Some((kind, (tab, ms))) = line
+                .split_once(' ')
+                .and_then(|(kind, rest)| Some((kind, rest.split_once(' ')?)))
             else {
                 return Err(bad());
             };
@@ -184,6 +185,18 @@ impl LeaseBook {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decode_takes_exactly_three_space_separated_fields() {
+        let book = LeaseBook::decode("h a 1\n\nh  2\nd a 9\n").unwrap();
+        assert_eq!(book.encode(), "h  2\nh a 1\nd a 9\n");
+        for bad in [
+            "h a", "h a 1 2", "h a 1 ", " h a 1", "h a x", "h a -1", "x a 1", "h",
+        ] {
+            let error = LeaseBook::decode(bad).unwrap_err();
+            assert!(error.message().contains("line 1"), "{bad}: {error}");
+        }
+    }
 
     #[test]
     fn a_heartbeat_forgets_tabs_silent_for_two_expiries() {

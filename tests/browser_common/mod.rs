@@ -863,18 +863,35 @@ pub async fn text_utf8_bytes_equal_text_encoder_encode() {
     let cases = js(r#"[
         "", "a", "plain ascii ".repeat(40), "é", "aé", "éa", "中文", "x".repeat(300) + "中",
         "\u{1F600}", "a\u{1F600}b", "\uD83D", "a\uD83D", "\uDE00b", "a\uDE00\uD83Db",
-        "\uFFFD", "mixed é 中 \u{1F600} \uD800 end", "\u{1F600}".repeat(100)
+        "\uFFFD", "mixed é 中 \u{1F600} \uD800 end", "\u{1F600}".repeat(100),
+        "a".repeat(1024), "a".repeat(1025), "é".repeat(1023) + "\u{1F600}", "中".repeat(2000),
+        "\u{1F600}".repeat(700) + "\uD800"
     ]"#);
     let encoder = js("new TextEncoder()");
     let encode: js_sys::Function = Reflect::get(&encoder, &"encode".into())
         .unwrap()
         .unchecked_into();
-    for case in js_sys::Array::from(&cases).iter() {
-        let expected = Uint8Array::new(&encode.call1(&encoder, &case).unwrap()).to_vec();
-        let text = case.dyn_ref::<js_sys::JsString>().unwrap();
-        assert_eq!(text::utf8_bytes(text), expected, "{:?}", String::from(text));
-        assert_eq!(api::data_bytes(&case).unwrap(), expected);
+    // The second round runs after growing the wasm memory, which detaches the buffer of every view
+    // of it made before.
+    let mut grown = Vec::new();
+    for round in 0..2 {
+        if round == 1 {
+            // More than the whole memory holds now: it has to grow.
+            let memory = wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>();
+            let size = memory
+                .buffer()
+                .unchecked_into::<js_sys::ArrayBuffer>()
+                .byte_length();
+            grown = vec![1u8; size as usize];
+        }
+        for case in js_sys::Array::from(&cases).iter() {
+            let expected = Uint8Array::new(&encode.call1(&encoder, &case).unwrap()).to_vec();
+            let text = case.dyn_ref::<js_sys::JsString>().unwrap();
+            assert_eq!(text::utf8_bytes(text), expected, "{:?}", String::from(text));
+            assert_eq!(api::data_bytes(&case).unwrap(), expected);
+        }
     }
+    assert!(!grown.is_empty());
     let object = js(r#"{ "é": "\u{1F600}", n: 1 }"#);
     let json = Uint8Array::new(
         &encode

@@ -1,6 +1,7 @@
-//! A map from names to numbers kept as a sorted `Vec`: the few error names, drop reasons and tab ids
-//! the core counts. Binary search over one vector costs the `.wasm` a fraction of a `BTreeMap`'s
-//! node, balancing and drop code.
+//! A map from names to numbers kept as a sorted `Vec`: the error names, drop reasons and tab ids the
+//! core counts, and the edge's sets of stored event ids. Binary search over one vector costs the
+//! `.wasm` a fraction of a `BTreeMap`'s node, balancing and drop code; inserting or removing one name
+//! moves the names after it, so callers removing many at once use [`NameMap::retain`].
 
 /// Names mapped to `u64`s, iterated in name order (byte order), each name at most once.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! A map from names to numbers kept as a sorted `Vec`: the error names, drop reasons and tab ids the
 //! core counts, and the edge's sets of stored event ids. Binary search over one vector costs the
 //! `.wasm` a fraction of a `BTreeMap`'s node, balancing and drop code; inserting or removing one name
-//! moves the names after it, so callers removing many at once use [`NameMap::retain`].
+//! moves the names after it, so callers removing many at once use [`NameMap::remove_many`].
 
 /// Names mapped to `u64`s, iterated in name order (byte order), each name at most once.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -56,6 +56,27 @@ impl NameMap {
     pub fn remove(&mut self, name: &str) -> Option<u64> {
         let at = self.find(name).ok()?;
         Some(self.entries.remove(at).1)
+    }
+
+    /// Removes every one of `names` that has a value, in one pass over the map; returns the sum of
+    /// the removed values.
+    pub fn remove_many<'a>(&mut self, names: impl IntoIterator<Item = &'a str>) -> u64 {
+        let mut doomed = vec![false; self.entries.len()];
+        let mut removed = 0;
+        for name in names {
+            if let Ok(at) = self.find(name) {
+                if !doomed[at] {
+                    doomed[at] = true;
+                    removed += self.entries[at].1;
+                }
+            }
+        }
+        let mut index = 0;
+        self.entries.retain(|_| {
+            index += 1;
+            !doomed[index - 1]
+        });
+        removed
     }
 
     /// Keeps only the entries for which `keep` is true.
@@ -118,6 +139,17 @@ mod tests {
             assert_eq!(map.contains_key("a"), model.contains_key("a"));
             assert_eq!(map.total(), model.values().sum::<u64>());
         }
+        let before = map.total();
+        let removed = map.remove_many(["a", "z", "a", "missing"]);
+        for name in ["a", "z"] {
+            assert_eq!(map.get(name), None);
+            model.remove(name);
+        }
+        assert_eq!(before - removed, model.values().sum::<u64>());
+        assert!(map
+            .iter()
+            .map(|(k, _)| k)
+            .eq(model.keys().map(String::as_str)));
         map.retain(|name, _| name.len() == 1);
         model.retain(|name, _| name.len() == 1);
         assert_eq!(map.len(), model.len());

@@ -207,20 +207,10 @@ impl DurableQueue {
     }
 
     /// Forgets the stored `ids` in one pass over the stored map (a delivered batch removes hundreds).
-    fn remove_stored(&mut self, mut ids: Vec<String>) {
-        if ids.is_empty() {
-            return;
+    fn remove_stored(&mut self, ids: &[String]) {
+        if !ids.is_empty() {
+            self.stored_bytes -= self.stored.remove_many(ids.iter().map(String::as_str)) as usize;
         }
-        ids.sort_unstable();
-        let mut removed_bytes = 0;
-        self.stored.retain(|id, bytes| {
-            let gone = ids.binary_search_by(|probe| probe.as_str().cmp(id)).is_ok();
-            if gone {
-                removed_bytes += bytes as usize;
-            }
-            !gone
-        });
-        self.stored_bytes -= removed_bytes;
     }
 
     /// Whether a write should start now.
@@ -397,7 +387,7 @@ pub async fn write_loop(shared: &Shared) {
                         durable.stored_bytes += bytes.len();
                         durable.stored.insert(&id, bytes.len() as u64);
                     }
-                    durable.remove_stored(batch.deletes);
+                    durable.remove_stored(&batch.deletes);
                 }
                 Err(thrown) => {
                     let name = error_name(&thrown).unwrap_or_default();

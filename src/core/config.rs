@@ -1,5 +1,6 @@
 //! Producer configuration: every option with its default and its allowed range in one table.
 
+use crate::core::decimal::Decimal;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::limits::{
     MAX_BATCH_BYTES, MAX_BATCH_RECORDS, MAX_STREAM_ARN_CHARS, MAX_STREAM_NAME_CHARS,
@@ -172,7 +173,8 @@ impl ProducerConfig {
                 ErrorCode::InvalidConfig,
                 format!(
                     "retryMaxMs is {} but must be at least retryBaseMs ({})",
-                    self.retry_max_ms, self.retry_base_ms
+                    Decimal::from(self.retry_max_ms),
+                    Decimal::from(self.retry_base_ms)
                 ),
             ));
         }
@@ -187,8 +189,11 @@ impl OptionBounds {
             return Err(Error::new(
                 ErrorCode::InvalidConfig,
                 format!(
-                    "{} is {value}; it must be in {}..={}",
-                    self.name, self.min, self.max
+                    "{} is {}; it must be in {}..={}",
+                    self.name,
+                    Decimal::from(value),
+                    Decimal::from(self.min),
+                    Decimal::from(self.max)
                 ),
             ));
         }

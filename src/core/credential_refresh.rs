@@ -24,6 +24,7 @@
 //! 5-minute default margin absorbs ordinary clock skew).
 
 use crate::core::credentials::Credentials;
+use crate::core::decimal::Decimal;
 use crate::core::error::{Error, ErrorCode};
 use crate::core::http_date::format_iso8601;
 use crate::core::retry::Backoff;
@@ -134,7 +135,7 @@ impl CredentialManager {
                     ErrorCode::CredentialsError,
                     format!(
                         "credential refresh gave no result within refreshTimeoutMs {} ms",
-                        self.policy.refresh_timeout_ms
+                        Decimal::from(self.policy.refresh_timeout_ms)
                     ),
                 );
                 self.record_failure(error, now_ms);

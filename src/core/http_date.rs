@@ -10,6 +10,7 @@
 //! - ISO-8601 / RFC 3339 timestamps (`2026-11-26T13:44:37.123Z`), as STS and JS `Date.toISOString`
 //!   write credential expirations.
 
+use crate::core::decimal::push_padded;
 use crate::core::error::{char_prefix, quoted, Error, ErrorCode, Result};
 
 const MS_PER_SECOND: u64 = 1_000;
@@ -129,7 +130,7 @@ pub fn format_amz_date(ms: u64) -> String {
     let mut out = date_stamp(&t);
     out.push('T');
     for value in [t.hour, t.minute, t.second] {
-        push_padded(&mut out, value, 2);
+        push_padded(&mut out, u64::from(value), 2);
     }
     out.push('Z');
     out
@@ -142,9 +143,9 @@ pub fn format_date_stamp(ms: u64) -> String {
 
 fn date_stamp(t: &UtcDateTime) -> String {
     let mut out = String::with_capacity(24);
-    push_padded(&mut out, t.year, 4);
-    push_padded(&mut out, t.month, 2);
-    push_padded(&mut out, t.day, 2);
+    push_padded(&mut out, u64::from(t.year), 4);
+    push_padded(&mut out, u64::from(t.month), 2);
+    push_padded(&mut out, u64::from(t.day), 2);
     out
 }
 
@@ -153,7 +154,7 @@ fn date_stamp(t: &UtcDateTime) -> String {
 pub fn format_iso8601(ms: u64) -> String {
     let t = UtcDateTime::from_epoch_ms(ms);
     let mut out = String::with_capacity(24);
-    push_padded(&mut out, t.year, 4);
+    push_padded(&mut out, u64::from(t.year), 4);
     for (separator, value, width) in [
         ('-', t.month, 2),
         ('-', t.day, 2),
@@ -163,7 +164,7 @@ pub fn format_iso8601(ms: u64) -> String {
         ('.', t.millisecond, 3),
     ] {
         out.push(separator);
-        push_padded(&mut out, value, width);
+        push_padded(&mut out, u64::from(value), width);
     }
     out.push('Z');
     out
@@ -177,35 +178,17 @@ pub fn format_http_date(ms: u64) -> String {
     let mut out = String::with_capacity(29);
     out.push_str(DAY_NAMES[weekday]);
     out.push_str(", ");
-    push_padded(&mut out, t.day, 2);
+    push_padded(&mut out, u64::from(t.day), 2);
     out.push(' ');
     out.push_str(MONTH_NAMES[t.month as usize - 1]);
     out.push(' ');
-    push_padded(&mut out, t.year, 4);
+    push_padded(&mut out, u64::from(t.year), 4);
     for (separator, value) in [(' ', t.hour), (':', t.minute), (':', t.second)] {
         out.push(separator);
-        push_padded(&mut out, value, 2);
+        push_padded(&mut out, u64::from(value), 2);
     }
     out.push_str(" GMT");
     out
-}
-
-/// Appends `value` in decimal with leading zeros up to `width` digits (at most 10).
-fn push_padded(out: &mut String, value: u32, width: usize) {
-    let mut digits = [b'0'; 10];
-    let mut start = digits.len();
-    let mut rest = value;
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    for &digit in &digits[start.min(digits.len() - width)..] {
-        out.push(char::from(digit));
-    }
 }
 
 fn date_error(field: &str, value: &str, expected: &str) -> Error {

@@ -17,6 +17,7 @@
 //! than [`TAB_EXPIRY_MS`] (a suspended laptop) is taken for dead — [`LeaseBook::heartbeat`] returns
 //! `false` when it wakes, and the events it still holds may then be sent twice.
 
+use crate::core::decimal::Decimal;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::name_map::NameMap;
 
@@ -134,10 +135,14 @@ impl LeaseBook {
     pub fn encode(&self) -> String {
         let mut out = String::new();
         for (tab, at) in self.heartbeats.iter() {
-            out.push_str(&format!("h {tab} {at}\n"));
+            out.push_str(&format!("h {tab} {}\n", Decimal::from(at)));
         }
         if let Some(lease) = &self.drain {
-            out.push_str(&format!("d {} {}\n", lease.tab, lease.expires_ms));
+            out.push_str(&format!(
+                "d {} {}\n",
+                lease.tab,
+                Decimal::from(lease.expires_ms)
+            ));
         }
         out
     }

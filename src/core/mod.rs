@@ -10,6 +10,7 @@ pub mod config;
 pub mod credential_refresh;
 pub mod credentials;
 pub mod crypto;
+pub mod decimal;
 pub mod error;
 pub mod event_id;
 pub mod events;

@@ -35,6 +35,7 @@
 //! do not count attempts. Any HTTP response or `set_online(true)` opens it again at once. Durable
 //! delivery (restoring persisted records, the keepalive request at page exit) is in `durable`.
 
+use crate::core::decimal::Decimal;
 use std::sync::Arc;
 
 use crate::core::config::{OverflowPolicy, ProducerConfig};
@@ -788,7 +789,7 @@ impl Producer {
             aws_error: None,
             message: format!(
                 "recordTtlMs ({} ms) passed before the record could be sent",
-                self.config.record_ttl_ms
+                Decimal::from(self.config.record_ttl_ms)
             ),
         })
     }

@@ -5,6 +5,7 @@
 //! The SDK orders keys alphabetically: `{"Records":[{"Data":..,"ExplicitHashKey":..,"PartitionKey":..}],
 //! "StreamARN"|"StreamName":..}` and escapes strings exactly as `JSON.stringify` does.
 
+use crate::core::decimal::Decimal;
 use std::borrow::Cow;
 
 use crate::core::config::StreamTarget;
@@ -219,7 +220,8 @@ pub fn decode_put_records_response(
     if let Some(reported) = reported {
         if reported != failed as u64 {
             return Err(protocol_error(format!(
-                "PutRecords response says FailedRecordCount {reported} but {failed} entries failed"
+                "PutRecords response says FailedRecordCount {} but {failed} entries failed",
+                Decimal::from(reported)
             )));
         }
     }

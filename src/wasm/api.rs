@@ -7,6 +7,7 @@
 //! text. `options` may hold `partitionKey` (a string) and `explicitHashKey` (a decimal string or a
 //! BigInt); other keys are `InvalidData`. Without a `partitionKey` the `partitionKey` option decides.
 
+use crate::core::decimal::Decimal;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -278,7 +279,8 @@ impl Producer {
             .and_then(|cache| cache.clock_offset_ms(&config.endpoint.host))
         {
             edge.logger.debug(&format!(
-                "clock offset {offset} ms for {} restored from localStorage",
+                "clock offset {} ms for {} restored from localStorage",
+                Decimal::from(offset),
                 config.endpoint.host
             ));
             edge.clock = ClockSkew::with_offset(offset);
@@ -322,7 +324,9 @@ impl Producer {
             PartitionKeyMode::Session => Ok(self.session_id.clone()),
             PartitionKeyMode::Random => {
                 let mut random = self.random.borrow_mut();
-                let key = format!("{:016x}{:016x}", random.next_u64(), random.next_u64());
+                let mut key = String::with_capacity(32);
+                crate::core::crypto::hex::push_hex(&random.next_u64().to_be_bytes(), &mut key);
+                crate::core::crypto::hex::push_hex(&random.next_u64().to_be_bytes(), &mut key);
                 Ok(key)
             }
             PartitionKeyMode::Function(function) => {

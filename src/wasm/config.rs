@@ -14,6 +14,7 @@
 //! | `endpoint`         | `https://kinesis.{region}.amazonaws.com` | | | `http(s)://host[:port]`, path `/` only |
 
 use crate::core::config::{OptionBounds, OPTION_TABLE};
+use crate::core::decimal::Decimal;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -197,7 +198,8 @@ pub fn whole_number(key: &str, value: &JsValue) -> Result<u64> {
         && number <= MAX_SAFE_INTEGER as f64;
     if !in_range {
         return Err(invalid(format!(
-            "{key} must be a whole number in 0..={MAX_SAFE_INTEGER}, got {}",
+            "{key} must be a whole number in 0..={}, got {}",
+            Decimal::from(MAX_SAFE_INTEGER),
             // JS prints the number (NaN, -1, 1.5, 1e+300) without Rust's float formatting code.
             super::js_error::describe_js_value(value)
         )));

@@ -19,6 +19,7 @@
 //!   failed refresh after a success, a timed-out one included), refreshes are retried with backoff, and meanwhile records still
 //!   expire by `recordTtlMs`, so a `flush()` settles at the latest when its records' TTL passes.
 
+use crate::core::decimal::Decimal;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
@@ -732,7 +733,8 @@ fn finish_send(
                                 edge.clock.correct_from_rejection(date, sent_at, received_at)
                             {
                                 edge.logger.info(&format!(
-                                    "clock corrected from the service's Date: offset {offset} ms"
+                                    "clock corrected from the service's Date: offset {} ms",
+                                    Decimal::from(offset)
                                 ));
                             }
                         }

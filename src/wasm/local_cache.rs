@@ -13,6 +13,7 @@
 //! `globalThis`, never through `window`, so the same code loads in every runtime.
 
 use super::dynamic::call;
+use crate::core::decimal::Decimal;
 use wasm_bindgen::JsValue;
 
 /// Prefix of every key this crate writes to `localStorage`.
@@ -92,6 +93,6 @@ impl LocalCache {
 
     /// Keeps `offset_ms` as the clock offset for `host`.
     pub fn store_clock_offset_ms(&self, host: &str, offset_ms: i64) {
-        self.set(&clock_offset_key(host), &offset_ms.to_string());
+        self.set(&clock_offset_key(host), &Decimal::from(offset_ms).to_text());
     }
 }

@@ -15,6 +15,7 @@
 //!
 //! Claims run when the producer starts and then every [`CLAIM_INTERVAL_MS`].
 
+use crate::core::decimal::Decimal;
 use std::rc::Rc;
 
 use js_sys::{Function, Object, Promise};
@@ -161,7 +162,7 @@ fn heartbeat(store: &LocalStore, scope: &str, tab: &str) -> (LeaseBook, bool) {
     let alive = book.heartbeat(tab, now);
     store.set_item(
         &format!("{}{tab}", heartbeat_prefix(scope)),
-        &now.to_string(),
+        &Decimal::from(now).to_text(),
     );
     (book, alive)
 }
@@ -300,7 +301,7 @@ async fn claim_with_lease(shared: &Shared) -> usize {
     if let Some(lease) = book.drain() {
         store.set_item(
             &drain_key(&scope),
-            &format!("{} {}", lease.tab, lease.expires_ms),
+            &format!("{} {}", lease.tab, Decimal::from(lease.expires_ms)),
         );
     }
     let claimed = claim_records(shared, &|record| book.may_claim(&tab, &record.owner, now)).await;

@@ -2,6 +2,7 @@
 //! the time where it is missing) for the core's [`Rng`], and session ids drawn from it.
 
 use super::dynamic::get;
+use crate::core::event_id::EventId;
 use crate::core::rng::Rng;
 use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
@@ -32,12 +33,6 @@ pub fn random_seed() -> u64 {
 pub fn uuid_v4(rng: &mut Rng) -> String {
     let high = (rng.next_u64() & !0xf000) | 0x4000;
     let low = (rng.next_u64() & !(0b11 << 62)) | (0b10 << 62);
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        high >> 32,
-        (high >> 16) & 0xffff,
-        high & 0xffff,
-        low >> 48,
-        low & 0xffff_ffff_ffff
-    )
+    // The same 8-4-4-4-12 lowercase hex text as an event id of the same 128 bits.
+    EventId(u128::from(high) << 64 | u128::from(low)).to_text()
 }

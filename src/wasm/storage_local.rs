@@ -4,6 +4,7 @@
 //! the time it was written (ms) and the base64 of the `core::persisted` encoding, separated by spaces. A write returns once `setItem` returned,
 //! the point from which the record survives a crash.
 
+use crate::core::decimal::Decimal;
 use wasm_bindgen::JsValue;
 
 use super::dynamic::{call, get, global};
@@ -57,7 +58,7 @@ impl LocalStore {
     fn put(&self, owner: &str, id: &str, bytes: &[u8]) -> Result<(), JsValue> {
         // Whole milliseconds as an integer: formatting an f64 would link Rust's float printing.
         let now = super::now_ms();
-        let value = format!("{owner} {now} {}", base64::encode(bytes));
+        let value = format!("{owner} {} {}", Decimal::from(now), base64::encode(bytes));
         call(
             &self.storage,
             "setItem",

@@ -1,4 +1,4 @@
-//! SHA-256 hex of a request body: Node's synchronous `node:crypto` hash where
+//! SHA-256 hex of a request body: Node's synchronous one-shot `node:crypto` `hash` where
 //! `process.getBuiltinModule` exists (Node ≥ 20.16), else WebCrypto (`crypto.subtle.digest`), else
 //! the Rust `sha2` hash. All three give the same lowercase hex string.
 //!
@@ -12,31 +12,34 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::dynamic;
 
-/// `target[name](argument)`; `None` when it is not a function or throws.
-fn call_method(target: &JsValue, name: &str, argument: &JsValue) -> Option<JsValue> {
-    dynamic::method(target, name)?.call1(target, argument).ok()
-}
-
-/// `process.getBuiltinModule("node:crypto")`, when that function exists and returns an object.
+/// `process.getBuiltinModule("node:crypto")`, when that function exists (the result is
+/// `undefined` for a module Node does not have).
 fn node_crypto() -> Option<JsValue> {
     let process = dynamic::global("process")?;
-    let crypto = call_method(&process, "getBuiltinModule", &"node:crypto".into())?;
-    crypto.is_object().then_some(crypto)
+    dynamic::call(&process, "getBuiltinModule", &[&"node:crypto".into()]).ok()
 }
 
 /// Whether [`sha256_hex`] will use `node:crypto` in this runtime.
 pub fn has_node_crypto() -> bool {
     node_crypto()
-        .and_then(|crypto| dynamic::method(&crypto, "createHash"))
+        .and_then(|crypto| dynamic::method(&crypto, "hash"))
         .is_some()
 }
 
-/// SHA-256 through `createHash("sha256").update(body).digest("hex")` of `node:crypto`,
-/// synchronously; `None` when `node:crypto` is absent or a call fails.
+/// The digest of `body` from `node:crypto`'s one-shot `hash("sha256", body, "buffer")` (a
+/// `Buffer`, Node ≥ 20.12), computed synchronously; `None` when it is absent or fails.
+fn node_digest(body: &Uint8Array) -> Option<JsValue> {
+    dynamic::call(
+        &node_crypto()?,
+        "hash",
+        &[&"sha256".into(), body, &"buffer".into()],
+    )
+    .ok()
+}
+
+/// SHA-256 through `node:crypto` (see [`sha256_hex`]); `None` when it is absent or fails.
 pub fn sha256_hex_node(body: &Uint8Array) -> Option<String> {
-    let hash = call_method(&node_crypto()?, "createHash", &"sha256".into())?;
-    call_method(&hash, "update", body)?;
-    call_method(&hash, "digest", &"hex".into())?.as_string()
+    node_digest(body).map(|digest| hex_of(&digest))
 }
 
 /// `globalThis.crypto.subtle` when it exists and has a `digest` function.
@@ -66,16 +69,19 @@ pub fn has_webcrypto() -> bool {
 /// `body` is the JS copy of the bytes that will also be handed to `fetch`; `bytes` is the same
 /// content on the Rust side, hashed only when both JS hashes are missing or fail.
 pub async fn sha256_hex(body: &Uint8Array, bytes: &[u8]) -> String {
-    let hex = match sha256_hex_node(body) {
-        Some(hex) => Some(hex),
-        None => sha256_hex_webcrypto(body).await,
+    let digest = match node_digest(body) {
+        Some(digest) => Some(digest),
+        None => webcrypto_digest(body).await,
     };
-    hex.unwrap_or_else(|| sha256_hex_rust(bytes))
+    match digest {
+        Some(digest) => hex_of(&digest),
+        None => sha256_hex_rust(bytes),
+    }
 }
 
-/// SHA-256 through `crypto.subtle.digest("SHA-256", body)`; `None` when WebCrypto is absent or the
-/// digest call fails.
-pub async fn sha256_hex_webcrypto(body: &Uint8Array) -> Option<String> {
+/// The `ArrayBuffer` from `crypto.subtle.digest("SHA-256", body)`; `None` when WebCrypto is absent
+/// or the digest call fails.
+async fn webcrypto_digest(body: &Uint8Array) -> Option<JsValue> {
     let subtle = subtle_crypto()?;
     let digest = Reflect::get(&subtle, &JsValue::from_str("digest"))
         .ok()?
@@ -87,13 +93,23 @@ pub async fn sha256_hex_webcrypto(body: &Uint8Array) -> Option<String> {
         )
         .ok()?;
     let promise = Promise::resolve(&promise);
-    let buffer = JsFuture::from(promise).await.ok()?;
-    Some(hex(&Uint8Array::new(&buffer).to_vec()))
+    JsFuture::from(promise).await.ok()
+}
+
+/// SHA-256 through `crypto.subtle.digest("SHA-256", body)`; `None` when WebCrypto is absent or the
+/// digest call fails.
+pub async fn sha256_hex_webcrypto(body: &Uint8Array) -> Option<String> {
+    webcrypto_digest(body).await.map(|digest| hex_of(&digest))
 }
 
 /// SHA-256 computed in Rust (the signer's own payload hash).
 pub fn sha256_hex_rust(bytes: &[u8]) -> String {
     crate::core::sigv4::payload_sha256_hex(bytes)
+}
+
+/// Lowercase hex of the bytes of a digest (`ArrayBuffer` or `Uint8Array`).
+fn hex_of(digest: &JsValue) -> String {
+    hex(&Uint8Array::new(digest).to_vec())
 }
 
 fn hex(bytes: &[u8]) -> String {

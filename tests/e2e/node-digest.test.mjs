@@ -50,17 +50,17 @@ function amzDateMs(amzDate) {
  */
 async function sendAll(mode, records) {
   const restore = [];
-  const counts = { createHash: 0, subtleDigest: 0 };
+  const counts = { nodeHash: 0, subtleDigest: 0 };
   const realGetBuiltinModule = process.getBuiltinModule;
   if (mode === 'node:crypto') {
-    // The real node:crypto, with createHash("sha256") counted to prove this path ran.
+    // The real node:crypto, with hash("sha256", …) counted to prove this path ran.
     restore.push(shadow(process, 'getBuiltinModule', (name) => {
       const module = realGetBuiltinModule.call(process, name);
       if (name !== 'node:crypto') return module;
       return {
-        createHash(algorithm, ...rest) {
-          if (algorithm === 'sha256') counts.createHash++;
-          return module.createHash(algorithm, ...rest);
+        hash(algorithm, ...rest) {
+          if (algorithm === 'sha256') counts.nodeHash++;
+          return module.hash(algorithm, ...rest);
         },
       };
     }));
@@ -144,7 +144,7 @@ for (const mode of ['node:crypto', 'webcrypto', 'rust']) {
     const sentRecords = requests.reduce((sum, request) => sum + JSON.parse(request.body).Records.length, 0);
     assert.equal(sentRecords, records.length);
     assert.deepEqual(counts, {
-      createHash: mode === 'node:crypto' ? requests.length : 0,
+      nodeHash: mode === 'node:crypto' ? requests.length : 0,
       subtleDigest: mode === 'webcrypto' ? requests.length : 0,
     }, 'hashes made by each JS path');
     for (const request of requests) {

@@ -1,13 +1,46 @@
-//! SHA-256 hex of a request body: WebCrypto (`crypto.subtle.digest`) where the runtime has it, the
-//! Rust `sha2` hash elsewhere. Both give the same lowercase hex string.
+//! SHA-256 hex of a request body: Node's synchronous one-shot `node:crypto` `hash` where
+//! `process.getBuiltinModule` exists (Node ≥ 20.16), else WebCrypto (`crypto.subtle.digest`), else
+//! the Rust `sha2` hash. All three give the same lowercase hex string.
 //!
-//! WebCrypto is looked up on the global object (`globalThis.crypto.subtle`), so pages, workers,
-//! Node 20 and workerd all take the fast path; `subtle` is absent on insecure (plain http, non-localhost)
-//! pages, where the Rust hash runs.
+//! Everything is found by feature detection on the global object: pages, workers and workerd
+//! (without `nodejs_compat`) have no `process.getBuiltinModule` and take WebCrypto; `subtle` is
+//! absent on insecure (plain http, non-localhost) pages, where the Rust hash runs.
 
 use js_sys::{Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+
+use super::dynamic;
+
+/// `process.getBuiltinModule("node:crypto")`, when that function exists (the result is
+/// `undefined` for a module Node does not have).
+fn node_crypto() -> Option<JsValue> {
+    let process = dynamic::global("process")?;
+    dynamic::call(&process, "getBuiltinModule", &[&"node:crypto".into()]).ok()
+}
+
+/// Whether [`sha256_hex`] will use `node:crypto` in this runtime.
+pub fn has_node_crypto() -> bool {
+    node_crypto()
+        .and_then(|crypto| dynamic::method(&crypto, "hash"))
+        .is_some()
+}
+
+/// The digest of `body` from `node:crypto`'s one-shot `hash("sha256", body, "buffer")` (a
+/// `Buffer`, Node ≥ 20.12), computed synchronously; `None` when it is absent or fails.
+fn node_digest(body: &Uint8Array) -> Option<JsValue> {
+    dynamic::call(
+        &node_crypto()?,
+        "hash",
+        &[&"sha256".into(), body, &"buffer".into()],
+    )
+    .ok()
+}
+
+/// SHA-256 through `node:crypto` (see [`sha256_hex`]); `None` when it is absent or fails.
+pub fn sha256_hex_node(body: &Uint8Array) -> Option<String> {
+    node_digest(body).map(|digest| hex_of(&digest))
+}
 
 /// `globalThis.crypto.subtle` when it exists and has a `digest` function.
 fn subtle_crypto() -> Option<Object> {
@@ -30,20 +63,25 @@ pub fn has_webcrypto() -> bool {
     subtle_crypto().is_some()
 }
 
-/// SHA-256 of `body` as lowercase hex, through WebCrypto when present, else in Rust.
+/// SHA-256 of `body` as lowercase hex, through `node:crypto` when present, else WebCrypto, else in
+/// Rust.
 ///
 /// `body` is the JS copy of the bytes that will also be handed to `fetch`; `bytes` is the same
-/// content on the Rust side, hashed only when WebCrypto is missing or fails.
+/// content on the Rust side, hashed only when both JS hashes are missing or fail.
 pub async fn sha256_hex(body: &Uint8Array, bytes: &[u8]) -> String {
-    match sha256_hex_webcrypto(body).await {
-        Some(hex) => hex,
+    let digest = match node_digest(body) {
+        Some(digest) => Some(digest),
+        None => webcrypto_digest(body).await,
+    };
+    match digest {
+        Some(digest) => hex_of(&digest),
         None => sha256_hex_rust(bytes),
     }
 }
 
-/// SHA-256 through `crypto.subtle.digest("SHA-256", body)`; `None` when WebCrypto is absent or the
-/// digest call fails.
-pub async fn sha256_hex_webcrypto(body: &Uint8Array) -> Option<String> {
+/// The `ArrayBuffer` from `crypto.subtle.digest("SHA-256", body)`; `None` when WebCrypto is absent
+/// or the digest call fails.
+async fn webcrypto_digest(body: &Uint8Array) -> Option<JsValue> {
     let subtle = subtle_crypto()?;
     let digest = Reflect::get(&subtle, &JsValue::from_str("digest"))
         .ok()?
@@ -55,13 +93,23 @@ pub async fn sha256_hex_webcrypto(body: &Uint8Array) -> Option<String> {
         )
         .ok()?;
     let promise = Promise::resolve(&promise);
-    let buffer = JsFuture::from(promise).await.ok()?;
-    Some(hex(&Uint8Array::new(&buffer).to_vec()))
+    JsFuture::from(promise).await.ok()
+}
+
+/// SHA-256 through `crypto.subtle.digest("SHA-256", body)`; `None` when WebCrypto is absent or the
+/// digest call fails.
+pub async fn sha256_hex_webcrypto(body: &Uint8Array) -> Option<String> {
+    webcrypto_digest(body).await.map(|digest| hex_of(&digest))
 }
 
 /// SHA-256 computed in Rust (the signer's own payload hash).
 pub fn sha256_hex_rust(bytes: &[u8]) -> String {
     crate::core::sigv4::payload_sha256_hex(bytes)
+}
+
+/// Lowercase hex of the bytes of a digest (`ArrayBuffer` or `Uint8Array`).
+fn hex_of(digest: &JsValue) -> String {
+    hex(&Uint8Array::new(digest).to_vec())
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -1,6 +1,6 @@
 //! SHA-256 hex of a request body: Node's synchronous one-shot `node:crypto` `hash` where
 //! `process.getBuiltinModule` exists (Node ≥ 20.16), else WebCrypto (`crypto.subtle.digest`), else
-//! the Rust `sha2` hash. All three give the same lowercase hex string.
+//! the Rust hash (`core::crypto::sha256`). All three give the same lowercase hex string.
 //!
 //! Everything is found by feature detection on the global object: pages, workers and workerd
 //! (without `nodejs_compat`) have no `process.getBuiltinModule` and take WebCrypto; `subtle` is
@@ -109,15 +109,5 @@ pub fn sha256_hex_rust(bytes: &[u8]) -> String {
 
 /// Lowercase hex of the bytes of a digest (`ArrayBuffer` or `Uint8Array`).
 fn hex_of(digest: &JsValue) -> String {
-    hex(&Uint8Array::new(digest).to_vec())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut text = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        text.push(DIGITS[usize::from(byte >> 4)] as char);
-        text.push(DIGITS[usize::from(byte & 0x0f)] as char);
-    }
-    text
+    crate::core::crypto::hex::to_hex(&Uint8Array::new(digest).to_vec())
 }

@@ -62,7 +62,7 @@ async function withWorker(config, body) {
   }
 }
 
-async function readUntil(streamName, count, timeoutMs = 15000) {
+async function readUntil(streamName, count, timeoutMs = 30000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const records = await readAllRecords({ endpoint: standins.kinesaliteUrl, streamName });
@@ -95,7 +95,8 @@ async function runRequests(streamName, endpoint, requests) {
     assertSameRecords(expected, read);
     let stats;
     let reports;
-    const deadline = Date.now() + 10000;
+    // Generous: on 2 busy cores the retried flushes of the fault-proxy run once took longer than 10 s.
+    const deadline = Date.now() + 30000;
     do {
       ({ stats, reports } = await (await mf.dispatchFetch('http://worker.test/stats')).json());
     } while (reports.length < requests && Date.now() < deadline && (await new Promise((r) => setTimeout(r, 50)), true));

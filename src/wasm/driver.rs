@@ -529,7 +529,7 @@ fn collect_events(edge: &mut Edge, deferred: &mut Deferred) {
 fn ids_to_js(ids: &[crate::core::event_id::EventId]) -> js_sys::Array {
     let list = js_sys::Array::new();
     for id in ids {
-        list.push(&JsValue::from_str(&id.to_string()));
+        list.push(&super::text::js_string(&id.to_text()));
     }
     list
 }

@@ -52,7 +52,7 @@ pub fn on_page_exit(shared: &Shared, leaving: bool) {
             if let Some(ids) = edge.core.request_event_ids(id) {
                 let mut owned = Vec::with_capacity(ids.len());
                 for event in ids {
-                    let event = event.to_string();
+                    let event = event.to_text();
                     listed.push(event.clone());
                     owned.push(event);
                 }

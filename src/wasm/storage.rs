@@ -147,7 +147,7 @@ impl DurableQueue {
 
     /// The IndexedDB database name for this stream.
     pub fn database_name(&self) -> String {
-        format!("kinesis-clickstream:{}", self.scope)
+        format!("{}{}", super::local_cache::KEY_PREFIX, self.scope)
     }
 
     /// The open IndexedDB store, once open.
@@ -167,7 +167,7 @@ impl DurableQueue {
         }
         match record.encode() {
             Ok(bytes) => {
-                self.next.puts.push((record.id.to_string(), bytes));
+                self.next.puts.push((record.id.to_text(), bytes));
                 self.write_wanted = true;
             }
             Err(_) => self.count_fallback("encode"),
@@ -190,7 +190,7 @@ impl DurableQueue {
             return;
         }
         for id in ids {
-            let id = id.to_string();
+            let id = id.to_text();
             if let Some(at) = self.next.puts.iter().position(|(queued, _)| *queued == id) {
                 self.next.puts.swap_remove(at);
             } else {

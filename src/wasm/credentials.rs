@@ -22,7 +22,7 @@ use super::dynamic::get;
 use super::js_error::type_name;
 use super::js_error::{describe_js_value, from_js_value};
 use super::now_ms;
-use super::transport::{self, HttpPost};
+use super::transport;
 
 /// Cognito calls a refresh may make: `GetId`, a retried `GetId` after a deleted identity, and
 /// `GetCredentialsForIdentity` twice.
@@ -267,17 +267,16 @@ pub async fn cognito_refresh(
 ) -> Result<Credentials> {
     for _ in 0..MAX_COGNITO_CALLS {
         let request = flow.next_request()?;
-        let headers = transport::owned_headers(&request.headers());
-        let body = Uint8Array::from(request.body.as_bytes());
-        let reply = transport::post(HttpPost {
-            url: endpoint,
-            headers: &headers,
-            body: &body,
-            keepalive: false,
+        let reply = JsFuture::from(transport::post(
+            endpoint,
+            &transport::headers_to_js(&request.headers()),
+            &Uint8Array::from(request.body.as_bytes()),
             timeout_ms,
-        })
+            false,
+        ))
         .await
-        .map_err(|error| {
+        .unwrap_or_default();
+        let reply = transport::reply_from_js(&reply).map_err(|error| {
             Error::new(
                 ErrorCode::CredentialsError,
                 format!(
@@ -288,10 +287,7 @@ pub async fn cognito_refresh(
                 ),
             )
         })?;
-        // Cognito answers in UTF-8 JSON; a body that is not UTF-8 reads as empty, which the flow
-        // reports as a malformed response (a lossy decode would link its own UTF-8 repair code).
-        let text = std::str::from_utf8(&reply.body).unwrap_or_default();
-        match flow.on_response(reply.status, text, now_ms())? {
+        match flow.on_response(reply.status, &reply.body, now_ms())? {
             CognitoStep::Continue => continue,
             CognitoStep::Credentials(credentials) => return Ok(credentials),
         }

@@ -24,6 +24,7 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use js_sys::{Function, Promise, Reflect, Uint8Array};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -42,13 +43,14 @@ use crate::core::sigv4::{self, SigningRequest};
 
 use super::config::Endpoint;
 use super::credentials::{self, CredentialSource};
+use super::dynamic::{get, set};
 use super::js_error;
 use super::local_cache::LocalCache;
 use super::log::Logger;
+use super::now_ms;
 use super::task::{spawn, Task};
 use super::timer::WakeTimer;
-use super::transport::{self, HttpPost, TransportErrorKind};
-use super::{digest, now_ms};
+use super::transport::{self, TransportErrorKind};
 
 /// Chromium refuses `keepalive` requests once 64 KiB of their bodies are in flight; stay below it.
 pub const KEEPALIVE_BUDGET_BYTES: usize = 60 * 1024;
@@ -371,14 +373,7 @@ fn pump_now(shared: &Shared) -> Option<u64> {
         }
     }
     for (request, credentials) in sends {
-        spawn(
-            shared,
-            Task::Send {
-                request,
-                credentials,
-                reserved: false,
-            },
-        );
+        send(shared, request, credentials, false);
     }
     if start_refresh {
         spawn(shared, Task::Refresh);
@@ -602,54 +597,32 @@ pub fn report_error(shared: &Shared, error: &Error) {
     }
 }
 
-/// Hashes, signs and sends one PutRecords request, then reports the result to the core. `reserved`:
-/// a page-exit request [`super::page_exit`] already counted in the keepalive budget, hashed in Rust
-/// so that `fetch` starts in this turn, always with `keepalive`.
-pub async fn send_with(
-    shared: &Shared,
+/// Hashes, signs and sends one PutRecords request through send.js, which calls back to sign it
+/// right before `fetch` and again with the outcome, handed to the core. `reserved`: a page-exit
+/// request [`super::page_exit`] already counted in the keepalive budget, hashed in Rust so that
+/// `fetch` starts synchronously, always with `keepalive`. The same holds while the page is urgent.
+pub fn send(shared: &Shared, request: OutgoingRequest, credentials: Credentials, reserved: bool) {
+    let body = Uint8Array::from(request.body.as_slice());
+    let hash_here = !(reserved || shared.borrow().urgent);
+    let shared = Rc::clone(shared);
+    let sign: Box<dyn FnOnce(JsValue)> = Box::new(move |message| {
+        sign_request(shared, request, credentials, reserved, &message);
+    });
+    transport::send(&body, hash_here, &Closure::once_into_js(sign));
+}
+
+/// Counts the request in the keepalive budget when it fits, signs it with the payload hash JS made
+/// (or hashes it here) and sets on `message` where and how to send it and the callback for the outcome.
+fn sign_request(
+    shared: Shared,
     request: OutgoingRequest,
     credentials: Credentials,
     reserved: bool,
+    message: &JsValue,
 ) {
-    let body = Uint8Array::from(request.body.as_slice());
-    let urgent = reserved || shared.borrow().urgent;
-    let payload_hash = if urgent {
-        digest::sha256_hex_rust(&request.body)
-    } else {
-        digest::sha256_hex(&body, &request.body).await
-    };
-    let prepared = prepare_send(shared, &request, &credentials, &payload_hash, reserved);
-    let result = transport::post(HttpPost {
-        url: &prepared.url,
-        headers: &prepared.headers,
-        body: &body,
-        keepalive: prepared.keepalive,
-        timeout_ms: prepared.timeout_ms,
-    })
-    .await;
-    finish_send(shared, &request, &credentials, &prepared, result);
-    pump(shared);
-}
-
-/// What [`send_with`] needs after signing: where and how to send, and when it was signed.
-struct PreparedSend {
-    url: String,
-    headers: Vec<(String, String)>,
-    timeout_ms: u32,
-    keepalive: bool,
-    sent_at: u64,
-}
-
-/// Counts the request in the keepalive budget when it fits and signs it. A plain function (not inlined)
-/// so that the signing code stays out of the background task's state machine.
-#[inline(never)]
-fn prepare_send(
-    shared: &Shared,
-    request: &OutgoingRequest,
-    credentials: &Credentials,
-    payload_hash: &str,
-    reserved: bool,
-) -> PreparedSend {
+    let payload_hash = get(message, "hash")
+        .as_string()
+        .unwrap_or_else(|| sigv4::payload_sha256_hex(&request.body));
     let (url, host, region, timeout_ms, keepalive, signing_time, sent_at) = {
         let mut edge = shared.borrow_mut();
         let keepalive =
@@ -670,30 +643,41 @@ fn prepare_send(
         )
     };
     let signed = sigv4::sign(
-        credentials,
-        &SigningRequest::put_records(&region, &host, payload_hash, signing_time),
+        &credentials,
+        &SigningRequest::put_records(&region, &host, &payload_hash, signing_time),
     );
-    PreparedSend {
-        url,
-        headers: transport::owned_headers(&signed.to_pairs()),
-        timeout_ms,
-        keepalive,
-        sent_at,
-    }
+    set(message, "url", &JsValue::from_str(&url));
+    set(
+        message,
+        "headers",
+        &transport::headers_to_js(&signed.to_pairs()),
+    );
+    set(message, "timeout", &JsValue::from(timeout_ms));
+    set(message, "keepalive", &JsValue::from_bool(keepalive));
+    let done: Box<dyn FnOnce(JsValue)> = Box::new(move |outcome| {
+        finish_send(
+            &shared,
+            &request,
+            &credentials,
+            keepalive,
+            sent_at,
+            transport::reply_from_js(&outcome),
+        );
+        pump(&shared);
+    });
+    set(message, "done", &Closure::once_into_js(done));
 }
 
 /// Releases the request's keepalive budget and hands its result (and the service's clock) to the
-/// core. A plain function (not inlined) so that the response handling stays out of the background
-/// task's state machine.
-#[inline(never)]
+/// core.
 fn finish_send(
     shared: &Shared,
     request: &OutgoingRequest,
     credentials: &Credentials,
-    prepared: &PreparedSend,
+    keepalive: bool,
+    sent_at: u64,
     result: std::result::Result<transport::HttpReply, transport::TransportError>,
 ) {
-    let (keepalive, sent_at) = (prepared.keepalive, prepared.sent_at);
     let received_at = now_ms();
     {
         let mut edge = shared.borrow_mut();
@@ -717,7 +701,7 @@ fn finish_send(
                     request.id,
                     HttpResponse {
                         status: reply.status,
-                        body: &reply.body,
+                        body: reply.body.as_bytes(),
                     },
                     received_at,
                 );

@@ -7,7 +7,6 @@ pub mod api;
 pub mod config;
 pub mod connectivity;
 pub mod credentials;
-pub mod digest;
 pub mod driver;
 pub mod dynamic;
 pub mod envelope;

@@ -14,7 +14,6 @@ use super::driver::{self, Shared, KEEPALIVE_BUDGET_BYTES};
 use super::handoff;
 use super::now_ms;
 use super::ownership;
-use super::task::{self, Task};
 
 /// Sends what fits the keepalive budget now and lists every keepalive request's events for hand-off.
 /// `leaving` is true on `pagehide` (the page is going away), false when it was only hidden.
@@ -76,15 +75,7 @@ pub fn on_page_exit(shared: &Shared, leaving: bool) {
     }
     if let Some(credentials) = credentials {
         for request in sends {
-            let credentials = credentials.clone();
-            task::spawn(
-                shared,
-                Task::Send {
-                    request,
-                    credentials,
-                    reserved: true,
-                },
-            );
+            driver::send(shared, request, credentials.clone(), true);
         }
     }
 }

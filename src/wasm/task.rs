@@ -6,9 +6,7 @@ use std::rc::Rc;
 use js_sys::Function;
 use wasm_bindgen::JsValue;
 
-use crate::core::credentials::Credentials;
 use crate::core::flush::FlushId;
-use crate::core::producer::OutgoingRequest;
 
 use super::driver::{self, Shared};
 use super::lifecycle::PageLifecycle;
@@ -18,16 +16,6 @@ use super::{ownership, storage};
 pub enum Task {
     /// Poll the core and start what is due ([`driver::pump`]).
     Pump,
-    /// Hash, sign and send one request, then hand its result to the core. `reserved`: a page-exit
-    /// request already counted in the keepalive budget.
-    Send {
-        /// The request.
-        request: OutgoingRequest,
-        /// The credentials to sign it with.
-        credentials: Credentials,
-        /// Counted in the keepalive budget by the caller; always sent with `keepalive`.
-        reserved: bool,
-    },
     /// Get fresh credentials.
     Refresh,
     /// Open storage and establish this tab's ownership ([`ownership::start`]).
@@ -57,11 +45,6 @@ pub fn spawn(shared: &Shared, task: Task) {
 async fn run(shared: Shared, task: Task) {
     match task {
         Task::Pump => driver::pump(&shared),
-        Task::Send {
-            request,
-            credentials,
-            reserved,
-        } => driver::send_with(&shared, request, credentials, reserved).await,
         Task::Refresh => driver::refresh(&shared).await,
         Task::StartStorage => ownership::start(&shared).await,
         Task::DriveFlush(id) => driver::drive_flush(&shared, id).await,

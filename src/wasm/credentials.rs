@@ -14,11 +14,11 @@
 use crate::core::cognito_flow::{CognitoFlow, CognitoStep};
 use crate::core::credentials::Credentials;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
-use js_sys::{Function, Object, Promise, Uint8Array};
+use js_sys::{Array, Function, Object, Promise, Uint8Array};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
-use super::dynamic::get;
+use super::dynamic::{call, get};
 use super::js_error::type_name;
 use super::js_error::{describe_js_value, from_js_value};
 use super::now_ms;
@@ -234,66 +234,96 @@ impl CredentialSource {
     }
 }
 
-/// Calls a provider function and reads what it returns (or what its promise resolves to).
-/// A throw or rejection is `CredentialsError`; a malformed result is `InvalidCredentials`.
-pub async fn call_provider(provider: &Function) -> Result<CredentialFields> {
-    let returned = provider
-        .apply(&JsValue::UNDEFINED, &js_sys::Array::new())
-        .map_err(|thrown| {
-            from_js_value(
+/// Calls a provider function and hands `done` what it returned or its promise resolved to (after
+/// `Promise.allSettled`, in a later microtask, unless it threw). A throw or rejection is
+/// `CredentialsError`; a malformed result is `InvalidCredentials`.
+pub fn call_provider(provider: &Function, done: Box<dyn FnOnce(Result<CredentialFields>)>) {
+    let returned = match provider.apply(&JsValue::UNDEFINED, &Array::new()) {
+        Ok(returned) => returned,
+        Err(thrown) => {
+            return done(Err(from_js_value(
                 ErrorCode::CredentialsError,
                 "the credentials function threw",
                 &thrown,
-            )
-        })?;
-    let resolved = JsFuture::from(Promise::resolve(&returned))
-        .await
-        .map_err(|thrown| {
-            from_js_value(
-                ErrorCode::CredentialsError,
-                "the credentials function rejected",
-                &thrown,
-            )
-        })?;
-    CredentialFields::from_js(&resolved)
+            )))
+        }
+    };
+    let on_settled: Box<dyn FnOnce(JsValue)> = Box::new(move |settled| {
+        let outcome = get(&settled, "0");
+        done(
+            if get(&outcome, "status").as_string().as_deref() == Some("rejected") {
+                Err(from_js_value(
+                    ErrorCode::CredentialsError,
+                    "the credentials function rejected",
+                    &get(&outcome, "reason"),
+                ))
+            } else {
+                CredentialFields::from_js(&get(&outcome, "value"))
+            },
+        );
+    });
+    let settled = Promise::all_settled(&Array::of1(&returned));
+    let _ = call(&settled, "then", &[&Closure::once_into_js(on_settled)]);
 }
 
+/// What [`cognito_refresh`] hands back: the flow (with the identity id it learned) and the result.
+pub type CognitoDone = Box<dyn FnOnce(CognitoFlow, Result<Credentials>)>;
+
 /// One refresh through Cognito Identity: the flow's calls (`GetId` when no identity is kept, then
-/// `GetCredentialsForIdentity`), each an unsigned POST to `endpoint` over the global `fetch`.
-pub async fn cognito_refresh(
-    flow: &mut CognitoFlow,
-    endpoint: &str,
+/// `GetCredentialsForIdentity`), each an unsigned POST to `endpoint` over the global `fetch`; `done`
+/// gets the outcome in a later microtask.
+pub fn cognito_refresh(flow: CognitoFlow, endpoint: String, timeout_ms: u32, done: CognitoDone) {
+    cognito_call(flow, endpoint, timeout_ms, MAX_COGNITO_CALLS, done);
+}
+
+fn cognito_call(
+    mut flow: CognitoFlow,
+    endpoint: String,
     timeout_ms: u32,
-) -> Result<Credentials> {
-    for _ in 0..MAX_COGNITO_CALLS {
-        let request = flow.next_request()?;
-        let reply = JsFuture::from(transport::post(
-            endpoint,
-            &transport::headers_to_js(&request.headers()),
-            &Uint8Array::from(request.body.as_bytes()),
-            timeout_ms,
-            false,
-        ))
-        .await
-        .unwrap_or_default();
-        let reply = transport::reply_from_js(&reply).map_err(|error| {
-            Error::new(
+    calls_left: usize,
+    done: CognitoDone,
+) {
+    if calls_left == 0 {
+        return done(
+            flow,
+            Err(Error::new(
                 ErrorCode::CredentialsError,
-                format!(
-                    "Cognito {} could not be sent ({}): {}",
-                    request.target,
-                    error.kind.as_str(),
-                    error.message
-                ),
-            )
-        })?;
-        match flow.on_response(reply.status, &reply.body, now_ms())? {
-            CognitoStep::Continue => continue,
-            CognitoStep::Credentials(credentials) => return Ok(credentials),
-        }
+                format!("Cognito gave no credentials within {MAX_COGNITO_CALLS} calls"),
+            )),
+        );
     }
-    Err(Error::new(
-        ErrorCode::CredentialsError,
-        format!("Cognito gave no credentials within {MAX_COGNITO_CALLS} calls"),
-    ))
+    let request = match flow.next_request() {
+        Ok(request) => request,
+        Err(error) => return done(flow, Err(error)),
+    };
+    let reply = transport::post(
+        &endpoint,
+        &transport::headers_to_js(&request.headers()),
+        &Uint8Array::from(request.body.as_bytes()),
+        timeout_ms,
+        false,
+    );
+    let target = request.target;
+    let on_reply: Box<dyn FnOnce(JsValue)> = Box::new(move |outcome| {
+        let step = transport::reply_from_js(&outcome)
+            .map_err(|error| {
+                Error::new(
+                    ErrorCode::CredentialsError,
+                    format!(
+                        "Cognito {target} could not be sent ({}): {}",
+                        error.kind.as_str(),
+                        error.message
+                    ),
+                )
+            })
+            .and_then(|reply| flow.on_response(reply.status, &reply.body, now_ms()));
+        match step {
+            Ok(CognitoStep::Continue) => {
+                cognito_call(flow, endpoint, timeout_ms, calls_left - 1, done)
+            }
+            Ok(CognitoStep::Credentials(credentials)) => done(flow, Ok(credentials)),
+            Err(error) => done(flow, Err(error)),
+        }
+    });
+    let _ = call(&reply, "then", &[&Closure::once_into_js(on_reply)]);
 }

@@ -25,8 +25,7 @@ use std::rc::{Rc, Weak};
 
 use js_sys::{Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen::JsValue;
 
 use crate::core::clock::ClockSkew;
 use crate::core::cognito_flow::CognitoFlow;
@@ -43,7 +42,7 @@ use crate::core::sigv4::{self, SigningRequest};
 
 use super::config::Endpoint;
 use super::credentials::{self, CredentialSource};
-use super::dynamic::{get, set};
+use super::dynamic::{call, get, set};
 use super::js_error;
 use super::local_cache::LocalCache;
 use super::log::Logger;
@@ -376,7 +375,7 @@ fn pump_now(shared: &Shared) -> Option<u64> {
         send(shared, request, credentials, false);
     }
     if start_refresh {
-        spawn(shared, Task::Refresh);
+        refresh(shared);
     }
     super::storage::schedule_write(shared);
     deferred.run(logger);
@@ -385,18 +384,7 @@ fn pump_now(shared: &Shared) -> Option<u64> {
 
 /// A promise resolved after `delay_ms` by the global `setTimeout`.
 fn sleep_promise(delay_ms: u64) -> Promise {
-    let delay = delay_ms.min(super::timer::MAX_DELAY_MS) as i32;
-    Promise::new(&mut |resolve: Function, _reject: Function| {
-        let set_timeout = Reflect::get(&js_sys::global(), &JsValue::from_str("setTimeout"))
-            .ok()
-            .and_then(|f| f.dyn_into::<Function>().ok());
-        if let Some(set_timeout) = set_timeout {
-            let _ = set_timeout.apply(
-                &JsValue::UNDEFINED,
-                &js_sys::Array::of2(&resolve, &JsValue::from(delay)),
-            );
-        }
-    })
+    transport::sleep(delay_ms.min(super::timer::MAX_DELAY_MS) as u32)
 }
 
 /// Drives sending for flush `id` in a request-scoped runtime (workerd): each I/O of a request
@@ -405,46 +393,44 @@ fn sleep_promise(delay_ms: u64) -> Promise {
 /// record put before it) polls the core, from its own promise continuations: its sends, timers and
 /// responses all belong to its request. Every other event only wakes it (`kick`). A driver stops
 /// when its flush has completed; one that a newer flush took over waits for that with a timer.
-pub async fn drive_flush(shared: &Shared, id: FlushId) {
+pub fn drive_flush(shared: &Shared, id: FlushId) {
     let generation = {
         let mut edge = shared.borrow_mut();
         edge.driver_generation += 1;
         edge.driver_generation
     };
-    loop {
-        if shared.borrow().driver_generation != generation {
-            break;
+    drive_step(Rc::clone(shared), id, generation);
+}
+
+/// One round of [`drive_flush`]: pumps (unless superseded), then resumes itself from the promise of
+/// the next kick or wake-up. Superseded: the newer driver sends and resolves this flush; until then
+/// keep a timer pending here, or the runtime takes this request for hung and cancels its `waitUntil`.
+fn drive_step(shared: Shared, id: FlushId, generation: u64) {
+    let superseded = shared.borrow().driver_generation != generation;
+    let wake = if superseded { None } else { pump_now(&shared) };
+    let wait = {
+        let mut edge = shared.borrow_mut();
+        if !edge.is_waiting(id) || edge.stopped {
+            return;
         }
-        let wake = pump_now(shared);
-        let kick = {
-            let mut edge = shared.borrow_mut();
-            if !edge.is_waiting(id) || edge.stopped {
-                return;
-            }
-            Promise::new(&mut |resolve: Function, _reject: Function| {
+        if superseded {
+            sleep_promise(SUPERSEDED_POLL_MS)
+        } else {
+            let kick = Promise::new(&mut |resolve: Function, _reject: Function| {
                 edge.kick = Some((id, resolve));
-            })
-        };
-        let wait = match wake {
-            Some(at) => {
-                let race = js_sys::Array::of2(&kick, &sleep_promise(at.saturating_sub(now_ms())));
-                Promise::race(&race)
-            }
-            None => kick,
-        };
-        let _ = JsFuture::from(wait).await;
-    }
-    // Superseded: the newer driver sends and resolves this flush. Until then keep a timer pending
-    // here, or the runtime takes this request for hung and cancels its `waitUntil`.
-    loop {
-        {
-            let edge = shared.borrow();
-            if !edge.is_waiting(id) || edge.stopped {
-                return;
+            });
+            match wake {
+                Some(at) => {
+                    let race =
+                        js_sys::Array::of2(&kick, &sleep_promise(at.saturating_sub(now_ms())));
+                    Promise::race(&race)
+                }
+                None => kick,
             }
         }
-        let _ = JsFuture::from(sleep_promise(SUPERSEDED_POLL_MS)).await;
-    }
+    };
+    let resume: Box<dyn FnOnce(JsValue)> = Box::new(move |_| drive_step(shared, id, generation));
+    let _ = call(&wait, "then", &[&Closure::once_into_js(resume)]);
 }
 
 fn wake_up(weak: &Weak<RefCell<Edge>>) {
@@ -746,8 +732,9 @@ fn finish_send(
     }
 }
 
-/// Gets credentials from the provider function or Cognito and hands them to the manager.
-pub async fn refresh(shared: &Shared) {
+/// Gets credentials from the provider function or Cognito and hands them to the manager. The I/O
+/// runs in send.js and calls back; the pump runs again when the result is in.
+pub fn refresh(shared: &Shared) {
     let (source, cognito, timeout_ms) = {
         let edge = shared.borrow();
         (
@@ -756,36 +743,58 @@ pub async fn refresh(shared: &Shared) {
             edge.request_timeout_ms,
         )
     };
-    let result = match (&source, cognito) {
-        (CredentialSource::Provider(function), _) => credentials::call_provider(function)
-            .await
-            .and_then(|fields| fields.into_credentials(now_ms())),
-        (CredentialSource::Cognito(pool), Some(mut flow)) => {
+    let done = Rc::clone(shared);
+    match (source, cognito) {
+        (CredentialSource::Provider(function), _) => credentials::call_provider(
+            &function,
+            Box::new(move |result| {
+                finish_refresh(
+                    &done,
+                    result.and_then(|fields| fields.into_credentials(now_ms())),
+                );
+                schedule_pump(&done);
+            }),
+        ),
+        (CredentialSource::Cognito(pool), Some(flow)) => {
             let identity_before = flow.identity_id().map(str::to_owned);
-            let result = credentials::cognito_refresh(&mut flow, &pool.endpoint, timeout_ms).await;
-            let mut edge = shared.borrow_mut();
-            if let (Some(cache), Some(identity)) = (&edge.cache, flow.identity_id()) {
-                // Authenticated identities belong to the logged-in user: never kept.
-                if pool.logins.is_empty() && identity_before.as_deref() != Some(identity) {
-                    cache.store_identity_id(&pool.identity_pool_id, identity);
-                }
-            }
-            edge.cognito = Some(flow);
-            result
+            let endpoint = pool.endpoint.clone();
+            credentials::cognito_refresh(
+                flow,
+                endpoint,
+                timeout_ms,
+                Box::new(move |flow, result| {
+                    {
+                        let mut edge = done.borrow_mut();
+                        if let (Some(cache), Some(identity)) = (&edge.cache, flow.identity_id()) {
+                            // Authenticated identities belong to the logged-in user: never kept.
+                            if pool.logins.is_empty()
+                                && identity_before.as_deref() != Some(identity)
+                            {
+                                cache.store_identity_id(&pool.identity_pool_id, identity);
+                            }
+                        }
+                        edge.cognito = Some(flow);
+                    }
+                    finish_refresh(&done, result);
+                    schedule_pump(&done);
+                }),
+            );
         }
-        _ => Err(Error::new(
-            ErrorCode::CredentialsError,
-            "these credentials cannot be refreshed",
-        )),
-    };
-    finish_refresh(shared, result);
-    pump(shared);
+        _ => {
+            finish_refresh(
+                shared,
+                Err(Error::new(
+                    ErrorCode::CredentialsError,
+                    "these credentials cannot be refreshed",
+                )),
+            );
+            schedule_pump(shared);
+        }
+    }
 }
 
 /// Hands a refresh's result to the credential manager; the pump that follows reports the failure
-/// that began an outage. A plain function (not inlined) so that it stays out of the background task's
-/// state machine.
-#[inline(never)]
+/// that began an outage.
 fn finish_refresh(shared: &Shared, result: crate::core::error::Result<Credentials>) {
     let mut edge = shared.borrow_mut();
     let now = now_ms();

@@ -16,8 +16,6 @@ use super::{ownership, storage};
 pub enum Task {
     /// Poll the core and start what is due ([`driver::pump`]).
     Pump,
-    /// Get fresh credentials.
-    Refresh,
     /// Open storage and establish this tab's ownership ([`ownership::start`]).
     StartStorage,
     /// Drive sending for a `flush()` in a request-scoped runtime ([`driver::drive_flush`]).
@@ -45,9 +43,8 @@ pub fn spawn(shared: &Shared, task: Task) {
 async fn run(shared: Shared, task: Task) {
     match task {
         Task::Pump => driver::pump(&shared),
-        Task::Refresh => driver::refresh(&shared).await,
         Task::StartStorage => ownership::start(&shared).await,
-        Task::DriveFlush(id) => driver::drive_flush(&shared, id).await,
+        Task::DriveFlush(id) => driver::drive_flush(&shared, id),
         Task::Claim => ownership::claim(&shared).await,
         Task::ClaimLocked { locks, resolve } => {
             let claimed = ownership::claim_locked(&shared, &locks).await;

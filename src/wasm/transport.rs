@@ -31,6 +31,9 @@ extern "C" {
         keepalive: bool,
     ) -> Promise;
 
+    /// A promise resolved after `delay_ms` by the global `setTimeout`.
+    pub fn sleep(delay_ms: u32) -> Promise;
+
     /// SHA-256 of `body` as lowercase hex through node:crypto, else WebCrypto; a promise of
     /// `undefined` where neither works (the caller then hashes in Rust).
     #[wasm_bindgen(js_name = sha256Hex)]

@@ -43,3 +43,6 @@ export async function send(body, hashHere, sign) {
   sign(request);
   request.done(await post(request.url, request.headers, body, request.timeout, request.keepalive));
 }
+
+// A promise resolved after `ms` by the global setTimeout.
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

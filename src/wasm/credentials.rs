@@ -18,7 +18,7 @@ use js_sys::{Array, Function, Object, Promise, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::dynamic::{call, get};
+use super::dynamic::get;
 use super::js_error::type_name;
 use super::js_error::{describe_js_value, from_js_value};
 use super::now_ms;
@@ -263,7 +263,7 @@ pub fn call_provider(provider: &Function, done: Box<dyn FnOnce(Result<Credential
         );
     });
     let settled = Promise::all_settled(&Array::of1(&returned));
-    let _ = call(&settled, "then", &[&Closure::once_into_js(on_settled)]);
+    transport::then(&settled, &Closure::once_into_js(on_settled));
 }
 
 /// What [`cognito_refresh`] hands back: the flow (with the identity id it learned) and the result.
@@ -325,5 +325,5 @@ fn cognito_call(
             Err(error) => done(flow, Err(error)),
         }
     });
-    let _ = call(&reply, "then", &[&Closure::once_into_js(on_reply)]);
+    transport::then(&reply, &Closure::once_into_js(on_reply));
 }

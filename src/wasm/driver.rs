@@ -42,7 +42,7 @@ use crate::core::sigv4::{self, SigningRequest};
 
 use super::config::Endpoint;
 use super::credentials::{self, CredentialSource};
-use super::dynamic::{call, get, set};
+use super::dynamic::{get, set};
 use super::js_error;
 use super::local_cache::LocalCache;
 use super::log::Logger;
@@ -430,7 +430,7 @@ fn drive_step(shared: Shared, id: FlushId, generation: u64) {
         }
     };
     let resume: Box<dyn FnOnce(JsValue)> = Box::new(move |_| drive_step(shared, id, generation));
-    let _ = call(&wait, "then", &[&Closure::once_into_js(resume)]);
+    transport::then(&wait, &Closure::once_into_js(resume));
 }
 
 fn wake_up(weak: &Weak<RefCell<Edge>>) {

@@ -8,7 +8,7 @@
 
 use js_sys::{Object, Promise, Uint8Array};
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::dynamic::{get, set};
 
@@ -38,6 +38,20 @@ extern "C" {
     /// `undefined` where neither works (the caller then hashes in Rust).
     #[wasm_bindgen(js_name = sha256Hex)]
     pub fn sha256_hex(body: &Uint8Array) -> Promise;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    type Thenable;
+
+    #[wasm_bindgen(method, js_name = then)]
+    fn then(this: &Thenable, callback: &JsValue);
+}
+
+/// Calls `callback` (a closure already given to JS, e.g. by `Closure::once_into_js`) with what
+/// `promise` resolves to.
+pub fn then(promise: &Promise, callback: &JsValue) {
+    promise.unchecked_ref::<Thenable>().then(callback);
 }
 
 /// A complete HTTP response.

@@ -118,7 +118,7 @@ pub fn reply_from_js(outcome: &JsValue) -> Result<HttpReply, TransportError> {
         });
     }
     let thrown = get(outcome, "error");
-    let kind = if get(outcome, "timedOut").is_truthy() {
+    let kind = if get(outcome, "timedOut") == JsValue::TRUE {
         TransportErrorKind::Timeout
     } else if super::dynamic::error_name(&thrown).as_deref() == Some("AbortError") {
         TransportErrorKind::Aborted

@@ -15,6 +15,8 @@
 //!   holds (at most `maxBufferedRecords` / `maxBufferedBytes`), and claims a backlog only as far as its
 //!   buffer has room; the rest of a backlog waits in storage for the next claim.
 
+use std::rc::Rc;
+
 use js_sys::Object;
 use wasm_bindgen::JsValue;
 
@@ -27,7 +29,7 @@ use crate::core::producer::RequestId;
 
 use super::driver::Shared;
 use super::dynamic::{error_name, set};
-use super::storage_idb::{self, IdbStore};
+use super::storage_idb::{self, outcome, Done, IdbStore, IdbWrite};
 use super::storage_local::{self, LocalStore};
 
 /// A set of event or tab ids: a [`NameMap`] whose values are unused, so that it shares its code with
@@ -349,8 +351,9 @@ pub fn schedule_write(shared: &Shared) {
     super::task::spawn(shared, super::task::Task::Write);
 }
 
-/// Writes batches until none is left; one write in progress at a time.
-pub async fn write_loop(shared: &Shared) {
+/// Writes batches until none is left; one write in progress at a time (an IndexedDB write goes on
+/// from its transaction's callback).
+pub fn write_next(shared: &Shared) {
     loop {
         let (batch, owner, idb, local) = {
             let mut edge = shared.borrow_mut();
@@ -372,47 +375,61 @@ pub async fn write_loop(shared: &Shared) {
             )
         };
         let result = match (&idb, &local) {
-            (Some(store), _) => store.write(&owner, &batch.puts, &batch.deletes).await,
+            (Some(store), _) => {
+                let shared = Rc::clone(shared);
+                let write = IdbWrite::new(&batch.puts, &batch.deletes);
+                let done: Done = Box::new(move |value| {
+                    written(&shared, batch, outcome(value).map(drop));
+                    write_next(&shared);
+                });
+                return store.write(&owner, &write, done);
+            }
             (None, Some(store)) => store.write(&owner, &batch.puts, &batch.deletes),
             (None, None) => Ok(()),
         };
-        let mut report = None;
-        {
-            let mut edge = shared.borrow_mut();
-            let durable = &mut edge.durable;
-            durable.committing = 0;
-            match result {
-                Ok(()) => {
-                    for (id, bytes) in batch.puts {
-                        durable.stored_bytes += bytes.len();
-                        durable.stored.insert(&id, bytes.len() as u64);
-                    }
-                    durable.remove_stored(&batch.deletes);
+        written(shared, batch, result);
+    }
+}
+
+/// Accounts for a finished write of `batch`: what is stored now, or the fallback to memory after a
+/// failure.
+fn written(shared: &Shared, batch: Batch, result: Result<(), JsValue>) {
+    let mut report = None;
+    {
+        let mut edge = shared.borrow_mut();
+        let durable = &mut edge.durable;
+        durable.committing = 0;
+        match result {
+            Ok(()) => {
+                for (id, bytes) in batch.puts {
+                    durable.stored_bytes += bytes.len();
+                    durable.stored.insert(&id, bytes.len() as u64);
                 }
-                Err(thrown) => {
-                    let name = error_name(&thrown).unwrap_or_default();
-                    let reason = if name == "QuotaExceededError" {
-                        "quota"
-                    } else {
-                        "error"
-                    };
-                    let detail = super::js_error::describe_js_value(&thrown);
-                    edge.logger
-                        .warn(&format!("persisting events failed: {detail}"));
-                    report = edge.durable.fall_back(reason, &detail);
-                    // localStorage may have kept part of the batch: remove it, so no other tab
-                    // sends those events again.
-                    let durable = &mut edge.durable;
-                    durable
-                        .next
-                        .deletes
-                        .extend(batch.puts.into_iter().map(|(id, _)| id));
-                    durable.write_wanted = true;
-                }
+                durable.remove_stored(&batch.deletes);
+            }
+            Err(thrown) => {
+                let name = error_name(&thrown).unwrap_or_default();
+                let reason = if name == "QuotaExceededError" {
+                    "quota"
+                } else {
+                    "error"
+                };
+                let detail = super::js_error::describe_js_value(&thrown);
+                edge.logger
+                    .warn(&format!("persisting events failed: {detail}"));
+                report = edge.durable.fall_back(reason, &detail);
+                // localStorage may have kept part of the batch: remove it, so no other tab
+                // sends those events again.
+                let durable = &mut edge.durable;
+                durable
+                    .next
+                    .deletes
+                    .extend(batch.puts.into_iter().map(|(id, _)| id));
+                durable.write_wanted = true;
             }
         }
-        if let Some(error) = report {
-            super::driver::report_error(shared, &error);
-        }
+    }
+    if let Some(error) = report {
+        super::driver::report_error(shared, &error);
     }
 }

@@ -4,15 +4,47 @@
 //! event id (UUIDv7 text, so key order is put order). Each value is `{owner, writtenAt, bytes}`: the
 //! id of the tab that sends it, when it wrote it, and the `core::persisted` encoding of the record. Every write of a turn goes
 //! into one `readwrite` transaction.
+//!
+//! The requests and transactions run in `js/store.js`; each operation reports to a callback
+//! ([`Done`]) with the value it produced or the thrown error (see [`outcome`]).
 
-use js_sys::{Object, Uint8Array};
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::JsFuture;
+use js_sys::Uint8Array;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
 
-use super::dynamic::{array, call, event_promise, get, global, set};
+use super::dynamic::{get, global, set};
+use super::handoff::push_listed;
 
-const STORE: &str = "records";
+#[wasm_bindgen(module = "/src/wasm/js/store.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = open)]
+    fn js_open(name: &str, done: JsValue);
+    #[wasm_bindgen(js_name = write)]
+    fn js_write(
+        db: &JsValue,
+        owner: &str,
+        ids: &str,
+        sizes: &[u32],
+        bytes: &[u8],
+        deletes: &str,
+        done: JsValue,
+    );
+    #[wasm_bindgen(js_name = claim)]
+    fn js_claim(db: &JsValue, owner: &str, decide: &JsValue, done: &JsValue);
+}
+
+/// A callback of an IndexedDB operation; turn its argument into a result with [`outcome`].
+pub type Done = Box<dyn FnOnce(JsValue)>;
+
+/// A callback's argument as a result: the error when the operation failed (an `Error` or
+/// `DOMException`), else the value it produced.
+pub fn outcome(value: JsValue) -> Result<JsValue, JsValue> {
+    if value.is_instance_of::<js_sys::Error>() {
+        Err(value)
+    } else {
+        Ok(value)
+    }
+}
 
 /// A stored record as read back: its key, owner and encoded bytes.
 #[derive(Clone, Debug)]
@@ -28,6 +60,64 @@ pub struct StoredRecord {
     pub bytes: Vec<u8>,
 }
 
+impl StoredRecord {
+    /// The record `{id, owner, writtenAt, bytes}` a claim walk hands over; `None` when it is not
+    /// one this crate wrote.
+    pub fn from_js(record: &JsValue) -> Option<StoredRecord> {
+        let bytes = get(record, "bytes").dyn_into::<Uint8Array>().ok()?;
+        Some(StoredRecord {
+            id: get(record, "id").as_string()?,
+            owner: get(record, "owner").as_string()?,
+            written_at_ms: get(record, "writtenAt").as_f64().unwrap_or(0.0),
+            bytes: bytes.to_vec(),
+        })
+    }
+}
+
+/// What a claim does with one stored record it does not leave as it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Re-own it to the claiming tab.
+    Take = 1,
+    /// Delete it.
+    Drop = 2,
+    /// Leave it and every record after it.
+    Stop = 3,
+}
+
+impl Verdict {
+    /// Answers a claim walk's `decide(record)` call with this verdict.
+    pub fn answer(self, record: &JsValue) {
+        set(record, "verdict", &JsValue::from(self as u32));
+    }
+}
+
+/// The puts and deletes of one write, in the shape `js/store.js` takes them: space-separated ids,
+/// and the encodings one after the other with their sizes.
+#[derive(Debug, Default)]
+pub struct IdbWrite {
+    ids: String,
+    sizes: Vec<u32>,
+    bytes: Vec<u8>,
+    deletes: String,
+}
+
+impl IdbWrite {
+    /// The write of `puts` (id, bytes) and `deletes`.
+    pub fn new(puts: &[(String, Vec<u8>)], deletes: &[String]) -> IdbWrite {
+        let mut write = IdbWrite::default();
+        for (id, encoded) in puts {
+            push_listed(&mut write.ids, id);
+            write.sizes.push(encoded.len() as u32);
+            write.bytes.extend_from_slice(encoded);
+        }
+        for id in deletes {
+            push_listed(&mut write.deletes, id);
+        }
+        write
+    }
+}
+
 /// An open IndexedDB database.
 #[derive(Clone, Debug)]
 pub struct IdbStore {
@@ -40,130 +130,33 @@ pub fn available() -> bool {
 }
 
 impl IdbStore {
-    /// Opens (creating on first use) the database `name`.
-    pub async fn open(name: &str) -> Result<IdbStore, JsValue> {
-        let factory = global("indexedDB").ok_or_else(|| JsValue::from_str("no indexedDB"))?;
-        let request = call(
-            &factory,
-            "open",
-            &[&JsValue::from_str(name), &JsValue::from(1)],
-        )?;
-        let on_upgrade: Box<dyn FnOnce(JsValue)> = Box::new({
-            let request = request.clone();
-            move |_event| {
-                let db = get(&request, "result");
-                let _ = call(&db, "createObjectStore", &[&JsValue::from_str(STORE)]);
-            }
-        });
-        let on_upgrade = Closure::once_into_js(on_upgrade);
-        set(&request, "onupgradeneeded", &on_upgrade);
-        let db = JsFuture::from(event_promise(&request, "success", "result", &["error"])).await?;
-        Ok(IdbStore { db })
+    /// Opens (creating on first use) the database `name`; `done` gets the store or the thrown
+    /// error.
+    pub fn open(name: &str, done: Box<dyn FnOnce(Result<IdbStore, JsValue>)>) {
+        let done: Done = Box::new(move |value| done(outcome(value).map(|db| IdbStore { db })));
+        js_open(name, wasm_bindgen::closure::Closure::once_into_js(done));
     }
 
-    fn transaction(&self, mode: &str) -> Result<(JsValue, JsValue), JsValue> {
-        let tx = call(
+    /// Runs `write` as one transaction, its records owned by `owner`; `done` runs when it commits
+    /// (the point from which those records survive a crash) or fails.
+    pub fn write(&self, owner: &str, write: &IdbWrite, done: Done) {
+        js_write(
             &self.db,
-            "transaction",
-            &[&JsValue::from_str(STORE), &JsValue::from_str(mode)],
-        )?;
-        let store = call(&tx, "objectStore", &[&JsValue::from_str(STORE)])?;
-        Ok((tx, store))
+            owner,
+            &write.ids,
+            &write.sizes,
+            &write.bytes,
+            &write.deletes,
+            wasm_bindgen::closure::Closure::once_into_js(done),
+        );
     }
 
-    /// Writes `puts` (id, bytes), owned by `owner`, and removes `deletes` in one transaction;
-    /// resolves when it commits (the point from which those records survive a crash).
-    pub async fn write(
-        &self,
-        owner: &str,
-        puts: &[(String, Vec<u8>)],
-        deletes: &[String],
-    ) -> Result<(), JsValue> {
-        let (tx, store) = self.transaction("readwrite")?;
-        let done = event_promise(&tx, "complete", "", &["error", "abort"]);
-        let now = js_sys::Date::now();
-        for (id, bytes) in puts {
-            call(
-                &store,
-                "put",
-                &[&stored_value(owner, now, bytes), &JsValue::from_str(id)],
-            )?;
-        }
-        for id in deletes {
-            call(&store, "delete", &[&JsValue::from_str(id)])?;
-        }
-        let _ = call(&tx, "commit", &[]);
-        JsFuture::from(done).await.map(|_| ())
+    /// Walks every stored record in one transaction: `on` gets each record (`{id, owner, writtenAt,
+    /// bytes}`, answered with [`Verdict::answer`]; taken records are re-owned to `new_owner`), then
+    /// once the outcome of the transaction (see [`outcome`]). Records are re-owned as they are
+    /// decided, so the ones taken are durable only once the transaction commits.
+    pub fn claim(&self, new_owner: &str, on: Box<dyn FnMut(JsValue)>) {
+        let on = wasm_bindgen::closure::Closure::wrap(on).into_js_value();
+        js_claim(&self.db, new_owner, &on, &on);
     }
-
-    /// Reads every stored record, passes them to `choose` (which returns the ids to take over), and
-    /// re-owns the chosen ones to `new_owner` and deletes `drop_ids` in the same transaction.
-    /// Resolves with the chosen records once that transaction commits.
-    pub async fn claim(
-        &self,
-        new_owner: &str,
-        choose: impl FnOnce(&[StoredRecord]) -> (Vec<String>, Vec<String>),
-    ) -> Result<Vec<StoredRecord>, JsValue> {
-        let (tx, store) = self.transaction("readwrite")?;
-        let done = event_promise(&tx, "complete", "", &["error", "abort"]);
-        let keys_request = call(&store, "getAllKeys", &[])?;
-        let values_request = call(&store, "getAll", &[])?;
-        let keys = JsFuture::from(event_promise(
-            &keys_request,
-            "success",
-            "result",
-            &["error"],
-        ))
-        .await?;
-        let values = JsFuture::from(event_promise(
-            &values_request,
-            "success",
-            "result",
-            &["error"],
-        ))
-        .await?;
-        let keys = array(keys);
-        let values = array(values);
-        let mut all = Vec::with_capacity(keys.length() as usize);
-        for (key, value) in keys.iter().zip(values.iter()) {
-            let (Some(id), Some(owner)) = (key.as_string(), get(&value, "owner").as_string())
-            else {
-                continue;
-            };
-            let bytes = Uint8Array::new(&get(&value, "bytes")).to_vec();
-            let written_at_ms = get(&value, "writtenAt").as_f64().unwrap_or(0.0);
-            all.push(StoredRecord {
-                id,
-                owner,
-                written_at_ms,
-                bytes,
-            });
-        }
-        let (take, drop_ids) = choose(&all);
-        let take = super::storage::id_set(take);
-        let mut taken = Vec::with_capacity(take.len());
-        let now = js_sys::Date::now();
-        for record in all {
-            if !take.contains_key(&record.id) {
-                continue;
-            }
-            let value = stored_value(new_owner, now, &record.bytes);
-            call(&store, "put", &[&value, &JsValue::from_str(&record.id)])?;
-            taken.push(record);
-        }
-        for id in &drop_ids {
-            call(&store, "delete", &[&JsValue::from_str(id)])?;
-        }
-        let _ = call(&tx, "commit", &[]);
-        JsFuture::from(done).await?;
-        Ok(taken)
-    }
-}
-
-fn stored_value(owner: &str, written_at_ms: f64, bytes: &[u8]) -> Object {
-    let value = Object::new();
-    set(&value, "owner", &JsValue::from_str(owner));
-    set(&value, "writtenAt", &JsValue::from_f64(written_at_ms));
-    set(&value, "bytes", &Uint8Array::from(bytes));
-    value
 }

@@ -3,9 +3,6 @@
 
 use std::rc::Rc;
 
-use js_sys::Function;
-use wasm_bindgen::JsValue;
-
 use crate::core::credentials::Credentials;
 use crate::core::flush::FlushId;
 use crate::core::producer::OutgoingRequest;
@@ -34,16 +31,7 @@ pub enum Task {
     StartStorage,
     /// Drive sending for a `flush()` in a request-scoped runtime ([`driver::drive_flush`]).
     DriveFlush(FlushId),
-    /// Claim the backlog of gone tabs once.
-    Claim,
-    /// Claim under the granted Web Locks drain lock; `resolve` gets the number claimed.
-    ClaimLocked {
-        /// `navigator.locks`.
-        locks: JsValue,
-        /// Resolves the promise the lock callback returned (releasing the lock).
-        resolve: Function,
-    },
-    /// Write the durable queue's pending batches.
+    /// Write the durable queue's pending batches ([`storage::write_next`]).
     Write,
     /// Remove page lifecycle listeners, outside the listener that may be running.
     Release(PageLifecycle),
@@ -63,14 +51,9 @@ async fn run(shared: Shared, task: Task) {
             reserved,
         } => driver::send_with(&shared, request, credentials, reserved).await,
         Task::Refresh => driver::refresh(&shared).await,
-        Task::StartStorage => ownership::start(&shared).await,
+        Task::StartStorage => ownership::start(&shared),
         Task::DriveFlush(id) => driver::drive_flush(&shared, id).await,
-        Task::Claim => ownership::claim(&shared).await,
-        Task::ClaimLocked { locks, resolve } => {
-            let claimed = ownership::claim_locked(&shared, &locks).await;
-            let _ = resolve.call1(&JsValue::UNDEFINED, &JsValue::from(claimed as u32));
-        }
-        Task::Write => storage::write_loop(&shared).await,
+        Task::Write => storage::write_next(&shared),
         Task::Release(lifecycle) => drop(lifecycle),
     }
 }

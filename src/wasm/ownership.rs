@@ -32,8 +32,8 @@ use super::handoff;
 use super::local_cache::scoped_key;
 use super::now_ms;
 use super::storage::{schedule_write, IdSet, Mode};
-use super::storage_idb::{outcome, Done, IdbStore, StoredRecord, Verdict};
 use super::storage_local::LocalStore;
+use super::storage_records::{outcome, Done, RecordStore, StoredRecord, Verdict};
 use super::timer::JsTimer;
 
 #[wasm_bindgen(module = "/src/wasm/js/store.js")]
@@ -65,10 +65,13 @@ pub fn start(shared: &Shared) {
     };
     match mode {
         Mode::Memory => {}
-        Mode::LocalStorage => establish(shared, None),
+        Mode::LocalStorage => {
+            let scope = shared.borrow().durable.scope.clone();
+            establish(shared, Some(RecordStore::local(&scope)));
+        }
         Mode::IndexedDb => {
             let shared = Rc::clone(shared);
-            IdbStore::open(
+            RecordStore::open_idb(
                 &database,
                 Box::new(move |opened| match opened {
                     Ok(store) => establish(&shared, Some(store)),
@@ -90,15 +93,15 @@ pub fn start(shared: &Shared) {
 
 /// Establishes this tab's ownership (its tab lock once granted, or else its heartbeat), then lets
 /// storage start.
-fn establish(shared: &Shared, idb: Option<IdbStore>) {
+fn establish(shared: &Shared, records: Option<RecordStore>) {
     let (scope, tab) = {
         let edge = shared.borrow();
         (edge.durable.scope.clone(), edge.durable.tab_id.clone())
     };
-    let local = LocalStore::open(&scope);
+    let local = LocalStore::open();
     if has_web_locks() {
         let shared = Rc::clone(shared);
-        let granted: Done = Box::new(move |_| ready(&shared, idb, local));
+        let granted: Done = Box::new(move |_| ready(&shared, records, local));
         hold_lock(
             &format!("{}{tab}", lock_prefix(&scope)),
             Closure::once_into_js(granted),
@@ -107,14 +110,14 @@ fn establish(shared: &Shared, idb: Option<IdbStore>) {
         if let Some(store) = &local {
             heartbeat(store, &scope, &tab);
         }
-        ready(shared, idb, local);
+        ready(shared, records, local);
     }
 }
 
 /// Storage is open and ownership established: starts writing, claims the first backlog and
 /// schedules later claims.
-fn ready(shared: &Shared, idb: Option<IdbStore>, local: Option<LocalStore>) {
-    shared.borrow_mut().durable.set_ready(idb, local);
+fn ready(shared: &Shared, records: Option<RecordStore>, local: Option<LocalStore>) {
+    shared.borrow_mut().durable.set_ready(records, local);
     schedule_write(shared);
     claim(shared);
     let weak = Rc::downgrade(shared);
@@ -366,10 +369,10 @@ impl Claim {
 /// Re-owns and restores the records `claimant` may claim (records listed in the hand-off list are
 /// deleted instead), as far as the buffer has room, then ends the claim.
 fn claim_records(shared: &Shared, claimant: Claimant) {
-    let (idb, local, scope, tab) = {
+    let (records, local, scope, tab) = {
         let edge = shared.borrow();
         (
-            edge.durable.idb().cloned(),
+            edge.durable.records().cloned(),
             edge.durable.local().cloned(),
             edge.durable.scope.clone(),
             edge.durable.tab_id.clone(),
@@ -379,67 +382,46 @@ fn claim_records(shared: &Shared, claimant: Claimant) {
         .as_ref()
         .map(|store| handoff::read(store, &scope))
         .unwrap_or_default();
-    let mut claim = Claim {
+    let claim = Claim {
         claimant,
         tab: tab.clone(),
         scope,
-        local: local.clone(),
+        local,
         handed_off,
         dropped_handed_off: IdSet::new(),
         taken: 0,
     };
-    if let Some(store) = idb {
-        let shared = Rc::clone(shared);
-        let mut claim = Some(claim);
-        // Called with each stored record, then with the transaction's outcome.
-        let on = Box::new(move |value: JsValue| match outcome(value) {
-            Ok(record) if !record.is_undefined() => {
-                let Some(claim) = claim.as_mut() else {
-                    return;
-                };
-                let verdict = StoredRecord::from_js(&record)
-                    .and_then(|stored| claim.decide(&mut shared.borrow_mut(), &stored));
-                if let Some(verdict) = verdict {
-                    verdict.answer(&record);
-                }
-            }
-            committed => {
-                let Some(claim) = claim.take() else {
-                    return;
-                };
-                let claimed = match committed {
-                    Ok(_) => claim.taken,
-                    Err(thrown) => {
-                        shared.borrow().logger.warn(&format!(
-                            "claiming persisted events failed: {}",
-                            super::js_error::describe_js_value(&thrown)
-                        ));
-                        0
-                    }
-                };
-                claim.finish(&shared, claimed);
-            }
-        });
-        store.claim(&tab, on);
-    } else if let Some(store) = &local {
-        let records = store.read_all();
-        let mut take = Vec::new();
-        let mut drop_ids = Vec::new();
-        {
-            let mut edge = shared.borrow_mut();
-            for record in &records {
-                match claim.decide(&mut edge, record) {
-                    Some(Verdict::Take) => take.push(record.id.clone()),
-                    Some(Verdict::Drop) => drop_ids.push(record.id.clone()),
-                    Some(Verdict::Stop) => break,
-                    None => {}
-                }
+    let Some(store) = records else {
+        return claim.finish(shared, 0);
+    };
+    let shared = Rc::clone(shared);
+    let mut claim = Some(claim);
+    // Called with each stored record, then with the walk's outcome. Records restored stay in the
+    // core even when the walk fails (and are sent): only their re-owning may be lost.
+    let on = Box::new(move |value: JsValue| match outcome(value) {
+        Ok(record) if !record.is_undefined() => {
+            let Some(claim) = claim.as_mut() else {
+                return;
+            };
+            let verdict = StoredRecord::from_js(&record)
+                .and_then(|stored| claim.decide(&mut shared.borrow_mut(), &stored));
+            if let Some(verdict) = verdict {
+                verdict.answer(&record);
             }
         }
-        let taken = store.reown(&records, &take, &tab);
-        let _ = store.write(&tab, &[], &drop_ids);
-        claim.finish(shared, taken);
-    } else {
-        claim.finish(shared, 0);
-    }
+        committed => {
+            let Some(claim) = claim.take() else {
+                return;
+            };
+            if let Err(thrown) = committed {
+                shared.borrow().logger.warn(&format!(
+                    "claiming persisted events failed: {}",
+                    super::js_error::describe_js_value(&thrown)
+                ));
+            }
+            let taken = claim.taken;
+            claim.finish(&shared, taken);
+        }
+    });
+    store.claim(&tab, on);
 }

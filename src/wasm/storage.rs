@@ -29,8 +29,8 @@ use crate::core::producer::RequestId;
 
 use super::driver::Shared;
 use super::dynamic::{error_name, set};
-use super::storage_idb::{self, outcome, Done, IdbStore, IdbWrite};
 use super::storage_local::{self, LocalStore};
+use super::storage_records::{self, outcome, Done, RecordStore, RecordWrite};
 
 /// A set of event or tab ids: a [`NameMap`] whose values are unused, so that it shares its code with
 /// the stored-bytes map and the core's counters (no B-tree in the `.wasm`).
@@ -85,7 +85,7 @@ pub struct DurableQueue {
     pub scope: String,
     /// This producer's owner id in storage.
     pub tab_id: String,
-    idb: Option<IdbStore>,
+    records: Option<RecordStore>,
     local: Option<LocalStore>,
     /// Storage is open and this tab's ownership is established: writes may start.
     ready: bool,
@@ -120,7 +120,7 @@ impl DurableQueue {
             persisted_ever: mode != Mode::Memory,
             scope,
             tab_id,
-            idb: None,
+            records: None,
             local: None,
             ready: false,
             next: Batch::default(),
@@ -152,12 +152,12 @@ impl DurableQueue {
         format!("{}{}", super::local_cache::KEY_PREFIX, self.scope)
     }
 
-    /// The open IndexedDB store, once open.
-    pub fn idb(&self) -> Option<&IdbStore> {
-        self.idb.as_ref()
+    /// Where the records are, once storage is ready.
+    pub fn records(&self) -> Option<&RecordStore> {
+        self.records.as_ref()
     }
 
-    /// The `localStorage` store, in that mode.
+    /// The page's `localStorage` (the lease book, the hand-off list), where it has one.
     pub fn local(&self) -> Option<&LocalStore> {
         self.local.as_ref()
     }
@@ -226,8 +226,8 @@ impl DurableQueue {
     }
 
     /// Marks storage open and ownership established.
-    pub fn set_ready(&mut self, idb: Option<IdbStore>, local: Option<LocalStore>) {
-        self.idb = idb;
+    pub fn set_ready(&mut self, records: Option<RecordStore>, local: Option<LocalStore>) {
+        self.records = records;
         self.local = local;
         self.ready = true;
         self.write_wanted = true;
@@ -299,7 +299,7 @@ impl DurableQueue {
 /// unavailable. `auto` is IndexedDB where the runtime has it (pages, workers), memory elsewhere
 /// (Node, workerd).
 pub fn resolve_mode(requested: Option<Mode>, auto: bool) -> (Mode, Option<&'static str>) {
-    let has_idb = storage_idb::available();
+    let has_idb = storage_records::available();
     let has_local = storage_local::local_storage().is_some();
     match (requested, auto) {
         (_, true) => (
@@ -351,43 +351,32 @@ pub fn schedule_write(shared: &Shared) {
     super::task::spawn(shared, super::task::Task::Write);
 }
 
-/// Writes batches until none is left; one write in progress at a time (an IndexedDB write goes on
-/// from its transaction's callback).
+/// Writes batches until none is left; one write in progress at a time (the next starts from the
+/// callback of the one before).
 pub fn write_next(shared: &Shared) {
-    loop {
-        let (batch, owner, idb, local) = {
-            let mut edge = shared.borrow_mut();
-            let durable = &mut edge.durable;
-            durable.write_wanted = false;
-            let batch = std::mem::take(&mut durable.next);
-            // After a fallback to memory, deletes of what was stored before still go through, so
-            // no other tab sends those events again.
-            if durable.stopped || (batch.puts.is_empty() && batch.deletes.is_empty()) {
-                durable.writing = false;
-                return;
-            }
-            durable.committing = batch.puts.len();
-            (
-                batch,
-                durable.tab_id.clone(),
-                durable.idb.clone(),
-                durable.local.clone(),
-            )
-        };
-        let result = match (&idb, &local) {
-            (Some(store), _) => {
-                let shared = Rc::clone(shared);
-                let write = IdbWrite::new(&batch.puts, &batch.deletes);
-                let done: Done = Box::new(move |value| {
-                    written(&shared, batch, outcome(value).map(drop));
-                    write_next(&shared);
-                });
-                return store.write(&owner, &write, done);
-            }
-            (None, Some(store)) => store.write(&owner, &batch.puts, &batch.deletes),
-            (None, None) => Ok(()),
-        };
-        written(shared, batch, result);
+    let (batch, owner, records) = {
+        let mut edge = shared.borrow_mut();
+        let durable = &mut edge.durable;
+        durable.write_wanted = false;
+        let batch = std::mem::take(&mut durable.next);
+        // After a fallback to memory, deletes of what was stored before still go through, so
+        // no other tab sends those events again.
+        if durable.stopped || (batch.puts.is_empty() && batch.deletes.is_empty()) {
+            durable.writing = false;
+            return;
+        }
+        durable.committing = batch.puts.len();
+        (batch, durable.tab_id.clone(), durable.records.clone())
+    };
+    let write = RecordWrite::new(&batch.puts, &batch.deletes);
+    let shared = Rc::clone(shared);
+    let done: Done = Box::new(move |value| {
+        written(&shared, batch, outcome(value).map(drop));
+        write_next(&shared);
+    });
+    match records {
+        Some(store) => store.write(&owner, &write, done),
+        None => done(JsValue::UNDEFINED),
     }
 }
 

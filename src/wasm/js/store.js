@@ -1,6 +1,11 @@
-// The I/O sequences of the durable queue and of tab ownership (src/wasm/storage_idb.rs, ownership.rs):
-// IndexedDB requests and transactions, Web Locks requests. Every decision stays in Rust: what to write
-// or delete and when, which stored record a claim takes, what to do on failure.
+// The I/O sequences of the durable queue and of tab ownership (src/wasm/storage_records.rs,
+// ownership.rs): the records in IndexedDB or localStorage, and Web Locks requests. Every decision
+// stays in Rust: what to write or delete and when, which stored record a claim takes, what to do on
+// failure.
+//
+// A record store (`db`) is an IndexedDB database, one object store `records` keyed by event id, each
+// value {owner, writtenAt, bytes}; or a localStorage key prefix (a string), one item per record:
+// prefix + event id -> "owner writtenAt base64(bytes)".
 //
 // Callbacks take one argument. `done` gets an Error (DOMException) on failure, anything else on
 // success; the claim's `decide` is called once per stored record and answers in `record.verdict`.
@@ -10,20 +15,51 @@ const TAKE = 1;
 const DROP = 2;
 const STOP = 3;
 
-// Runs `use(store, now)` in one readwrite transaction of `db`; done() once it commits, done(error)
-// once it aborts or when `use` throws (then what `use` did still commits).
-function transact(db, use, done) {
-  try {
-    const tx = db.transaction(STORE, 'readwrite');
-    use(tx.objectStore(STORE), Date.now());
-    tx.oncomplete = () => done();
-    tx.onabort = () => done(tx.error ?? new Error('transaction aborted'));
-  } catch (error) {
-    done(error);
-  }
+// The localStorage records under `prefix`, with the calls of an IndexedDB object store used here,
+// and walk(visit) in place of a cursor.
+function local(prefix) {
+  return {
+    put({ owner, writtenAt, bytes }, id) {
+      let text = '';
+      for (const byte of bytes) text += String.fromCharCode(byte);
+      localStorage.setItem(prefix + id, `${owner} ${writtenAt} ${btoa(text)}`);
+    },
+    delete: (id) => localStorage.removeItem(prefix + id),
+    walk(visit) {
+      for (const key of Object.keys(localStorage).filter((key) => key.startsWith(prefix)).sort()) {
+        let record;
+        try {
+          const [owner, writtenAt, text] = localStorage.getItem(key).split(' ');
+          record = { owner, writtenAt: +writtenAt, bytes: Uint8Array.from(atob(text), (c) => c.charCodeAt(0)) };
+        } catch {
+          continue;
+        }
+        if (!visit(key.slice(prefix.length), record)) break;
+      }
+    },
+  };
 }
 
-// Opens (creating on first use) the database `name`: done(db) or done(error).
+// Runs `use(store, now)` against `db`: in one readwrite transaction for IndexedDB. done() once it
+// commits, done(error) once it aborts or when `use` throws (what `use` did before still stands).
+function transact(db, use, done) {
+  let failure;
+  try {
+    if (typeof db !== 'string') {
+      const tx = db.transaction(STORE, 'readwrite');
+      use(tx.objectStore(STORE), Date.now());
+      tx.oncomplete = () => done();
+      tx.onabort = () => done(tx.error ?? new Error('transaction aborted'));
+      return;
+    }
+    use(local(db), Date.now());
+  } catch (error) {
+    failure = error;
+  }
+  done(failure);
+}
+
+// Opens (creating on first use) the IndexedDB database `name`: done(db) or done(error).
 export function open(name, done) {
   try {
     const request = indexedDB.open(name, 1);
@@ -35,32 +71,33 @@ export function open(name, done) {
   }
 }
 
-// Stores the puts (space-separated `ids`, their encodings one after the other in `bytes`, `sizes`
-// long), owned by `owner` and written now, and removes the space-separated `deletes`, in one
-// transaction.
+// Removes the space-separated `deletes`, then stores the puts (space-separated `ids`, their
+// encodings one after the other in `bytes`, `sizes` long), owned by `owner` and written now.
 export function write(db, owner, ids, sizes, bytes, deletes, done) {
   transact(db, (store, writtenAt) => {
+    if (deletes) for (const id of deletes.split(' ')) store.delete(id);
     let end = 0;
     if (ids) ids.split(' ').forEach((id, i) => {
       store.put({ owner, writtenAt, bytes: bytes.slice(end, end += sizes[i]) }, id);
     });
-    if (deletes) for (const id of deletes.split(' ')) store.delete(id);
   }, done);
 }
 
-// Walks the stored records in key (put) order in one transaction: decide({id, owner, writtenAt,
-// bytes}) sets `verdict` to re-own the record to `owner` (TAKE), delete it (DROP), end the walk
-// (STOP) or leave it. done() once the transaction commits.
+// Walks the stored records in key (put) order: decide({id, owner, writtenAt, bytes}) sets `verdict`
+// to re-own the record to `owner` (TAKE), delete it (DROP), end the walk (STOP), or leaves it.
 export function claim(db, owner, decide, done) {
   transact(db, (store, writtenAt) => {
-    store.openCursor().onsuccess = ({ target: { result: cursor } }) => {
-      if (!cursor) return;
-      const record = { id: cursor.key, ...cursor.value };
+    const visit = (id, record) => {
+      record.id = id;
       decide(record);
       const { verdict, bytes } = record;
-      if (verdict === TAKE) cursor.update({ owner, writtenAt, bytes });
-      if (verdict === DROP) cursor.delete();
-      if (verdict !== STOP) cursor.continue();
+      if (verdict === TAKE) store.put({ owner, writtenAt, bytes }, id);
+      if (verdict === DROP) store.delete(id);
+      return verdict !== STOP;
+    };
+    if (store.walk) return store.walk(visit);
+    store.openCursor().onsuccess = ({ target: { result: cursor } }) => {
+      if (cursor && visit(cursor.key, cursor.value)) cursor.continue();
     };
   }, done);
 }

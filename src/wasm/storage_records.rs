@@ -1,12 +1,18 @@
-//! The IndexedDB backend of the durable queue, through the global `indexedDB` (pages and workers).
+//! The stored records of the durable queue, in IndexedDB (pages and workers) or `localStorage`
+//! (pages), through `js/store.js`.
 //!
-//! One database per stream, `kinesis-clickstream:<stream>`, one object store `records` keyed by the
-//! event id (UUIDv7 text, so key order is put order). Each value is `{owner, writtenAt, bytes}`: the
-//! id of the tab that sends it, when it wrote it, and the `core::persisted` encoding of the record. Every write of a turn goes
-//! into one `readwrite` transaction.
+//! IndexedDB: one database per stream, `kinesis-clickstream:<stream>`, one object store `records` keyed
+//! by the event id (UUIDv7 text, so key order is put order); each value is `{owner, writtenAt, bytes}`:
+//! the id of the tab that sends it, when it wrote it, and the `core::persisted` encoding of the
+//! record. Every write of a turn goes into one `readwrite` transaction.
 //!
-//! The requests and transactions run in `js/store.js`; each operation reports to a callback
-//! ([`Done`]) with the value it produced or the thrown error (see [`outcome`]).
+//! `localStorage`: one item `kinesis-clickstream:<stream>:r:<event id>` per record, whose value is the
+//! owner, the time it was written (ms) and the base64 of the encoding, separated by spaces. A write
+//! returns once `setItem` returned, the point from which the record survives a crash; the first
+//! refused item (e.g. `QuotaExceededError`) stops it.
+//!
+//! Each operation reports to a callback ([`Done`]) with the value it produced or the thrown error
+//! (see [`outcome`]); for `localStorage` before it returns.
 
 use js_sys::Uint8Array;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -33,7 +39,7 @@ extern "C" {
     fn js_claim(db: &JsValue, owner: &str, decide: &JsValue, done: &JsValue);
 }
 
-/// A callback of an IndexedDB operation; turn its argument into a result with [`outcome`].
+/// A callback of a record store operation; turn its argument into a result with [`outcome`].
 pub type Done = Box<dyn FnOnce(JsValue)>;
 
 /// A callback's argument as a result: the error when the operation failed (an `Error` or
@@ -92,20 +98,20 @@ impl Verdict {
     }
 }
 
-/// The puts and deletes of one write, in the shape `js/store.js` takes them: space-separated ids,
+/// The deletes and puts of one write, in the shape `js/store.js` takes them: space-separated ids,
 /// and the encodings one after the other with their sizes.
 #[derive(Debug, Default)]
-pub struct IdbWrite {
+pub struct RecordWrite {
     ids: String,
     sizes: Vec<u32>,
     bytes: Vec<u8>,
     deletes: String,
 }
 
-impl IdbWrite {
+impl RecordWrite {
     /// The write of `puts` (id, bytes) and `deletes`.
-    pub fn new(puts: &[(String, Vec<u8>)], deletes: &[String]) -> IdbWrite {
-        let mut write = IdbWrite::default();
+    pub fn new(puts: &[(String, Vec<u8>)], deletes: &[String]) -> RecordWrite {
+        let mut write = RecordWrite::default();
         for (id, encoded) in puts {
             push_listed(&mut write.ids, id);
             write.sizes.push(encoded.len() as u32);
@@ -118,9 +124,10 @@ impl IdbWrite {
     }
 }
 
-/// An open IndexedDB database.
+/// Where the records are: an open IndexedDB database, or the `localStorage` key prefix of this
+/// stream's records.
 #[derive(Clone, Debug)]
-pub struct IdbStore {
+pub struct RecordStore {
     db: JsValue,
 }
 
@@ -129,17 +136,24 @@ pub fn available() -> bool {
     global("indexedDB").is_some()
 }
 
-impl IdbStore {
-    /// Opens (creating on first use) the database `name`; `done` gets the store or the thrown
-    /// error.
-    pub fn open(name: &str, done: Box<dyn FnOnce(Result<IdbStore, JsValue>)>) {
-        let done: Done = Box::new(move |value| done(outcome(value).map(|db| IdbStore { db })));
+impl RecordStore {
+    /// Opens (creating on first use) the IndexedDB database `name`; `done` gets the store or the
+    /// thrown error.
+    pub fn open_idb(name: &str, done: Box<dyn FnOnce(Result<RecordStore, JsValue>)>) {
+        let done: Done = Box::new(move |value| done(outcome(value).map(|db| RecordStore { db })));
         js_open(name, wasm_bindgen::closure::Closure::once_into_js(done));
     }
 
-    /// Runs `write` as one transaction, its records owned by `owner`; `done` runs when it commits
-    /// (the point from which those records survive a crash) or fails.
-    pub fn write(&self, owner: &str, write: &IdbWrite, done: Done) {
+    /// The records of stream `scope` in `localStorage`.
+    pub fn local(scope: &str) -> RecordStore {
+        RecordStore {
+            db: JsValue::from_str(&super::local_cache::scoped_key(scope, "r:")),
+        }
+    }
+
+    /// Runs `write`, its records owned by `owner` (in one transaction for IndexedDB); `done` runs
+    /// when it commits (the point from which those records survive a crash) or fails.
+    pub fn write(&self, owner: &str, write: &RecordWrite, done: Done) {
         js_write(
             &self.db,
             owner,
@@ -151,10 +165,10 @@ impl IdbStore {
         );
     }
 
-    /// Walks every stored record in one transaction: `on` gets each record (`{id, owner, writtenAt,
+    /// Walks every stored record (in one transaction for IndexedDB): `on` gets each record (`{id, owner, writtenAt,
     /// bytes}`, answered with [`Verdict::answer`]; taken records are re-owned to `new_owner`), then
     /// once the outcome of the transaction (see [`outcome`]). Records are re-owned as they are
-    /// decided, so the ones taken are durable only once the transaction commits.
+    /// decided, so the ones taken are durable only once the walk commits.
     pub fn claim(&self, new_owner: &str, on: Box<dyn FnMut(JsValue)>) {
         let on = wasm_bindgen::closure::Closure::wrap(on).into_js_value();
         js_claim(&self.db, new_owner, &on, &on);

@@ -38,7 +38,7 @@ pub fn add(store: &LocalStore, scope: &str, ids: &[String]) -> bool {
 }
 
 /// Appends `id` to a space-separated list.
-pub fn push_listed(text: &mut String, id: &str) {
+fn push_listed(text: &mut String, id: &str) {
     if !text.is_empty() {
         text.push(' ');
     }

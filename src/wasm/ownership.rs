@@ -38,8 +38,8 @@ use super::timer::JsTimer;
 
 #[wasm_bindgen(module = "/src/wasm/js/store.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = holdLock)]
-    fn hold_lock(name: &str, granted: JsValue);
+    #[wasm_bindgen(js_name = open)]
+    fn js_open(database: &str, lock: &str, done: JsValue);
     #[wasm_bindgen(js_name = drain)]
     fn js_drain(name: &str, prefix: &str, run: JsValue);
 }
@@ -59,59 +59,52 @@ fn lock_prefix(scope: &str) -> String {
 /// Opens storage, establishes this tab's ownership, starts writing, claims the first backlog and
 /// schedules later claims. Falls back to memory (reported) when storage cannot be opened.
 pub fn start(shared: &Shared) {
-    let (mode, database) = {
+    let (mode, scope, tab) = {
         let edge = shared.borrow();
-        (edge.durable.mode(), edge.durable.database_name())
+        let durable = &edge.durable;
+        (
+            durable.mode(),
+            durable.scope.clone(),
+            durable.tab_id.clone(),
+        )
     };
-    match mode {
-        Mode::Memory => {}
-        Mode::LocalStorage => {
-            let scope = shared.borrow().durable.scope.clone();
-            establish(shared, Some(RecordStore::local(&scope)));
-        }
-        Mode::IndexedDb => {
-            let shared = Rc::clone(shared);
-            RecordStore::open_idb(
-                &database,
-                Box::new(move |opened| match opened {
-                    Ok(store) => establish(&shared, Some(store)),
-                    Err(thrown) => {
-                        let detail = super::js_error::describe_js_value(&thrown);
-                        let error = shared
-                            .borrow_mut()
-                            .durable
-                            .fall_back("unavailable", &detail);
-                        if let Some(error) = error {
-                            super::driver::report_error(&shared, &error);
-                        }
-                    }
-                }),
-            );
-        }
-    }
-}
-
-/// Establishes this tab's ownership (its tab lock once granted, or else its heartbeat), then lets
-/// storage start.
-fn establish(shared: &Shared, records: Option<RecordStore>) {
-    let (scope, tab) = {
-        let edge = shared.borrow();
-        (edge.durable.scope.clone(), edge.durable.tab_id.clone())
+    let database = match mode {
+        Mode::Memory => return,
+        Mode::IndexedDb => shared.borrow().durable.database_name(),
+        Mode::LocalStorage => String::new(),
     };
-    let local = LocalStore::open();
-    if has_web_locks() {
-        let shared = Rc::clone(shared);
-        let granted: Done = Box::new(move |_| ready(&shared, records, local));
-        hold_lock(
-            &format!("{}{tab}", lock_prefix(&scope)),
-            Closure::once_into_js(granted),
-        );
+    let locks = has_web_locks();
+    let lock = if locks {
+        format!("{}{tab}", lock_prefix(&scope))
     } else {
-        if let Some(store) = &local {
-            heartbeat(store, &scope, &tab);
+        String::new()
+    };
+    let shared = Rc::clone(shared);
+    let opened: Done = Box::new(move |value| match outcome(value) {
+        Ok(db) => {
+            let local = LocalStore::open();
+            if let (false, Some(store)) = (locks, &local) {
+                heartbeat(store, &scope, &tab);
+            }
+            let records = if db.is_undefined() {
+                RecordStore::local(&scope)
+            } else {
+                RecordStore::idb(db)
+            };
+            ready(&shared, Some(records), local);
         }
-        ready(shared, records, local);
-    }
+        Err(thrown) => {
+            let detail = super::js_error::describe_js_value(&thrown);
+            let error = shared
+                .borrow_mut()
+                .durable
+                .fall_back("unavailable", &detail);
+            if let Some(error) = error {
+                super::driver::report_error(&shared, &error);
+            }
+        }
+    });
+    js_open(&database, &lock, Closure::once_into_js(opened));
 }
 
 /// Storage is open and ownership established: starts writing, claims the first backlog and

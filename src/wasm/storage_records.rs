@@ -14,27 +14,16 @@
 //! Each operation reports to a callback ([`Done`]) with the value it produced or the thrown error
 //! (see [`outcome`]); for `localStorage` before it returns.
 
-use js_sys::Uint8Array;
+use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::dynamic::{get, global, set};
-use super::handoff::push_listed;
 
 #[wasm_bindgen(module = "/src/wasm/js/store.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = open)]
-    fn js_open(name: &str, done: JsValue);
     #[wasm_bindgen(js_name = write)]
-    fn js_write(
-        db: &JsValue,
-        owner: &str,
-        ids: &str,
-        sizes: &[u32],
-        bytes: &[u8],
-        deletes: &str,
-        done: JsValue,
-    );
+    fn js_write(db: &JsValue, owner: &str, puts: &Array, deletes: &Array, done: JsValue);
     #[wasm_bindgen(js_name = claim)]
     fn js_claim(db: &JsValue, owner: &str, decide: &JsValue, done: &JsValue);
 }
@@ -98,27 +87,27 @@ impl Verdict {
     }
 }
 
-/// The deletes and puts of one write, in the shape `js/store.js` takes them: space-separated ids,
-/// and the encodings one after the other with their sizes.
-#[derive(Debug, Default)]
+/// The deletes and puts of one write, in the shape `js/store.js` takes them: the ids to delete, and
+/// the puts as id, encoding, id, encoding…
+#[derive(Debug)]
 pub struct RecordWrite {
-    ids: String,
-    sizes: Vec<u32>,
-    bytes: Vec<u8>,
-    deletes: String,
+    puts: Array,
+    deletes: Array,
 }
 
 impl RecordWrite {
     /// The write of `puts` (id, bytes) and `deletes`.
     pub fn new(puts: &[(String, Vec<u8>)], deletes: &[String]) -> RecordWrite {
-        let mut write = RecordWrite::default();
+        let write = RecordWrite {
+            puts: Array::new(),
+            deletes: Array::new(),
+        };
         for (id, encoded) in puts {
-            push_listed(&mut write.ids, id);
-            write.sizes.push(encoded.len() as u32);
-            write.bytes.extend_from_slice(encoded);
+            write.puts.push(&JsValue::from_str(id));
+            write.puts.push(&Uint8Array::from(encoded.as_slice()));
         }
         for id in deletes {
-            push_listed(&mut write.deletes, id);
+            write.deletes.push(&JsValue::from_str(id));
         }
         write
     }
@@ -137,11 +126,9 @@ pub fn available() -> bool {
 }
 
 impl RecordStore {
-    /// Opens (creating on first use) the IndexedDB database `name`; `done` gets the store or the
-    /// thrown error.
-    pub fn open_idb(name: &str, done: Box<dyn FnOnce(Result<RecordStore, JsValue>)>) {
-        let done: Done = Box::new(move |value| done(outcome(value).map(|db| RecordStore { db })));
-        js_open(name, wasm_bindgen::closure::Closure::once_into_js(done));
+    /// The records in the open IndexedDB database `db`.
+    pub fn idb(db: JsValue) -> RecordStore {
+        RecordStore { db }
     }
 
     /// The records of stream `scope` in `localStorage`.
@@ -157,9 +144,7 @@ impl RecordStore {
         js_write(
             &self.db,
             owner,
-            &write.ids,
-            &write.sizes,
-            &write.bytes,
+            &write.puts,
             &write.deletes,
             wasm_bindgen::closure::Closure::once_into_js(done),
         );

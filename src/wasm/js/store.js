@@ -59,27 +59,33 @@ function transact(db, use, done) {
   done(failure);
 }
 
-// Opens (creating on first use) the IndexedDB database `name`: done(db) or done(error).
-export function open(name, done) {
+// Opens the IndexedDB database `name` (creating it on first use; none for ''), then takes the Web
+// Lock `lock` (none for '') and holds it as long as the page or worker lives: done(db) once both
+// are done (db undefined without a database), done(error) when the database cannot be opened.
+export function open(name, lock, done) {
+  const locked = (db) => lock
+    ? navigator.locks.request(lock, () => {
+      done(db);
+      return new Promise(() => {});
+    })
+    : done(db);
+  if (!name) return locked();
   try {
     const request = indexedDB.open(name, 1);
     request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-    request.onsuccess = () => done(request.result);
+    request.onsuccess = () => locked(request.result);
     request.onerror = () => done(request.error);
   } catch (error) {
     done(error);
   }
 }
 
-// Removes the space-separated `deletes`, then stores the puts (space-separated `ids`, their
-// encodings one after the other in `bytes`, `sizes` long), owned by `owner` and written now.
-export function write(db, owner, ids, sizes, bytes, deletes, done) {
+// Removes the ids `deletes`, then stores `puts` (id, bytes, id, bytes…), owned by `owner` and
+// written now.
+export function write(db, owner, puts, deletes, done) {
   transact(db, (store, writtenAt) => {
-    if (deletes) for (const id of deletes.split(' ')) store.delete(id);
-    let end = 0;
-    if (ids) ids.split(' ').forEach((id, i) => {
-      store.put({ owner, writtenAt, bytes: bytes.slice(end, end += sizes[i]) }, id);
-    });
+    for (const id of deletes) store.delete(id);
+    for (let i = 0; i < puts.length; i += 2) store.put({ owner, writtenAt, bytes: puts[i + 1] }, puts[i]);
   }, done);
 }
 
@@ -100,14 +106,6 @@ export function claim(db, owner, decide, done) {
       if (cursor && visit(cursor.key, cursor.value)) cursor.continue();
     };
   }, done);
-}
-
-// Takes the Web Lock `name` and holds it as long as the page or worker lives; granted() once held.
-export function holdLock(name, granted) {
-  navigator.locks.request(name, () => {
-    granted();
-    return new Promise(() => {});
-  });
 }
 
 // Runs one claim under the Web Lock `name`, unless another tab holds it: run({live, listedAt,

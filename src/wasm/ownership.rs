@@ -301,7 +301,7 @@ struct Claim {
     scope: String,
     local: Option<LocalStore>,
     handed_off: IdSet,
-    dropped_handed_off: IdSet,
+    dropped_handed_off: String,
     taken: usize,
 }
 
@@ -320,7 +320,7 @@ impl Claim {
             return None;
         }
         if self.handed_off.contains_key(&record.id) {
-            self.dropped_handed_off.insert(&record.id, 0);
+            handoff::push_listed(&mut self.dropped_handed_off, &record.id);
             return Some(Verdict::Drop);
         }
         let Ok(persisted) = PersistedRecord::decode(&record.bytes) else {
@@ -347,7 +347,7 @@ impl Claim {
     /// records restored.
     fn finish(self, shared: &Shared, claimed: usize) {
         if let Some(store) = &self.local {
-            handoff::remove(store, &self.scope, &self.dropped_handed_off);
+            handoff::remove(&self.scope, &self.dropped_handed_off);
             if let Claimant::Lease { .. } = self.claimant {
                 release_drain_lease(store, &self.scope, &self.tab);
             }
@@ -381,7 +381,7 @@ fn claim_records(shared: &Shared, claimant: Claimant) {
         scope,
         local,
         handed_off,
-        dropped_handed_off: IdSet::new(),
+        dropped_handed_off: String::new(),
         taken: 0,
     };
     let Some(store) = records else {

@@ -36,16 +36,6 @@ use super::storage_records::{self, outcome, Done, RecordStore, RecordWrite};
 /// the stored-bytes map and the core's counters (no B-tree in the `.wasm`).
 pub type IdSet = NameMap;
 
-/// The set of `ids`, built by insertion (one instantiation: callers with other sources insert
-/// themselves).
-pub fn id_set(ids: Vec<String>) -> IdSet {
-    let mut set = IdSet::new();
-    for id in ids {
-        set.insert(&id, 0);
-    }
-    set
-}
-
 /// Where events are persisted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -97,9 +87,9 @@ pub struct DurableQueue {
     stored: NameMap,
     stored_bytes: usize,
     fallbacks: NameMap,
-    /// Keepalive requests whose events are in the hand-off list (see [`super::lifecycle`]); a few
-    /// entries at most (the keepalive budget), so a list.
-    pub handed_off: Vec<(RequestId, Vec<String>)>,
+    /// Keepalive requests whose events (space-separated ids) are in the hand-off list (see
+    /// [`super::page_exit`]); a few entries at most (the keepalive budget), so a list.
+    pub handed_off: Vec<(RequestId, String)>,
     /// A claim of other tabs' backlogs is running.
     pub claiming: bool,
     /// Runs the periodic claim; dropped (stopped) with the queue.

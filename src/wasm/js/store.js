@@ -121,3 +121,18 @@ export function drain(name, prefix, run) {
     return new Promise((release) => run({ live, listedAt, release }));
   }).catch(() => run(null));
 }
+
+// Edits the list of space-separated ids in the localStorage item `key`: appends the ids `add`,
+// removes the ids `remove` (both space-separated); removes the item once the list is empty. false
+// when localStorage refused the write.
+export function editList(key, add, remove) {
+  try {
+    const gone = new Set(remove.split(' '));
+    const ids = `${localStorage.getItem(key) ?? ''} ${add}`.split(' ').filter((id) => id && !gone.has(id));
+    if (ids.length) localStorage.setItem(key, ids.join(' '));
+    else localStorage.removeItem(key);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -25,12 +25,16 @@ fn key(scope: &str) -> String {
 
 /// The listed ids for stream `scope`.
 pub fn read(store: &LocalStore, scope: &str) -> IdSet {
-    let text = store.get_item(&key(scope)).unwrap_or_default();
-    let mut listed = IdSet::new();
+    id_set(&store.get_item(&key(scope)).unwrap_or_default())
+}
+
+/// The ids of a space-separated list.
+pub fn id_set(text: &str) -> IdSet {
+    let mut set = IdSet::new();
     for id in text.split_whitespace() {
-        listed.insert(id, 0);
+        set.insert(id, 0);
     }
-    listed
+    set
 }
 
 /// Adds the space-separated `ids` to the list of stream `scope` in `localStorage`; `false` when

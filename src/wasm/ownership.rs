@@ -27,7 +27,7 @@ use crate::core::lease::{DrainLease, LeaseBook};
 use crate::core::persisted::PersistedRecord;
 
 use super::driver::{schedule_pump, Edge, Shared};
-use super::dynamic::{array, call, get, global};
+use super::dynamic::{call, get, global};
 use super::handoff;
 use super::local_cache::scoped_key;
 use super::now_ms;
@@ -216,12 +216,7 @@ pub fn claim(shared: &Shared) {
         if grant.is_null() {
             return end_claim(&shared, 0);
         }
-        let mut live = IdSet::new();
-        for tab in array(get(&grant, "live")).iter() {
-            if let Some(tab) = tab.as_string() {
-                live.insert(&tab, 0);
-            }
-        }
+        let live = handoff::id_set(&get(&grant, "live").as_string().unwrap_or_default());
         let listed_at_ms = get(&grant, "listedAt").as_f64().unwrap_or(0.0);
         claim_records(
             &shared,

@@ -109,16 +109,15 @@ export function claim(db, owner, decide, done) {
 }
 
 // Runs one claim under the Web Lock `name`, unless another tab holds it: run({live, listedAt,
-// release}) with the tab ids whose lock (named `prefix` + id) is held, listed at `listedAt`; the
-// lock is kept until release(). run(null) when the lock is taken or the listing failed.
+// release}) with the tab ids whose lock (named `prefix` + id) is held (space-separated), listed at
+// `listedAt`; the lock is kept until release(). run(null) when the lock is taken or the listing failed.
 export function drain(name, prefix, run) {
   navigator.locks.request(name, { ifAvailable: true }, async (lock) => {
     const listedAt = Date.now();
     const snapshot = lock && await navigator.locks.query().catch(() => null);
     if (!snapshot) return run(null);
-    const live = [];
-    for (const { name } of snapshot.held) if (name.startsWith(prefix)) live.push(name.slice(prefix.length));
-    return new Promise((release) => run({ live, listedAt, release }));
+    const live = snapshot.held.map(({ name }) => name.startsWith(prefix) ? name.slice(prefix.length) : '');
+    return new Promise((release) => run({ live: live.join(' '), listedAt, release }));
   }).catch(() => run(null));
 }
 

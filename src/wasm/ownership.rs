@@ -75,7 +75,7 @@ pub fn start(shared: &Shared) {
     };
     let locks = has_web_locks();
     let lock = if locks {
-        format!("{}{tab}", lock_prefix(&scope))
+        lock_prefix(&scope) + &tab
     } else {
         String::new()
     };
@@ -162,7 +162,7 @@ fn heartbeat(store: &LocalStore, scope: &str, tab: &str) -> (LeaseBook, bool) {
     let now = now_ms();
     let alive = book.heartbeat(tab, now);
     store.set_item(
-        &format!("{}{tab}", heartbeat_prefix(scope)),
+        &(heartbeat_prefix(scope) + tab),
         &Decimal::from(now).to_text(),
     );
     (book, alive)
@@ -176,11 +176,7 @@ pub fn leave(edge: &Edge) {
     }
     if let Some(store) = edge.durable.local() {
         let scope = &edge.durable.scope;
-        store.remove_item(&format!(
-            "{}{}",
-            heartbeat_prefix(scope),
-            edge.durable.tab_id
-        ));
+        store.remove_item(&(heartbeat_prefix(scope) + &edge.durable.tab_id));
         release_drain_lease(store, scope, &edge.durable.tab_id);
     }
 }

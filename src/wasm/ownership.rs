@@ -4,16 +4,19 @@
 //! With the Web Locks API (`navigator.locks`, in pages and workers of current browsers): a tab holds
 //! the lock `kinesis-clickstream:<stream>:tab:<id>` for its whole life, and starts storing only once it
 //! holds it. A claim runs under the lock `…:drain`, taken with `ifAvailable` (one claimer at a time):
-//! it lists the held tab locks, then in one IndexedDB transaction re-owns to itself every record whose
-//! owner holds no lock and that was written before the listing (so a tab that started after the
-//! listing is never mistaken for a dead one), as far as its buffer has room, and restores them into the
-//! core with their original ids and put times. Re-owned records belong to a live tab, so no other tab
+//! it lists the held tab locks, then in one walk over the stored records (one IndexedDB transaction)
+//! re-owns to itself every record whose owner holds no lock and that was written before the listing
+//! (so a tab that started after the listing is never mistaken for a dead one), as far as its buffer
+//! has room, and restores them into the core with their original ids and put times. Re-owned records belong to a live tab, so no other tab
 //! claims them while it lives.
 //!
 //! Without Web Locks: the same with `core::lease`, a heartbeat book in `localStorage` (a tab is dead
 //! 75 s after its last heartbeat; see that module for the limit of this fallback).
 //!
 //! Claims run when the producer starts and then every [`CLAIM_INTERVAL_MS`].
+//!
+//! The lock requests and the walk run in `js/store.js`; every decision is made here: the walk asks
+//! Rust about each record, inside the walk's transaction.
 
 use std::rc::Rc;
 

@@ -86,6 +86,9 @@ export function write(db, owner, puts, deletes, done) {
   transact(db, (store, writtenAt) => {
     for (const id of deletes) store.delete(id);
     for (let i = 0; i < puts.length; i += 2) store.put({ owner, writtenAt, bytes: puts[i + 1] }, puts[i]);
+    // Commits now rather than once the requests succeed: a page that unloads right after (a reload
+    // once flushed) would abort a transaction still waiting to auto-commit.
+    store.transaction?.commit?.();
   }, done);
 }
 
@@ -104,6 +107,7 @@ export function claim(db, owner, decide, done) {
     if (store.walk) return store.walk(visit);
     store.openCursor().onsuccess = ({ target: { result: cursor } }) => {
       if (cursor && visit(cursor.key, cursor.value)) cursor.continue();
+      else store.transaction.commit?.();
     };
   }, done);
 }

@@ -1,9 +1,7 @@
 //! Untyped access to JavaScript objects found at runtime (`globalThis.indexedDB`, `localStorage`,
-//! `navigator.locks`, `document`): property reads, method calls and promise wrappers for event-based
-//! requests. Looked up on the global object so the same code runs in pages, workers and workerd.
+//! `navigator.locks`, `document`): property reads and method calls. Looked up on the global object so the same code runs in pages, workers and workerd.
 
-use js_sys::{Array, Function, Promise, Reflect};
-use wasm_bindgen::closure::Closure;
+use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// `target[key]`, `undefined` when absent or when reading throws.
@@ -60,53 +58,6 @@ pub fn construct(name: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
         .dyn_into::<Function>()
         .map_err(|_| JsValue::from_str(&format!("{name} is not a constructor")))?;
     Reflect::construct(&constructor, &js_array(args))
-}
-
-/// A promise settled by the first of `ok_event` (resolved with `target[ok_field]`, or `undefined`
-/// for an empty field name) and the `err_events` (rejected with `target.error`), for IndexedDB's
-/// request and transaction objects. The listeners are kept alive until one fires.
-pub fn event_promise(
-    target: &JsValue,
-    ok_event: &'static str,
-    ok_field: &'static str,
-    err_events: &'static [&'static str],
-) -> Promise {
-    Promise::new(&mut |resolve: Function, reject: Function| {
-        let source = target.clone();
-        let on_ok: Box<dyn FnOnce(JsValue)> = Box::new(move |_event| {
-            let value = if ok_field.is_empty() {
-                JsValue::UNDEFINED
-            } else {
-                get(&source, ok_field)
-            };
-            let _ = resolve.call1(&JsValue::UNDEFINED, &value);
-        });
-        let on_ok = Closure::once_into_js(on_ok);
-        let _ = call(
-            target,
-            "addEventListener",
-            &[&JsValue::from_str(ok_event), &on_ok],
-        );
-        for event in err_events {
-            let source = target.clone();
-            let reject = reject.clone();
-            let on_err: Box<dyn FnOnce(JsValue)> = Box::new(move |_event| {
-                let error = get(&source, "error");
-                let error = if error.is_null() || error.is_undefined() {
-                    JsValue::from_str("aborted")
-                } else {
-                    error
-                };
-                let _ = reject.call1(&JsValue::UNDEFINED, &error);
-            });
-            let on_err = Closure::once_into_js(on_err);
-            let _ = call(
-                target,
-                "addEventListener",
-                &[&JsValue::from_str(event), &on_err],
-            );
-        }
-    })
 }
 
 /// The `name` of a thrown value (`QuotaExceededError`, `AbortError`…), when it has one.

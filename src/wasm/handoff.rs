@@ -7,9 +7,17 @@
 //! (lost only if that request itself failed), instead of twice. A page that is still alive when the
 //! answer arrives takes its ids off the list and handles the answer as usual.
 
+use wasm_bindgen::prelude::wasm_bindgen;
+
 use super::local_cache::scoped_key;
 use super::storage::IdSet;
 use super::storage_local::LocalStore;
+
+#[wasm_bindgen(module = "/src/wasm/js/store.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = editList)]
+    fn edit_list(key: &str, add: &str, remove: &str) -> bool;
+}
 
 fn key(scope: &str) -> String {
     scoped_key(scope, "handoff")
@@ -17,49 +25,35 @@ fn key(scope: &str) -> String {
 
 /// The listed ids for stream `scope`.
 pub fn read(store: &LocalStore, scope: &str) -> IdSet {
-    let text = store.get_item(&key(scope)).unwrap_or_default();
-    let mut listed = IdSet::new();
-    for id in text.split_whitespace() {
-        listed.insert(id, 0);
-    }
-    listed
+    id_set(&store.get_item(&key(scope)).unwrap_or_default())
 }
 
-/// Adds `ids`; `false` when `localStorage` refused the write.
-pub fn add(store: &LocalStore, scope: &str, ids: &[String]) -> bool {
-    if ids.is_empty() {
-        return true;
+/// The ids of a space-separated list.
+pub fn id_set(text: &str) -> IdSet {
+    let mut set = IdSet::new();
+    for id in text.split_whitespace() {
+        set.insert(id, 0);
     }
-    let mut text = store.get_item(&key(scope)).unwrap_or_default();
-    for id in ids {
-        push_listed(&mut text, id);
+    set
+}
+
+/// Adds the space-separated `ids` to the list of stream `scope` in `localStorage`; `false` when
+/// `localStorage` refused the write.
+pub fn add(scope: &str, ids: &str) -> bool {
+    ids.is_empty() || edit_list(&key(scope), ids, "")
+}
+
+/// Removes the space-separated `ids` from the list of stream `scope` in `localStorage`.
+pub fn remove(scope: &str, ids: &str) {
+    if !ids.is_empty() {
+        edit_list(&key(scope), "", ids);
     }
-    store.set_item(&key(scope), &text)
 }
 
 /// Appends `id` to a space-separated list.
-fn push_listed(text: &mut String, id: &str) {
+pub fn push_listed(text: &mut String, id: &str) {
     if !text.is_empty() {
         text.push(' ');
     }
     text.push_str(id);
-}
-
-/// Removes `ids` from the list.
-pub fn remove(store: &LocalStore, scope: &str, ids: &IdSet) {
-    if ids.is_empty() {
-        return;
-    }
-    let listed = read(store, scope);
-    let mut kept = String::new();
-    let mut kept_count = 0;
-    for (id, _) in listed.iter().filter(|(id, _)| !ids.contains_key(id)) {
-        push_listed(&mut kept, id);
-        kept_count += 1;
-    }
-    if kept_count == 0 {
-        store.remove_item(&key(scope));
-    } else if kept_count != listed.len() {
-        store.set_item(&key(scope), &kept);
-    }
 }

@@ -4,51 +4,55 @@
 //! With the Web Locks API (`navigator.locks`, in pages and workers of current browsers): a tab holds
 //! the lock `kinesis-clickstream:<stream>:tab:<id>` for its whole life, and starts storing only once it
 //! holds it. A claim runs under the lock `…:drain`, taken with `ifAvailable` (one claimer at a time):
-//! it lists the held tab locks, then in one IndexedDB transaction re-owns to itself every record whose
-//! owner holds no lock and that was written before the listing (so a tab that started after the
-//! listing is never mistaken for a dead one), as far as its buffer has room, and restores them into the
-//! core with their original ids and put times. Re-owned records belong to a live tab, so no other tab
+//! it lists the held tab locks, then in one walk over the stored records (one IndexedDB transaction)
+//! re-owns to itself every record whose owner holds no lock and that was written before the listing
+//! (so a tab that started after the listing is never mistaken for a dead one), as far as its buffer
+//! has room, and restores them into the core with their original ids and put times. Re-owned records belong to a live tab, so no other tab
 //! claims them while it lives.
 //!
 //! Without Web Locks: the same with `core::lease`, a heartbeat book in `localStorage` (a tab is dead
 //! 75 s after its last heartbeat; see that module for the limit of this fallback).
 //!
 //! Claims run when the producer starts and then every [`CLAIM_INTERVAL_MS`].
+//!
+//! The lock requests and the walk run in `js/store.js`; every decision is made here: the walk asks
+//! Rust about each record, inside the walk's transaction.
 
-use crate::core::decimal::Decimal;
 use std::rc::Rc;
 
-use js_sys::{Function, Object, Promise};
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::JsFuture;
 
+use crate::core::decimal::Decimal;
 use crate::core::error::ErrorCode;
 use crate::core::lease::{DrainLease, LeaseBook};
 use crate::core::persisted::PersistedRecord;
 
 use super::driver::{schedule_pump, Edge, Shared};
-use super::dynamic::{array, call, get, global, set};
+use super::dynamic::{call, get, global};
 use super::handoff;
 use super::local_cache::scoped_key;
 use super::now_ms;
 use super::storage::{schedule_write, IdSet, Mode};
-use super::storage_idb::{IdbStore, StoredRecord};
 use super::storage_local::LocalStore;
-use super::task::{self, Task};
+use super::storage_records::{outcome, Done, RecordStore, StoredRecord, Verdict};
 use super::timer::JsTimer;
+
+#[wasm_bindgen(module = "/src/wasm/js/store.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = open)]
+    fn js_open(database: &str, lock: &str, done: JsValue);
+    #[wasm_bindgen(js_name = drain)]
+    fn js_drain(name: &str, prefix: &str, run: JsValue);
+}
 
 /// How often a tab looks for a backlog of tabs that are gone.
 pub const CLAIM_INTERVAL_MS: u32 = 2_000;
 
-/// A `navigator.locks.request` callback, boxed so that both share one closure type in the `.wasm`.
-type LockCallback = Box<dyn FnOnce(JsValue) -> JsValue>;
-
-/// `navigator.locks` when the runtime has the Web Locks API.
-fn web_locks() -> Option<JsValue> {
-    let navigator = global("navigator")?;
-    let locks = get(&navigator, "locks");
-    locks.is_object().then_some(locks)
+/// Whether the runtime has the Web Locks API (`navigator.locks`).
+fn has_web_locks() -> bool {
+    global("navigator").is_some_and(|navigator| get(&navigator, "locks").is_object())
 }
 
 fn lock_prefix(scope: &str) -> String {
@@ -57,53 +61,67 @@ fn lock_prefix(scope: &str) -> String {
 
 /// Opens storage, establishes this tab's ownership, starts writing, claims the first backlog and
 /// schedules later claims. Falls back to memory (reported) when storage cannot be opened.
-pub async fn start(shared: &Shared) {
-    let (mode, scope, tab, database) = {
+pub fn start(shared: &Shared) {
+    let (mode, scope, tab) = {
         let edge = shared.borrow();
+        let durable = &edge.durable;
         (
-            edge.durable.mode(),
-            edge.durable.scope.clone(),
-            edge.durable.tab_id.clone(),
-            edge.durable.database_name(),
+            durable.mode(),
+            durable.scope.clone(),
+            durable.tab_id.clone(),
         )
     };
-    if mode == Mode::Memory {
-        return;
-    }
-    let idb = if mode == Mode::IndexedDb {
-        match IdbStore::open(&database).await {
-            Ok(store) => Some(store),
-            Err(thrown) => {
-                let detail = super::js_error::describe_js_value(&thrown);
-                let error = shared
-                    .borrow_mut()
-                    .durable
-                    .fall_back("unavailable", &detail);
-                if let Some(error) = error {
-                    super::driver::report_error(shared, &error);
-                }
-                return;
+    let database = match mode {
+        Mode::Memory => return,
+        Mode::IndexedDb => shared.borrow().durable.database_name(),
+        Mode::LocalStorage => String::new(),
+    };
+    let locks = has_web_locks();
+    let lock = if locks {
+        lock_prefix(&scope) + &tab
+    } else {
+        String::new()
+    };
+    let shared = Rc::clone(shared);
+    let opened: Done = Box::new(move |value| match outcome(value) {
+        Ok(db) => {
+            let local = LocalStore::open();
+            if let (false, Some(store)) = (locks, &local) {
+                heartbeat(store, &scope, &tab);
+            }
+            let records = if db.is_undefined() {
+                RecordStore::local(&scope)
+            } else {
+                RecordStore::idb(db)
+            };
+            ready(&shared, Some(records), local);
+        }
+        Err(thrown) => {
+            let detail = super::js_error::describe_js_value(&thrown);
+            let error = shared
+                .borrow_mut()
+                .durable
+                .fall_back("unavailable", &detail);
+            if let Some(error) = error {
+                super::driver::report_error(&shared, &error);
             }
         }
-    } else {
-        None
-    };
-    let local = LocalStore::open(&scope);
-    if let Some(locks) = web_locks() {
-        let name = format!("{}{tab}", lock_prefix(&scope));
-        let _ = JsFuture::from(hold_lock_for_life(&locks, &name)).await;
-    } else if let Some(store) = &local {
-        heartbeat(store, &scope, &tab);
-    }
-    shared.borrow_mut().durable.set_ready(idb, local);
+    });
+    js_open(&database, &lock, Closure::once_into_js(opened));
+}
+
+/// Storage is open and ownership established: starts writing, claims the first backlog and
+/// schedules later claims.
+fn ready(shared: &Shared, records: Option<RecordStore>, local: Option<LocalStore>) {
+    shared.borrow_mut().durable.set_ready(records, local);
     schedule_write(shared);
-    claim(shared).await;
+    claim(shared);
     let weak = Rc::downgrade(shared);
     let interval = JsTimer::every(
         CLAIM_INTERVAL_MS,
         Box::new(move || {
             if let Some(shared) = weak.upgrade() {
-                task::spawn(&shared, Task::Claim);
+                claim(&shared);
             }
         }),
     );
@@ -111,20 +129,6 @@ pub async fn start(shared: &Shared) {
     if edge.durable.is_durable() {
         edge.durable.claim_timer = Some(interval);
     }
-}
-
-/// Requests the lock `name` and keeps it until the page or worker goes away; resolves once granted.
-fn hold_lock_for_life(locks: &JsValue, name: &str) -> Promise {
-    let locks = locks.clone();
-    let name = name.to_owned();
-    Promise::new(&mut |resolve: Function, _reject: Function| {
-        let granted: LockCallback = Box::new(move |_lock: JsValue| -> JsValue {
-            let _ = resolve.call1(&JsValue::UNDEFINED, &JsValue::UNDEFINED);
-            Promise::new(&mut |_keep: Function, _never: Function| {}).into()
-        });
-        let granted = Closure::once_into_js(granted);
-        let _ = call(&locks, "request", &[&JsValue::from_str(&name), &granted]);
-    })
 }
 
 fn heartbeat_prefix(scope: &str) -> String {
@@ -161,7 +165,7 @@ fn heartbeat(store: &LocalStore, scope: &str, tab: &str) -> (LeaseBook, bool) {
     let now = now_ms();
     let alive = book.heartbeat(tab, now);
     store.set_item(
-        &format!("{}{tab}", heartbeat_prefix(scope)),
+        &(heartbeat_prefix(scope) + tab),
         &Decimal::from(now).to_text(),
     );
     (book, alive)
@@ -170,39 +174,67 @@ fn heartbeat(store: &LocalStore, scope: &str, tab: &str) -> (LeaseBook, bool) {
 /// Removes this tab from the lease book (page exit without Web Locks): its backlog is claimable at
 /// once.
 pub fn leave(edge: &Edge) {
-    if web_locks().is_some() {
+    if has_web_locks() {
         return;
     }
     if let Some(store) = edge.durable.local() {
         let scope = &edge.durable.scope;
-        store.remove_item(&format!(
-            "{}{}",
-            heartbeat_prefix(scope),
-            edge.durable.tab_id
-        ));
-        if read_book(store, scope)
-            .drain()
-            .is_some_and(|lease| lease.tab == edge.durable.tab_id)
-        {
-            store.remove_item(&drain_key(scope));
-        }
+        store.remove_item(&(heartbeat_prefix(scope) + &edge.durable.tab_id));
+        release_drain_lease(store, scope, &edge.durable.tab_id);
+    }
+}
+
+/// Removes the drain lease when `tab` holds it.
+fn release_drain_lease(store: &LocalStore, scope: &str, tab: &str) {
+    if read_book(store, scope)
+        .drain()
+        .is_some_and(|lease| lease.tab == tab)
+    {
+        store.remove_item(&drain_key(scope));
     }
 }
 
 /// Claims the backlog of gone tabs once, unless a claim of this tab is running or another tab holds
 /// the drain lock.
-pub async fn claim(shared: &Shared) {
-    {
+pub fn claim(shared: &Shared) {
+    let scope = {
         let mut edge = shared.borrow_mut();
         if !edge.durable.is_durable() || !edge.durable.is_ready() || edge.durable.claiming {
             return;
         }
         edge.durable.claiming = true;
-    }
-    let claimed = match web_locks() {
-        Some(locks) => claim_with_locks(shared, &locks).await,
-        None => claim_with_lease(shared).await,
+        edge.durable.scope.clone()
     };
+    if !has_web_locks() {
+        return claim_with_lease(shared);
+    }
+    let shared = Rc::clone(shared);
+    // Under the granted drain lock: `grant` lists the live tabs; the claim takes the records of the
+    // others written before the listing.
+    let run: Done = Box::new(move |grant| {
+        if grant.is_null() {
+            return end_claim(&shared, 0);
+        }
+        let live = handoff::id_set(&get(&grant, "live").as_string().unwrap_or_default());
+        let listed_at_ms = get(&grant, "listedAt").as_f64().unwrap_or(0.0);
+        claim_records(
+            &shared,
+            Claimant::Locks {
+                live,
+                listed_at_ms,
+                grant,
+            },
+        );
+    });
+    js_drain(
+        &drain_key(&scope),
+        &lock_prefix(&scope),
+        Closure::once_into_js(run),
+    );
+}
+
+/// Ends a claim: lets the next one run and sends what it restored.
+fn end_claim(shared: &Shared, claimed: usize) {
     shared.borrow_mut().durable.claiming = false;
     if claimed > 0 {
         shared.borrow().logger.info(&format!(
@@ -212,71 +244,7 @@ pub async fn claim(shared: &Shared) {
     }
 }
 
-async fn claim_with_locks(shared: &Shared, locks: &JsValue) -> usize {
-    let scope = shared.borrow().durable.scope.clone();
-    let name = drain_key(&scope);
-    let options = Object::new();
-    set(&options, "ifAvailable", &JsValue::TRUE);
-    let shared_in = Rc::clone(shared);
-    let locks_in = locks.clone();
-    let on_lock: LockCallback = Box::new(move |lock: JsValue| -> JsValue {
-        if lock.is_null() {
-            return Promise::resolve(&JsValue::from(0)).into();
-        }
-        Promise::new(&mut |resolve: Function, _reject: Function| {
-            let locks = locks_in.clone();
-            task::spawn(&shared_in, Task::ClaimLocked { locks, resolve });
-        })
-        .into()
-    });
-    let on_lock = Closure::once_into_js(on_lock);
-    let request = call(
-        locks,
-        "request",
-        &[&JsValue::from_str(&name), &options, &on_lock],
-    );
-    match request {
-        Ok(promise) => JsFuture::from(Promise::from(promise))
-            .await
-            .ok()
-            .and_then(|n| n.as_f64())
-            .unwrap_or(0.0) as usize,
-        Err(_) => 0,
-    }
-}
-
-/// The claim proper, under the granted drain lock: lists the live tabs, then claims the records of
-/// the others written before the listing. Returns how many were claimed (0 when listing failed).
-pub async fn claim_locked(shared: &Shared, locks: &JsValue) -> usize {
-    let prefix = lock_prefix(&shared.borrow().durable.scope);
-    let listed_at = js_sys::Date::now();
-    let live = match call(locks, "query", &[]) {
-        Ok(promise) => match JsFuture::from(Promise::from(promise)).await {
-            Ok(snapshot) => live_tabs(&snapshot, &prefix),
-            Err(_) => return 0,
-        },
-        Err(_) => return 0,
-    };
-    claim_records(shared, &|record| {
-        !live.contains_key(&record.owner) && record.written_at_ms < listed_at
-    })
-    .await
-}
-
-/// Tab ids whose lock is held, from a `navigator.locks.query()` snapshot.
-fn live_tabs(snapshot: &JsValue, prefix: &str) -> IdSet {
-    let mut live = IdSet::new();
-    for lock in array(get(snapshot, "held")).iter() {
-        if let Some(name) = get(&lock, "name").as_string() {
-            if let Some(tab) = name.strip_prefix(prefix) {
-                live.insert(tab, 0);
-            }
-        }
-    }
-    live
-}
-
-async fn claim_with_lease(shared: &Shared) -> usize {
+fn claim_with_lease(shared: &Shared) {
     let (store, scope, tab) = {
         let edge = shared.borrow();
         match edge.durable.local() {
@@ -285,7 +253,7 @@ async fn claim_with_lease(shared: &Shared) -> usize {
                 edge.durable.scope.clone(),
                 edge.durable.tab_id.clone(),
             ),
-            None => return 0,
+            None => return end_claim(shared, 0),
         }
     };
     let (mut book, alive) = heartbeat(&store, &scope, &tab);
@@ -296,7 +264,7 @@ async fn claim_with_lease(shared: &Shared) -> usize {
     }
     let now = now_ms();
     if !book.try_acquire_drain(&tab, now) {
-        return 0;
+        return end_claim(shared, 0);
     }
     if let Some(lease) = book.drain() {
         store.set_item(
@@ -304,24 +272,94 @@ async fn claim_with_lease(shared: &Shared) -> usize {
             &format!("{} {}", lease.tab, Decimal::from(lease.expires_ms)),
         );
     }
-    let claimed = claim_records(shared, &|record| book.may_claim(&tab, &record.owner, now)).await;
-    if read_book(&store, &scope)
-        .drain()
-        .is_some_and(|lease| lease.tab == tab)
-    {
-        store.remove_item(&drain_key(&scope));
-    }
-    claimed
+    claim_records(shared, Claimant::Lease { book, now });
 }
 
-/// Re-owns and restores the records `claimable` picks (records listed in the hand-off list are deleted
-/// instead); returns how many were restored. `claimable` is a trait object so that the Web Locks and the lease claims share one copy of this
-/// future (and of the IndexedDB claim inside it).
-async fn claim_records(shared: &Shared, claimable: &dyn Fn(&StoredRecord) -> bool) -> usize {
-    let (idb, local, scope, tab) = {
+/// Who may claim what, and the exclusion held while claiming.
+enum Claimant {
+    /// Under the Web Locks drain lock `grant` (from `js/store.js`'s `drain`): records of tabs not
+    /// in `live`, written before `listed_at_ms`.
+    Locks {
+        live: IdSet,
+        listed_at_ms: f64,
+        grant: JsValue,
+    },
+    /// Under this tab's drain lease in `book`: records of tabs the book takes for dead at `now`.
+    Lease { book: LeaseBook, now: u64 },
+}
+
+/// One claim in progress: what it decided so far.
+struct Claim {
+    claimant: Claimant,
+    tab: String,
+    scope: String,
+    local: Option<LocalStore>,
+    handed_off: IdSet,
+    dropped_handed_off: String,
+    taken: usize,
+}
+
+impl Claim {
+    /// What to do with `record`: nothing (`None`) for this tab's own records and those `claimant`
+    /// may not claim; otherwise delete it when it was handed off or cannot be sent, re-own it once
+    /// restored into the core, or stop when the buffer is full.
+    fn decide(&mut self, edge: &mut Edge, record: &StoredRecord) -> Option<Verdict> {
+        let claimable = match &self.claimant {
+            Claimant::Locks {
+                live, listed_at_ms, ..
+            } => !live.contains_key(&record.owner) && record.written_at_ms < *listed_at_ms,
+            Claimant::Lease { book, now } => book.may_claim(&self.tab, &record.owner, *now),
+        };
+        if record.owner == self.tab || !claimable {
+            return None;
+        }
+        if self.handed_off.contains_key(&record.id) {
+            handoff::push_listed(&mut self.dropped_handed_off, &record.id);
+            return Some(Verdict::Drop);
+        }
+        let Ok(persisted) = PersistedRecord::decode(&record.bytes) else {
+            return Some(Verdict::Drop);
+        };
+        match edge.core.restore(&persisted, now_ms()) {
+            Ok(()) => {
+                edge.durable.adopt(record.id.clone(), record.bytes.len());
+                self.taken += 1;
+                Some(Verdict::Take)
+            }
+            Err(error) if error.code() == ErrorCode::BufferFull => Some(Verdict::Stop),
+            Err(error) => {
+                edge.logger.warn(&format!(
+                    "a persisted event cannot be sent and is discarded: {}",
+                    error.message()
+                ));
+                Some(Verdict::Drop)
+            }
+        }
+    }
+
+    /// Cleans up after the claim (hand-off list, drain lock or lease) and ends it with `claimed`
+    /// records restored.
+    fn finish(self, shared: &Shared, claimed: usize) {
+        if let Some(store) = &self.local {
+            handoff::remove(&self.scope, &self.dropped_handed_off);
+            if let Claimant::Lease { .. } = self.claimant {
+                release_drain_lease(store, &self.scope, &self.tab);
+            }
+        }
+        if let Claimant::Locks { grant, .. } = &self.claimant {
+            let _ = call(grant, "release", &[]);
+        }
+        end_claim(shared, claimed);
+    }
+}
+
+/// Re-owns and restores the records `claimant` may claim (records listed in the hand-off list are
+/// deleted instead), as far as the buffer has room, then ends the claim.
+fn claim_records(shared: &Shared, claimant: Claimant) {
+    let (records, local, scope, tab) = {
         let edge = shared.borrow();
         (
-            edge.durable.idb().cloned(),
+            edge.durable.records().cloned(),
             edge.durable.local().cloned(),
             edge.durable.scope.clone(),
             edge.durable.tab_id.clone(),
@@ -331,64 +369,46 @@ async fn claim_records(shared: &Shared, claimable: &dyn Fn(&StoredRecord) -> boo
         .as_ref()
         .map(|store| handoff::read(store, &scope))
         .unwrap_or_default();
-    let mut dropped_handed_off = IdSet::new();
-    let mut choose = |records: &[StoredRecord]| -> (Vec<String>, Vec<String>) {
-        let mut edge = shared.borrow_mut();
-        let now = now_ms();
-        let mut take = Vec::new();
-        let mut drop_ids = Vec::new();
-        for record in records {
-            if record.owner == tab || !claimable(record) {
-                continue;
-            }
-            if handed_off.contains_key(&record.id) {
-                dropped_handed_off.insert(&record.id, 0);
-                drop_ids.push(record.id.clone());
-                continue;
-            }
-            let Ok(persisted) = PersistedRecord::decode(&record.bytes) else {
-                drop_ids.push(record.id.clone());
-                continue;
+    let claim = Claim {
+        claimant,
+        tab: tab.clone(),
+        scope,
+        local,
+        handed_off,
+        dropped_handed_off: String::new(),
+        taken: 0,
+    };
+    let Some(store) = records else {
+        return claim.finish(shared, 0);
+    };
+    let shared = Rc::clone(shared);
+    let mut claim = Some(claim);
+    // Called with each stored record, then with the walk's outcome. Records restored stay in the
+    // core even when the walk fails (and are sent): only their re-owning may be lost.
+    let on = Box::new(move |value: JsValue| match outcome(value) {
+        Ok(record) if !record.is_undefined() => {
+            let Some(claim) = claim.as_mut() else {
+                return;
             };
-            match edge.core.restore(&persisted, now) {
-                Ok(()) => {
-                    edge.durable.adopt(record.id.clone(), record.bytes.len());
-                    take.push(record.id.clone());
-                }
-                Err(error) if error.code() == ErrorCode::BufferFull => break,
-                Err(error) => {
-                    edge.logger.warn(&format!(
-                        "a persisted event cannot be sent and is discarded: {}",
-                        error.message()
-                    ));
-                    drop_ids.push(record.id.clone());
-                }
+            let verdict = StoredRecord::from_js(&record)
+                .and_then(|stored| claim.decide(&mut shared.borrow_mut(), &stored));
+            if let Some(verdict) = verdict {
+                verdict.answer(&record);
             }
         }
-        (take, drop_ids)
-    };
-    let claimed = if let Some(store) = idb {
-        match store.claim(&tab, &mut choose).await {
-            Ok(taken) => taken.len(),
-            Err(thrown) => {
+        committed => {
+            let Some(claim) = claim.take() else {
+                return;
+            };
+            if let Err(thrown) = committed {
                 shared.borrow().logger.warn(&format!(
                     "claiming persisted events failed: {}",
                     super::js_error::describe_js_value(&thrown)
                 ));
-                0
             }
+            let taken = claim.taken;
+            claim.finish(&shared, taken);
         }
-    } else if let Some(store) = &local {
-        let records = store.read_all();
-        let (take, drop_ids) = choose(&records);
-        let taken = store.reown(&records, &take, &tab);
-        let _ = store.write(&tab, &[], &drop_ids);
-        taken
-    } else {
-        0
-    };
-    if let Some(store) = &local {
-        handoff::remove(store, &scope, &dropped_handed_off);
-    }
-    claimed
+    });
+    store.claim(&tab, on);
 }

@@ -38,7 +38,8 @@ pub fn on_page_exit(shared: &Shared, leaving: bool) {
                 sends.push(request);
             }
         }
-        let mut listed = Vec::new();
+        let mut listed = String::new();
+        let mut listed_count = 0;
         for id in edge.keepalive_requests.clone() {
             if edge
                 .durable
@@ -49,20 +50,19 @@ pub fn on_page_exit(shared: &Shared, leaving: bool) {
                 continue;
             }
             if let Some(ids) = edge.core.request_event_ids(id) {
-                let mut owned = Vec::with_capacity(ids.len());
+                let mut owned = String::new();
                 for event in ids {
                     let event = event.to_text();
-                    listed.push(event.clone());
-                    owned.push(event);
+                    handoff::push_listed(&mut listed, &event);
+                    handoff::push_listed(&mut owned, &event);
+                    listed_count += 1;
                 }
                 edge.durable.handed_off.push((id, owned));
             }
         }
-        if let Some(store) = edge.durable.local() {
-            if !handoff::add(store, &edge.durable.scope, &listed) {
-                edge.logger
-                    .warn("the keepalive hand-off list could not be written (localStorage quota)");
-            }
+        if edge.durable.local().is_some() && !handoff::add(&edge.durable.scope, &listed) {
+            edge.logger
+                .warn("the keepalive hand-off list could not be written (localStorage quota)");
         }
         if leaving {
             ownership::leave(&edge);
@@ -70,7 +70,7 @@ pub fn on_page_exit(shared: &Shared, leaving: bool) {
         edge.logger.debug(&format!(
             "page exit: {} keepalive requests sent, {} events handed off",
             sends.len(),
-            listed.len()
+            listed_count
         ));
     }
     if let Some(credentials) = credentials {
@@ -92,7 +92,7 @@ pub fn on_request_finished(edge: &mut driver::Edge, id: crate::core::producer::R
         return;
     };
     let (_, ids) = edge.durable.handed_off.swap_remove(at);
-    if let Some(store) = edge.durable.local() {
-        handoff::remove(store, &edge.durable.scope, &super::storage::id_set(ids));
+    if edge.durable.local().is_some() {
+        handoff::remove(&edge.durable.scope, &ids);
     }
 }

@@ -15,6 +15,8 @@
 //!   holds (at most `maxBufferedRecords` / `maxBufferedBytes`), and claims a backlog only as far as its
 //!   buffer has room; the rest of a backlog waits in storage for the next claim.
 
+use std::rc::Rc;
+
 use js_sys::Object;
 use wasm_bindgen::JsValue;
 
@@ -27,22 +29,12 @@ use crate::core::producer::RequestId;
 
 use super::driver::Shared;
 use super::dynamic::{error_name, set};
-use super::storage_idb::{self, IdbStore};
 use super::storage_local::{self, LocalStore};
+use super::storage_records::{self, outcome, Done, RecordStore, RecordWrite};
 
 /// A set of event or tab ids: a [`NameMap`] whose values are unused, so that it shares its code with
 /// the stored-bytes map and the core's counters (no B-tree in the `.wasm`).
 pub type IdSet = NameMap;
-
-/// The set of `ids`, built by insertion (one instantiation: callers with other sources insert
-/// themselves).
-pub fn id_set(ids: Vec<String>) -> IdSet {
-    let mut set = IdSet::new();
-    for id in ids {
-        set.insert(&id, 0);
-    }
-    set
-}
 
 /// Where events are persisted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,7 +75,7 @@ pub struct DurableQueue {
     pub scope: String,
     /// This producer's owner id in storage.
     pub tab_id: String,
-    idb: Option<IdbStore>,
+    records: Option<RecordStore>,
     local: Option<LocalStore>,
     /// Storage is open and this tab's ownership is established: writes may start.
     ready: bool,
@@ -95,9 +87,9 @@ pub struct DurableQueue {
     stored: NameMap,
     stored_bytes: usize,
     fallbacks: NameMap,
-    /// Keepalive requests whose events are in the hand-off list (see [`super::lifecycle`]); a few
-    /// entries at most (the keepalive budget), so a list.
-    pub handed_off: Vec<(RequestId, Vec<String>)>,
+    /// Keepalive requests whose events (space-separated ids) are in the hand-off list (see
+    /// [`super::page_exit`]); a few entries at most (the keepalive budget), so a list.
+    pub handed_off: Vec<(RequestId, String)>,
     /// A claim of other tabs' backlogs is running.
     pub claiming: bool,
     /// Runs the periodic claim; dropped (stopped) with the queue.
@@ -118,7 +110,7 @@ impl DurableQueue {
             persisted_ever: mode != Mode::Memory,
             scope,
             tab_id,
-            idb: None,
+            records: None,
             local: None,
             ready: false,
             next: Batch::default(),
@@ -150,12 +142,12 @@ impl DurableQueue {
         format!("{}{}", super::local_cache::KEY_PREFIX, self.scope)
     }
 
-    /// The open IndexedDB store, once open.
-    pub fn idb(&self) -> Option<&IdbStore> {
-        self.idb.as_ref()
+    /// Where the records are, once storage is ready.
+    pub fn records(&self) -> Option<&RecordStore> {
+        self.records.as_ref()
     }
 
-    /// The `localStorage` store, in that mode.
+    /// The page's `localStorage` (the lease book, the hand-off list), where it has one.
     pub fn local(&self) -> Option<&LocalStore> {
         self.local.as_ref()
     }
@@ -224,8 +216,8 @@ impl DurableQueue {
     }
 
     /// Marks storage open and ownership established.
-    pub fn set_ready(&mut self, idb: Option<IdbStore>, local: Option<LocalStore>) {
-        self.idb = idb;
+    pub fn set_ready(&mut self, records: Option<RecordStore>, local: Option<LocalStore>) {
+        self.records = records;
         self.local = local;
         self.ready = true;
         self.write_wanted = true;
@@ -297,7 +289,7 @@ impl DurableQueue {
 /// unavailable. `auto` is IndexedDB where the runtime has it (pages, workers), memory elsewhere
 /// (Node, workerd).
 pub fn resolve_mode(requested: Option<Mode>, auto: bool) -> (Mode, Option<&'static str>) {
-    let has_idb = storage_idb::available();
+    let has_idb = storage_records::available();
     let has_local = storage_local::local_storage().is_some();
     match (requested, auto) {
         (_, true) => (
@@ -349,70 +341,74 @@ pub fn schedule_write(shared: &Shared) {
     super::task::spawn(shared, super::task::Task::Write);
 }
 
-/// Writes batches until none is left; one write in progress at a time.
-pub async fn write_loop(shared: &Shared) {
-    loop {
-        let (batch, owner, idb, local) = {
-            let mut edge = shared.borrow_mut();
-            let durable = &mut edge.durable;
-            durable.write_wanted = false;
-            let batch = std::mem::take(&mut durable.next);
-            // After a fallback to memory, deletes of what was stored before still go through, so
-            // no other tab sends those events again.
-            if durable.stopped || (batch.puts.is_empty() && batch.deletes.is_empty()) {
-                durable.writing = false;
-                return;
+/// Writes batches until none is left; one write in progress at a time (the next starts from the
+/// callback of the one before).
+pub fn write_next(shared: &Shared) {
+    let (batch, owner, records) = {
+        let mut edge = shared.borrow_mut();
+        let durable = &mut edge.durable;
+        durable.write_wanted = false;
+        let batch = std::mem::take(&mut durable.next);
+        // After a fallback to memory, deletes of what was stored before still go through, so
+        // no other tab sends those events again.
+        if durable.stopped || (batch.puts.is_empty() && batch.deletes.is_empty()) {
+            durable.writing = false;
+            return;
+        }
+        durable.committing = batch.puts.len();
+        (batch, durable.tab_id.clone(), durable.records.clone())
+    };
+    let write = RecordWrite::new(&batch.puts, &batch.deletes);
+    let shared = Rc::clone(shared);
+    let done: Done = Box::new(move |value| {
+        written(&shared, batch, outcome(value).map(drop));
+        write_next(&shared);
+    });
+    match records {
+        Some(store) => store.write(&owner, &write, done),
+        None => done(JsValue::UNDEFINED),
+    }
+}
+
+/// Accounts for a finished write of `batch`: what is stored now, or the fallback to memory after a
+/// failure.
+fn written(shared: &Shared, batch: Batch, result: Result<(), JsValue>) {
+    let mut report = None;
+    {
+        let mut edge = shared.borrow_mut();
+        let durable = &mut edge.durable;
+        durable.committing = 0;
+        match result {
+            Ok(()) => {
+                for (id, bytes) in batch.puts {
+                    durable.stored_bytes += bytes.len();
+                    durable.stored.insert(&id, bytes.len() as u64);
+                }
+                durable.remove_stored(&batch.deletes);
             }
-            durable.committing = batch.puts.len();
-            (
-                batch,
-                durable.tab_id.clone(),
-                durable.idb.clone(),
-                durable.local.clone(),
-            )
-        };
-        let result = match (&idb, &local) {
-            (Some(store), _) => store.write(&owner, &batch.puts, &batch.deletes).await,
-            (None, Some(store)) => store.write(&owner, &batch.puts, &batch.deletes),
-            (None, None) => Ok(()),
-        };
-        let mut report = None;
-        {
-            let mut edge = shared.borrow_mut();
-            let durable = &mut edge.durable;
-            durable.committing = 0;
-            match result {
-                Ok(()) => {
-                    for (id, bytes) in batch.puts {
-                        durable.stored_bytes += bytes.len();
-                        durable.stored.insert(&id, bytes.len() as u64);
-                    }
-                    durable.remove_stored(&batch.deletes);
-                }
-                Err(thrown) => {
-                    let name = error_name(&thrown).unwrap_or_default();
-                    let reason = if name == "QuotaExceededError" {
-                        "quota"
-                    } else {
-                        "error"
-                    };
-                    let detail = super::js_error::describe_js_value(&thrown);
-                    edge.logger
-                        .warn(&format!("persisting events failed: {detail}"));
-                    report = edge.durable.fall_back(reason, &detail);
-                    // localStorage may have kept part of the batch: remove it, so no other tab
-                    // sends those events again.
-                    let durable = &mut edge.durable;
-                    durable
-                        .next
-                        .deletes
-                        .extend(batch.puts.into_iter().map(|(id, _)| id));
-                    durable.write_wanted = true;
-                }
+            Err(thrown) => {
+                let name = error_name(&thrown).unwrap_or_default();
+                let reason = if name == "QuotaExceededError" {
+                    "quota"
+                } else {
+                    "error"
+                };
+                let detail = super::js_error::describe_js_value(&thrown);
+                edge.logger
+                    .warn(&format!("persisting events failed: {detail}"));
+                report = edge.durable.fall_back(reason, &detail);
+                // localStorage may have kept part of the batch: remove it, so no other tab
+                // sends those events again.
+                let durable = &mut edge.durable;
+                durable
+                    .next
+                    .deletes
+                    .extend(batch.puts.into_iter().map(|(id, _)| id));
+                durable.write_wanted = true;
             }
         }
-        if let Some(error) = report {
-            super::driver::report_error(shared, &error);
-        }
+    }
+    if let Some(error) = report {
+        super::driver::report_error(shared, &error);
     }
 }

@@ -3,9 +3,6 @@
 
 use std::rc::Rc;
 
-use js_sys::Function;
-use wasm_bindgen::JsValue;
-
 use crate::core::flush::FlushId;
 
 use super::driver::{self, Shared};
@@ -20,16 +17,7 @@ pub enum Task {
     StartStorage,
     /// Drive sending for a `flush()` in a request-scoped runtime ([`driver::drive_flush`]).
     DriveFlush(FlushId),
-    /// Claim the backlog of gone tabs once.
-    Claim,
-    /// Claim under the granted Web Locks drain lock; `resolve` gets the number claimed.
-    ClaimLocked {
-        /// `navigator.locks`.
-        locks: JsValue,
-        /// Resolves the promise the lock callback returned (releasing the lock).
-        resolve: Function,
-    },
-    /// Write the durable queue's pending batches.
+    /// Write the durable queue's pending batches ([`storage::write_next`]).
     Write,
     /// Remove page lifecycle listeners, outside the listener that may be running.
     Release(PageLifecycle),
@@ -43,14 +31,9 @@ pub fn spawn(shared: &Shared, task: Task) {
 async fn run(shared: Shared, task: Task) {
     match task {
         Task::Pump => driver::pump(&shared),
-        Task::StartStorage => ownership::start(&shared).await,
+        Task::StartStorage => ownership::start(&shared),
         Task::DriveFlush(id) => driver::drive_flush(&shared, id),
-        Task::Claim => ownership::claim(&shared).await,
-        Task::ClaimLocked { locks, resolve } => {
-            let claimed = ownership::claim_locked(&shared, &locks).await;
-            let _ = resolve.call1(&JsValue::UNDEFINED, &JsValue::from(claimed as u32));
-        }
-        Task::Write => storage::write_loop(&shared).await,
+        Task::Write => storage::write_next(&shared),
         Task::Release(lifecycle) => drop(lifecycle),
     }
 }

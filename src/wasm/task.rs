@@ -1,7 +1,12 @@
-//! Every background job of the edge runs as one future type: one spawned task kind in the `.wasm`
-//! (one spawner, waker and drop glue) instead of one per job.
+//! Background jobs of the edge: each runs in its own microtask, after the call that asked for it has
+//! returned (so it never runs inside a user callback or a borrow of the edge state). No Rust future
+//! is involved: I/O that waits is sequenced by the JS snippets and calls back.
 
 use std::rc::Rc;
+
+use js_sys::Promise;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsValue;
 
 use crate::core::flush::FlushId;
 
@@ -25,15 +30,20 @@ pub enum Task {
 
 /// Runs `task` in the background (in a microtask).
 pub fn spawn(shared: &Shared, task: Task) {
-    wasm_bindgen_futures::spawn_local(run(Rc::clone(shared), task));
+    let shared = Rc::clone(shared);
+    let job: Box<dyn FnOnce(JsValue)> = Box::new(move |_| run(&shared, task));
+    super::transport::then(
+        &Promise::resolve(&JsValue::UNDEFINED),
+        &Closure::once_into_js(job),
+    );
 }
 
-async fn run(shared: Shared, task: Task) {
+fn run(shared: &Shared, task: Task) {
     match task {
-        Task::Pump => driver::pump(&shared),
-        Task::StartStorage => ownership::start(&shared),
-        Task::DriveFlush(id) => driver::drive_flush(&shared, id),
-        Task::Write => storage::write_next(&shared),
+        Task::Pump => driver::pump(shared),
+        Task::StartStorage => ownership::start(shared),
+        Task::DriveFlush(id) => driver::drive_flush(shared, id),
+        Task::Write => storage::write_next(shared),
         Task::Release(lifecycle) => drop(lifecycle),
     }
 }

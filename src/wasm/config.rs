@@ -403,29 +403,51 @@ fn parse_credentials(config: &JsValue) -> Result<JsValue> {
 impl EdgeConfig {
     /// Reads and checks the config object. Errors are `InvalidConfig` naming the option.
     pub fn from_js(config: &JsValue) -> Result<EdgeConfig> {
+        // Filled field by field so that every error path drops this one value (code size).
+        let mut edge = EdgeConfig {
+            stream: StreamChoice::Name(String::new()),
+            region: String::new(),
+            endpoint: Endpoint {
+                url: String::new(),
+                host: String::new(),
+            },
+            credentials: JsValue::UNDEFINED,
+            numbers: [0; OPTION_TABLE.len()],
+            overflow: None,
+            request_timeout_ms: 0,
+            partition_key: PartitionKeyMode::Session,
+            log_level: LogLevel::DEFAULT,
+            on_error: None,
+            on_flush: None,
+            persistence: Persistence::Memory,
+        };
+        edge.read(config)?;
+        Ok(edge)
+    }
+
+    fn read(&mut self, config: &JsValue) -> Result<()> {
         if !config.is_object() {
             return Err(must_be("the config", "an object", &type_name(config)));
         }
         reject_unknown_keys(config.unchecked_ref::<Object>())?;
-        let stream = parse_stream(config)?;
-        let region = match (string_option(config, "region")?, &stream) {
+        self.stream = parse_stream(config)?;
+        self.region = match (string_option(config, "region")?, &self.stream) {
             (Some(region), _) => region,
             (None, StreamChoice::Arn(arn)) => region_of_arn(arn).unwrap_or_default().to_owned(),
             (None, StreamChoice::Name(_)) => {
                 return Err(invalid("region is required".to_owned()));
             }
         };
-        check_region(&region)?;
-        let endpoint = match string_option(config, "endpoint")? {
+        check_region(&self.region)?;
+        self.endpoint = match string_option(config, "endpoint")? {
             Some(text) => parse_endpoint(&text)?,
-            None => default_endpoint(&region),
+            None => default_endpoint(&self.region),
         };
-        let credentials = parse_credentials(config)?;
-        let mut numbers = [0; OPTION_TABLE.len()];
-        for (number, bounds) in numbers.iter_mut().zip(&OPTION_TABLE) {
+        self.credentials = parse_credentials(config)?;
+        for (number, bounds) in self.numbers.iter_mut().zip(&OPTION_TABLE) {
             *number = number_option(config, bounds)?;
         }
-        let overflow = choice(
+        self.overflow = choice(
             &get(config, "overflow")?,
             "overflow",
             &["rejectNew", "dropOldest"],
@@ -433,9 +455,9 @@ impl EdgeConfig {
         )?
         .map(|index| [OverflowChoice::RejectNew, OverflowChoice::DropOldest][index]);
         // At most 600 000 after the range check.
-        let request_timeout_ms = number_option(config, &REQUEST_TIMEOUT)? as u32;
-        let partition_key = parse_partition_key(config)?;
-        let log_level = choice(
+        self.request_timeout_ms = number_option(config, &REQUEST_TIMEOUT)? as u32;
+        self.partition_key = parse_partition_key(config)?;
+        self.log_level = choice(
             &get(config, "logLevel")?,
             "logLevel",
             &["silent", "error", "warn", "info", "debug"],
@@ -450,9 +472,9 @@ impl EdgeConfig {
                 LogLevel::Debug,
             ][index]
         });
-        let on_error = function_option(config, "onError")?;
-        let on_flush = function_option(config, "onFlush")?;
-        let persistence = choice(
+        self.on_error = function_option(config, "onError")?;
+        self.on_flush = function_option(config, "onFlush")?;
+        self.persistence = choice(
             &get(config, "persistence")?,
             "persistence",
             &["memory", "auto", "indexeddb", "localstorage"],
@@ -466,19 +488,6 @@ impl EdgeConfig {
                 Persistence::LocalStorage,
             ][index]
         });
-        Ok(EdgeConfig {
-            stream,
-            region,
-            endpoint,
-            credentials,
-            numbers,
-            overflow,
-            request_timeout_ms,
-            partition_key,
-            log_level,
-            on_error,
-            on_flush,
-            persistence,
-        })
+        Ok(())
     }
 }

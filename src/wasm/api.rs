@@ -239,8 +239,13 @@ impl Producer {
     }
 
     fn build(config: &JsValue) -> Result<Producer> {
+        // Borrowed below so that the config is dropped at this one site, whatever fails.
         let config = EdgeConfig::from_js(config)?;
-        let core_config = producer_config(&config);
+        Producer::build_from(&config)
+    }
+
+    fn build_from(config: &EdgeConfig) -> Result<Producer> {
+        let core_config = producer_config(config);
         let mut random = Rng::new(random_seed());
         let core = CoreProducer::new(core_config, random.next_u64())?;
         let source = CredentialSource::from_js(&config.credentials)?;
@@ -298,7 +303,7 @@ impl Producer {
         }
         edge.cache = cache;
         let session_id = uuid_v4(&mut random);
-        edge.durable = durable_queue(&config, uuid_v4(&mut random), edge.request_scoped, logger);
+        edge.durable = durable_queue(config, uuid_v4(&mut random), edge.request_scoped, logger);
         if connectivity::navigator_online() == Some(false) {
             edge.core.set_online(false, now);
         }
@@ -312,7 +317,7 @@ impl Producer {
         driver::schedule_pump(&shared);
         Ok(Producer {
             shared,
-            partition_key: config.partition_key,
+            partition_key: config.partition_key.clone(),
             session_id,
             track_seq: Cell::new(0),
             random: RefCell::new(random),

@@ -395,16 +395,18 @@ impl Producer {
 
     fn put_bytes(&self, bytes: Vec<u8>, options: PutOptions) -> Result<String> {
         let mut edge = self.shared.borrow_mut();
-        if !edge.durable.is_durable() {
-            let id = edge.core.put(bytes, options, now_ms())?;
-            drop(edge);
-            driver::schedule_pump(&self.shared);
-            return Ok(id);
-        }
-        let partition_key = options.partition_key.clone();
+        let durable = edge.durable.is_durable();
+        // The key is copied only for the durable copy; an empty String allocates nothing.
+        let partition_key = if durable {
+            options.partition_key.clone()
+        } else {
+            String::new()
+        };
         let id = edge.core.put(bytes, options, now_ms())?;
         drop(edge);
-        storage::record_put(&self.shared, &id, &partition_key);
+        if durable {
+            storage::record_put(&self.shared, &id, &partition_key);
+        }
         driver::schedule_pump(&self.shared);
         Ok(id)
     }

@@ -141,15 +141,19 @@ fn read_partition_key(value: &JsValue, what: &str) -> Result<String> {
             &type_of(value),
         ));
     };
-    let bytes = text::utf8_bytes(text);
-    // A lone surrogate comes out as U+FFFD; only a key holding U+FFFD needs the unit-by-unit check.
-    let has_replacement = bytes.windows(3).any(|w| w == "\u{FFFD}".as_bytes());
+    // Keys are short: wasm-bindgen's own conversion, which turns a lone surrogate into U+FFFD; only
+    // a key holding U+FFFD needs the unit-by-unit check.
+    let key = String::from(text);
+    let has_replacement = key
+        .as_bytes()
+        .windows(3)
+        .any(|w| w == "\u{FFFD}".as_bytes());
     if has_replacement && !text.is_valid_utf16() {
         return Err(invalid(format!(
             "{what} holds a lone UTF-16 surrogate; it must be well-formed Unicode"
         )));
     }
-    Ok(String::from_utf8(bytes).unwrap_or_else(|_| String::from(text)))
+    Ok(key)
 }
 
 fn read_explicit_hash_key(value: &JsValue) -> Result<String> {

@@ -86,29 +86,22 @@ fn invalid_data(message: String) -> Error {
     Error::new(ErrorCode::InvalidData, message)
 }
 
-/// The bytes `put` stores for `data` (see the module docs). The checks go from the most common
-/// input (a string or a plain object) to the rarest, each one JS call.
+#[wasm_bindgen(module = "/src/wasm/js/binary.js")]
+extern "C" {
+    /// `data` as a `Uint8Array` of its bytes when it is a `Uint8Array`, another `ArrayBuffer` view or
+    /// an `ArrayBuffer`; `None` otherwise.
+    #[wasm_bindgen(js_name = binaryBytes)]
+    fn binary_bytes(data: &JsValue) -> Option<Uint8Array>;
+}
+
+/// The bytes `put` stores for `data` (see the module docs): a string first (the common case), then
+/// binary data, else its JSON text.
 pub fn data_bytes(data: &JsValue) -> Result<Vec<u8>> {
     if let Some(text) = data.dyn_ref::<js_sys::JsString>() {
         return Ok(text::utf8_bytes(text));
     }
-    if let Some(array) = data.dyn_ref::<Uint8Array>() {
-        return Ok(array.to_vec());
-    }
-    if js_sys::ArrayBuffer::is_view(data) {
-        let (offset, length, buffer) = text::with_interned(|keys| {
-            let get = |key: &JsValue| Reflect::get(data, key).unwrap_or_default();
-            (
-                get(&keys.byte_offset).as_f64().unwrap_or(0.0) as u32,
-                get(&keys.byte_length).as_f64().unwrap_or(0.0) as u32,
-                get(&keys.buffer),
-            )
-        });
-        let view = Uint8Array::new_with_byte_offset_and_length(&buffer, offset, length);
-        return Ok(view.to_vec());
-    }
-    if data.is_instance_of::<js_sys::ArrayBuffer>() {
-        return Ok(Uint8Array::new(data).to_vec());
+    if let Some(bytes) = binary_bytes(data) {
+        return Ok(bytes.to_vec());
     }
     let text = js_sys::JSON::stringify(data).map_err(|thrown| {
         from_js_value(

@@ -6,13 +6,14 @@
 //! ```
 //! `seq` counts the session's tracked events from 0. `page` is present only where a global `document`
 //! exists (pages, not workers or edge runtimes); it is read through the global object, never `window`.
-//! The object is shaped and stringified by the snippet `src/wasm/js/envelope.js` (an object literal, so
-//! the key order above is fixed); the name, the timestamp and the page context are read here.
+//! The object, with the page context, is shaped and stringified by the snippet
+//! `src/wasm/js/envelope.js` (an object literal, so the key order above is fixed); the name and the
+//! attributes are checked and the timestamp written here.
 
 use super::js_error::{must_be, type_of};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::http_date::format_iso8601;
-use js_sys::{JsString, Object, Reflect};
+use js_sys::{JsString, Object};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -38,7 +39,8 @@ fn invalid_data(message: String) -> Error {
 
 #[wasm_bindgen(module = "/src/wasm/js/envelope.js")]
 extern "C" {
-    /// `JSON.stringify({id, ts, sessionId, seq, name, attributes, page?})`; throws what it throws.
+    /// `JSON.stringify({id, ts, sessionId, seq, name, attributes, page?})` with the page context of
+    /// the global `document`, if any; throws what `JSON.stringify` throws.
     #[wasm_bindgen(catch, js_name = envelopeJson)]
     fn envelope_json(
         id: &str,
@@ -47,23 +49,7 @@ extern "C" {
         seq: f64,
         name: &str,
         attributes: &JsValue,
-        page: Option<Object>,
     ) -> std::result::Result<JsString, JsValue>;
-}
-
-/// The names `page_context` reads, made once (a JS string from Rust costs a UTF-8 decode).
-struct Keys {
-    document: JsValue,
-    /// `(envelope key, document property)` of the page context.
-    page_fields: [(JsValue, JsValue); 3],
-}
-
-thread_local! {
-    static KEYS: Keys = Keys {
-        document: JsValue::from_str("document"),
-        page_fields: [("url", "URL"), ("referrer", "referrer"), ("title", "title")]
-            .map(|(key, property)| (JsValue::from_str(key), JsValue::from_str(property))),
-    };
 }
 
 /// Checks an event name: a string of 1..=256 characters.
@@ -83,24 +69,6 @@ pub fn check_name(name: &JsValue) -> Result<String> {
         )));
     }
     Ok(String::from(text))
-}
-
-/// `{url, referrer, title}` of the global `document`, or `None` where there is no document.
-pub fn page_context() -> Option<Object> {
-    KEYS.with(|keys| {
-        let document = Reflect::get(&js_sys::global(), &keys.document).ok()?;
-        if !document.is_object() {
-            return None;
-        }
-        let page = Object::new();
-        for (key, property) in &keys.page_fields {
-            let value = Reflect::get(&document, property).ok()?;
-            if value.is_string() {
-                Reflect::set(&page, key, &value).ok()?;
-            }
-        }
-        Some(page)
-    })
 }
 
 /// The envelope as UTF-8 JSON. `attributes` must be `undefined` (becomes `{}`) or a JSON-serialisable
@@ -128,7 +96,6 @@ pub fn encode(header: EnvelopeHeader<'_>, name: &str, attributes: &JsValue) -> R
         header.seq as f64,
         name,
         &attributes,
-        page_context(),
     )
     .map_err(|thrown| {
         super::js_error::from_js_value(

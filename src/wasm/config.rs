@@ -16,7 +16,8 @@
 use crate::core::config::{OptionBounds, OPTION_TABLE};
 use crate::core::decimal::Decimal;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Array, Function, Object, Reflect};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::js_error::type_name;
@@ -300,37 +301,40 @@ pub fn default_endpoint(region: &str) -> Endpoint {
     }
 }
 
+#[wasm_bindgen(module = "/src/wasm/js/url.js")]
+extern "C" {
+    /// `[protocol, host, pathname + search + hash, username + password]` of `new URL(text)`; `None`
+    /// when it throws.
+    #[wasm_bindgen(js_name = urlParts)]
+    fn url_parts(text: &str) -> Option<Array>;
+}
+
 /// Parses an `endpoint` option with the global `URL`: `http:` or `https:`, path `/`, no query or
 /// fragment, no user info.
 pub fn parse_endpoint(text: &str) -> Result<Endpoint> {
-    // `new URL(text)` through the global constructor: one `Reflect.construct` instead of a binding
-    // per `URL` property.
-    let url = super::dynamic::construct("URL", &[&JsValue::from_str(text)])
-        .map_err(|_| must_be("endpoint", "an absolute URL", &quoted(text)))?;
-    let part = |name: &str| {
-        super::dynamic::get(&url, name)
-            .as_string()
-            .unwrap_or_default()
-    };
-    let protocol = part("protocol");
+    let parts = url_parts(text)
+        .ok_or_else(|| must_be("endpoint", "an absolute URL", &quoted(text)))?;
+    let part = |index: u32| parts.get(index).as_string().unwrap_or_default();
+    let protocol = part(0);
     if protocol != "http:" && protocol != "https:" {
         return Err(invalid(format!(
             "endpoint must use http: or https:, got {protocol}",
             protocol = quoted(&protocol)
         )));
     }
-    if part("pathname") != "/" || !part("search").is_empty() || !part("hash").is_empty() {
+    // An http(s) path always starts with "/": only "/" with no query or fragment joins to "/".
+    if part(2) != "/" {
         return Err(invalid(format!(
             "endpoint must have path \"/\" and no query or fragment, got {text}",
             text = quoted(text)
         )));
     }
-    if !part("username").is_empty() || !part("password").is_empty() {
+    if !part(3).is_empty() {
         return Err(invalid(
             "endpoint must not contain a user name or password".to_owned(),
         ));
     }
-    let host = part("host");
+    let host = part(1);
     Ok(Endpoint {
         url: format!("{protocol}//{host}/"),
         host,

@@ -555,9 +555,9 @@ impl Producer {
     }
 
     /// The session id the `"session"` partition key and `track` envelopes use.
-    #[wasm_bindgen(skip_jsdoc, getter = sessionId)]
-    pub fn session_id(&self) -> String {
-        self.session_id.clone()
+    #[wasm_bindgen(skip_jsdoc, getter = sessionId, unchecked_return_type = "string")]
+    pub fn session_id(&self) -> JsValue {
+        text::js_string(&self.session_id)
     }
 
     /// Flushes, then stops: resolves with the final flush report; afterwards `put` throws `Closed` and

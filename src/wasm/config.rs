@@ -457,7 +457,10 @@ impl EdgeConfig {
             &["rejectNew", "dropOldest"],
             "\"rejectNew\" or \"dropOldest\"",
         )?
-        .map(|index| [OverflowChoice::RejectNew, OverflowChoice::DropOldest][index]);
+        .map(|index| match index {
+            0 => OverflowChoice::RejectNew,
+            _ => OverflowChoice::DropOldest,
+        });
         // At most 600 000 after the range check.
         self.request_timeout_ms = number_option(config, &REQUEST_TIMEOUT)? as u32;
         self.partition_key = parse_partition_key(config)?;
@@ -467,14 +470,12 @@ impl EdgeConfig {
             &["silent", "error", "warn", "info", "debug"],
             "one of \"silent\", \"error\", \"warn\", \"info\", \"debug\"",
         )?
-        .map_or(LogLevel::DEFAULT, |index| {
-            [
-                LogLevel::Silent,
-                LogLevel::Error,
-                LogLevel::Warn,
-                LogLevel::Info,
-                LogLevel::Debug,
-            ][index]
+        .map_or(LogLevel::DEFAULT, |index| match index {
+            0 => LogLevel::Silent,
+            1 => LogLevel::Error,
+            2 => LogLevel::Warn,
+            3 => LogLevel::Info,
+            _ => LogLevel::Debug,
         });
         self.on_error = function_option(config, "onError")?;
         self.on_flush = function_option(config, "onFlush")?;
@@ -484,13 +485,11 @@ impl EdgeConfig {
             &["memory", "auto", "indexeddb", "localstorage"],
             "\"auto\", \"indexeddb\", \"localstorage\" or \"memory\"",
         )?
-        .map_or(Persistence::Memory, |index| {
-            [
-                Persistence::Memory,
-                Persistence::Auto,
-                Persistence::IndexedDb,
-                Persistence::LocalStorage,
-            ][index]
+        .map_or(Persistence::Memory, |index| match index {
+            0 => Persistence::Memory,
+            1 => Persistence::Auto,
+            2 => Persistence::IndexedDb,
+            _ => Persistence::LocalStorage,
         });
         Ok(())
     }

@@ -312,8 +312,8 @@ extern "C" {
 /// Parses an `endpoint` option with the global `URL`: `http:` or `https:`, path `/`, no query or
 /// fragment, no user info.
 pub fn parse_endpoint(text: &str) -> Result<Endpoint> {
-    let parts = url_parts(text)
-        .ok_or_else(|| must_be("endpoint", "an absolute URL", &quoted(text)))?;
+    let parts =
+        url_parts(text).ok_or_else(|| must_be("endpoint", "an absolute URL", &quoted(text)))?;
     let part = |index: u32| parts.get(index).as_string().unwrap_or_default();
     let protocol = part(0);
     if protocol != "http:" && protocol != "https:" {

@@ -141,7 +141,16 @@ fn read_partition_key(value: &JsValue, what: &str) -> Result<String> {
         .as_bytes()
         .windows(3)
         .any(|w| w == "\u{FFFD}".as_bytes());
-    if has_replacement && !text.is_valid_utf16() {
+    // `encodeURIComponent` throws exactly for a lone surrogate: a check every runtime has, without a
+    // `charCodeAt` loop here.
+    let lone_surrogate = has_replacement
+        && super::dynamic::call(
+            &super::dynamic::global_object(),
+            "encodeURIComponent",
+            &[text],
+        )
+        .is_err();
+    if lone_surrogate {
         return Err(invalid(format!(
             "{what} holds a lone UTF-16 surrogate; it must be well-formed Unicode"
         )));

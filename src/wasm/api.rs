@@ -88,10 +88,10 @@ fn invalid_data(message: String) -> Error {
 
 #[wasm_bindgen(module = "/src/wasm/js/binary.js")]
 extern "C" {
-    /// `data` as a `Uint8Array` of its bytes when it is a `Uint8Array`, another `ArrayBuffer` view or
-    /// an `ArrayBuffer`; `None` otherwise.
-    #[wasm_bindgen(js_name = binaryBytes)]
-    fn binary_bytes(data: &JsValue) -> Option<Uint8Array>;
+    /// A `Uint8Array` of `data`'s bytes when it is a `Uint8Array`, another `ArrayBuffer` view or an
+    /// `ArrayBuffer`; else `JSON.stringify(data)` (a string or `undefined`); throws what that throws.
+    #[wasm_bindgen(catch, js_name = putData)]
+    fn put_data(data: &JsValue) -> std::result::Result<JsValue, JsValue>;
 }
 
 /// The bytes `put` stores for `data` (see the module docs): a string first (the common case), then
@@ -100,26 +100,26 @@ pub fn data_bytes(data: &JsValue) -> Result<Vec<u8>> {
     if let Some(text) = data.dyn_ref::<js_sys::JsString>() {
         return Ok(text::utf8_bytes(text));
     }
-    if let Some(bytes) = binary_bytes(data) {
-        return Ok(bytes.to_vec());
-    }
-    let text = js_sys::JSON::stringify(data).map_err(|thrown| {
+    let shaped = put_data(data).map_err(|thrown| {
         from_js_value(
             ErrorCode::InvalidData,
             "data cannot be serialised to JSON",
             &thrown,
         )
     })?;
-    let text = JsValue::from(text);
-    match text.dyn_ref::<js_sys::JsString>() {
-        Some(text) => Ok(text::utf8_bytes(text)),
-        None => Err(must_be(
+    if let Some(text) = shaped.dyn_ref::<js_sys::JsString>() {
+        return Ok(text::utf8_bytes(text));
+    }
+    if shaped.is_undefined() {
+        return Err(must_be(
             ErrorCode::InvalidData,
             "data",
             "a string, a Uint8Array, an ArrayBuffer or a JSON-serialisable value",
             &type_of(data),
-        )),
+        ));
     }
+    // Neither a string nor undefined: the Uint8Array of binary data.
+    Ok(shaped.unchecked_into::<Uint8Array>().to_vec())
 }
 
 /// A partition key string. One with a lone surrogate is refused: converting it to UTF-8 would

@@ -301,7 +301,7 @@ pub fn default_endpoint(region: &str) -> Endpoint {
     }
 }
 
-#[wasm_bindgen(module = "/src/wasm/js/url.js")]
+#[wasm_bindgen(module = "/src/wasm/js/api.js")]
 extern "C" {
     /// `[protocol, host, pathname + search + hash, username + password]` of `new URL(text)`; `None`
     /// when it throws.

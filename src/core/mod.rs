@@ -31,4 +31,5 @@ pub mod retry;
 pub mod rng;
 pub mod sigv4;
 pub mod stats;
+pub mod text;
 pub mod wire;

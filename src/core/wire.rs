@@ -13,6 +13,7 @@ use crate::core::crypto::base64;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::{self, JsonValue};
 use crate::core::record::{PutOptions, Record};
+use crate::core::text::split_once_ascii;
 
 /// Bytes of the request body outside the records: `{"Records":[` + `],"StreamName":""}`.
 const ENVELOPE_BYTES: usize = 32;
@@ -242,7 +243,7 @@ fn decode_compact_success(body: &[u8], expected_records: usize) -> Option<PutRec
     let mut records = Vec::with_capacity(expected_records);
     for index in 0..expected_records {
         if index > 0 {
-            rest = rest.strip_prefix(',')?;
+            rest = rest.strip_prefix(",")?;
         }
         let (first_key, after) = if let Some(after) = rest.strip_prefix("{\"SequenceNumber\":\"") {
             ("SequenceNumber", after)
@@ -259,7 +260,7 @@ fn decode_compact_success(body: &[u8], expected_records: usize) -> Option<PutRec
             )
         };
         let (second, after) = plain_string(after)?;
-        rest = after.strip_prefix('}')?;
+        rest = after.strip_prefix("}")?;
         let (sequence_number, shard_id) = if second_key == "ShardId" {
             (first, second)
         } else {
@@ -283,7 +284,7 @@ fn decode_compact_success(body: &[u8], expected_records: usize) -> Option<PutRec
 /// need no unescaping (no backslash, no control character).
 fn plain_string(text: &str) -> Option<(&str, &str)> {
     // `split_once` rather than slicing at a found index: no char-boundary panic path in the module.
-    let (contents, rest) = text.split_once('"')?;
+    let (contents, rest) = split_once_ascii(text, b'"')?;
     if contents.bytes().any(|byte| byte == b'\\' || byte < 0x20) {
         return None;
     }

@@ -18,6 +18,7 @@ pub mod flush;
 pub mod http_date;
 pub mod json;
 pub mod keepalive;
+pub mod key_map;
 pub mod lease;
 pub mod limits;
 pub mod name_map;

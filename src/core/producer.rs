@@ -332,7 +332,7 @@ impl Producer {
         }
         let mut dropped = Vec::new();
         while !fits(self.held_records(), self.held_bytes()) {
-            let Some(record) = self.queue.pop_oldest_if(now_ms, |_| true) else {
+            let Some(record) = self.queue.pop_oldest_if(now_ms, &|_| true) else {
                 break;
             };
             self.flushes.on_resolved(record.seq, Resolution::Dropped);
@@ -829,7 +829,7 @@ impl Producer {
         let mut expired = Vec::new();
         while let Some(record) = self
             .queue
-            .pop_oldest_if(now_ms, |r| now_ms >= r.put_at_ms.saturating_add(ttl))
+            .pop_oldest_if(now_ms, &|r| now_ms >= r.put_at_ms.saturating_add(ttl))
         {
             expired.push((record, GiveUp::Expired));
         }

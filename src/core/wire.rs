@@ -395,10 +395,7 @@ pub fn normalize_error_name(raw: &str) -> &str {
         Some(hash) => raw.get(hash + 1..).unwrap_or_default(),
         None => raw,
     };
-    let name = match after_hash.bytes().position(|byte| byte == b':') {
-        Some(colon) => after_hash.get(..colon).unwrap_or_default(),
-        None => after_hash,
-    };
+    let name = split_once_ascii(after_hash, b':').map_or(after_hash, |(name, _)| name);
     name.trim()
 }
 

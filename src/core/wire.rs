@@ -163,7 +163,8 @@ pub fn decode_put_records_response(
         return Ok(response);
     }
     let invalid = |what: &str| protocol_error(format!("PutRecords response is not valid: {what}"));
-    let value = json::parse_bytes(body).map_err(|e| invalid(&e.to_string()))?;
+    let value = json::parse_bytes(body)
+        .map_err(|e| protocol_error(format!("PutRecords response is not valid: {e}")))?;
     if !matches!(value, JsonValue::Object(_)) {
         return Err(invalid("not a JSON object"));
     }

@@ -15,6 +15,22 @@ pub fn split_once_ascii(text: &str, separator: u8) -> Option<(&str, &str)> {
     Some((before, after.get(1..)?))
 }
 
+/// `text` without leading and trailing whitespace, what `text.trim()` returns (Unicode
+/// `White_Space`), found with one forward and one backward walk over its characters.
+pub fn trim(text: &str) -> &str {
+    let start = text
+        .char_indices()
+        .find(|&(_, c)| !c.is_whitespace())
+        .map_or(text.len(), |(at, _)| at);
+    let rest = text.get(start..).unwrap_or_default();
+    let end = rest
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !c.is_whitespace())
+        .map_or(0, |(at, c)| at + c.len_utf8());
+    rest.get(..end).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,6 +50,20 @@ mod tests {
     fn char_count_equals_chars_count() {
         for text in SAMPLES {
             assert_eq!(char_count(text), text.chars().count(), "{text}");
+        }
+    }
+
+    #[test]
+    fn trim_equals_str_trim() {
+        let spaced = [
+            " \t\n\r x y \u{a0}",
+            "\u{2028}\u{3000}é\u{85}",
+            "\u{feff}x\u{feff}",
+            " \u{2000} ",
+            "\u{1F600}",
+        ];
+        for text in SAMPLES.iter().chain(&spaced) {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
         }
     }
 

@@ -13,7 +13,7 @@ use crate::core::crypto::base64;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::{self, JsonValue};
 use crate::core::record::{PutOptions, Record};
-use crate::core::text::split_once_ascii;
+use crate::core::text::{split_once_ascii, trim};
 
 /// Bytes of the request body outside the records: `{"Records":[` + `],"StreamName":""}`.
 const ENVELOPE_BYTES: usize = 32;
@@ -336,14 +336,14 @@ pub fn decode_error_body(body: &[u8]) -> Option<AwsErrorBody> {
 /// The `<Code>` and `<Message>` of an AWS XML error body; `None` without a `<Code>`.
 fn decode_xml_error_body(body: &[u8]) -> Option<AwsErrorBody> {
     let text = std::str::from_utf8(body).ok()?;
-    if !text.trim_start().starts_with('<') {
+    if !trim(text).starts_with('<') {
         return None;
     }
     let element = |open: &[u8], close: &[u8]| -> Option<String> {
         let start = find_bytes(body, open)? + open.len();
         let end = start + find_bytes(body.get(start..)?, close)?;
         // Both ends sit next to ASCII '>' and '<', so they are char boundaries.
-        Some(unescape_xml(text.get(start..end)?.trim()))
+        Some(unescape_xml(trim(text.get(start..end)?)))
     };
     let name = element(b"<Code>", b"</Code>").filter(|code| !code.is_empty())?;
     Some(AwsErrorBody {
@@ -397,7 +397,7 @@ pub fn normalize_error_name(raw: &str) -> &str {
         None => raw,
     };
     let name = split_once_ascii(after_hash, b':').map_or(after_hash, |(name, _)| name);
-    name.trim()
+    trim(name)
 }
 
 /// A decoded request body: the target stream and its records (decoded from base64 and re-validated).

@@ -12,6 +12,7 @@ use crate::core::credentials::Credentials;
 use crate::core::error::{char_prefix, quoted, Error, ErrorCode, Result};
 use crate::core::json::{self, JsonValue};
 use crate::core::sigv4::AMZ_JSON_CONTENT_TYPE;
+use crate::core::text::{char_count, split_once_ascii};
 use crate::core::wire::{normalize_error_name, write_json_string_contents};
 
 /// `X-Amz-Target` of `GetId`.
@@ -45,8 +46,8 @@ pub fn default_endpoint(region: &str) -> String {
 }
 
 fn check_id(field: &str, value: &str) -> Result<()> {
-    let len = value.chars().count();
-    let well_formed = match value.split_once(':') {
+    let len = char_count(value);
+    let well_formed = match split_once_ascii(value, b':') {
         Some((region, id)) => {
             !region.is_empty()
                 && !id.is_empty()
@@ -74,8 +75,7 @@ fn check_id(field: &str, value: &str) -> Result<()> {
 /// The region an identity pool id (`us-east-1:…`) belongs to, after checking its form.
 pub fn region_of_identity_pool(identity_pool_id: &str) -> Result<&str> {
     check_id("cognitoIdentityPoolId", identity_pool_id)?;
-    Ok(identity_pool_id
-        .split_once(':')
+    Ok(split_once_ascii(identity_pool_id, b':')
         .map(|(region, _)| region)
         .unwrap_or_default())
 }

@@ -5,6 +5,7 @@ use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::limits::{
     MAX_BATCH_BYTES, MAX_BATCH_RECORDS, MAX_STREAM_ARN_CHARS, MAX_STREAM_NAME_CHARS,
 };
+use crate::core::text::{char_count, split_once_ascii};
 
 /// Which stream the records go to; encoded as `StreamName` or `StreamARN`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -204,7 +205,7 @@ impl OptionBounds {
 fn validate_stream(stream: &StreamTarget) -> Result<()> {
     match stream {
         StreamTarget::Name(name) => {
-            let chars = name.chars().count();
+            let chars = char_count(name);
             if chars == 0 || chars > MAX_STREAM_NAME_CHARS {
                 return Err(Error::new(
                     ErrorCode::InvalidConfig,
@@ -226,7 +227,7 @@ fn validate_stream(stream: &StreamTarget) -> Result<()> {
             }
         }
         StreamTarget::Arn(arn) => {
-            let chars = arn.chars().count();
+            let chars = char_count(arn);
             if chars == 0 || chars > MAX_STREAM_ARN_CHARS {
                 return Err(Error::new(
                     ErrorCode::InvalidConfig,
@@ -253,8 +254,8 @@ fn validate_stream(stream: &StreamTarget) -> Result<()> {
 /// The `stream/<name>` part of `arn:<partition>:kinesis:<region>:<account>:stream/<name>` (the
 /// name may contain ':'), when `arn` has that shape.
 fn arn_stream_name(arn: &str) -> Option<&str> {
-    let (_partition, rest) = arn.strip_prefix("arn:")?.split_once(':')?;
-    let (_region, rest) = rest.strip_prefix("kinesis:")?.split_once(':')?;
-    let (_account, resource) = rest.split_once(':')?;
+    let (_partition, rest) = split_once_ascii(arn.strip_prefix("arn:")?, b':')?;
+    let (_region, rest) = split_once_ascii(rest.strip_prefix("kinesis:")?, b':')?;
+    let (_account, resource) = split_once_ascii(rest, b':')?;
     resource.starts_with("stream/").then_some(resource)
 }

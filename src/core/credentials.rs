@@ -4,6 +4,7 @@ use std::fmt;
 
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::http_date::format_iso8601;
+use crate::core::text::char_count;
 
 /// Prefix of long-term IAM user access key ids (temporary STS/Cognito ones start with `ASIA`).
 const LONG_TERM_KEY_PREFIX: &str = "AKIA";
@@ -66,7 +67,7 @@ impl Credentials {
         {
             return Err(invalid(format!(
                 "accessKeyId may hold only ASCII letters, digits and '_' ({} characters given)",
-                access_key_id.chars().count()
+                char_count(&access_key_id)
             )));
         }
         if secret_access_key.is_empty() {
@@ -81,7 +82,7 @@ impl Credentials {
             if !token.bytes().all(|b| b.is_ascii_graphic()) {
                 return Err(invalid(format!(
                     "sessionToken may hold only visible ASCII characters ({} characters given)",
-                    token.chars().count()
+                    char_count(token)
                 )));
             }
         }

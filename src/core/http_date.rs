@@ -12,6 +12,7 @@
 
 use crate::core::decimal::push_padded;
 use crate::core::error::{char_prefix, quoted, Error, ErrorCode, Result};
+use crate::core::text::trim;
 
 const MS_PER_SECOND: u64 = 1_000;
 const SECONDS_PER_DAY: u64 = 86_400;
@@ -219,7 +220,7 @@ fn digits(text: &[u8]) -> Option<u32> {
 pub fn parse_http_date(value: &str) -> Result<u64> {
     let expected = "an IMF-fixdate like \"Thu, 26 Nov 2026 13:44:37 GMT\"";
     let fail = || date_error("Date header", value, expected);
-    let text = value.trim();
+    let text = trim(value);
     let bytes = text.as_bytes();
     if bytes.len() != 29
         || !text.is_ascii()
@@ -261,7 +262,7 @@ pub fn parse_http_date(value: &str) -> Result<u64> {
 pub fn parse_iso8601(value: &str) -> Result<u64> {
     let expected = "an ISO-8601 timestamp like \"2026-11-26T13:44:37Z\"";
     let fail = || date_error("timestamp", value, expected);
-    let text = value.trim();
+    let text = trim(value);
     if !text.is_ascii() || text.len() < 20 {
         return Err(fail());
     }

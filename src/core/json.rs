@@ -177,17 +177,17 @@ impl<'a> Reader<'a> {
             b'"' => Ok(JsonValue::String(self.string()?)),
             b'-' | b'0'..=b'9' => self.number(),
             _ => {
-                for (word, value) in [
-                    ("null", JsonValue::Null),
-                    ("true", JsonValue::Bool(true)),
-                    ("false", JsonValue::Bool(false)),
-                ] {
-                    if self.rest().starts_with(word.as_bytes()) {
-                        self.at += word.len();
-                        return Ok(value);
-                    }
+                let (word, value): (&[u8], _) = match first {
+                    b'n' => (b"null", JsonValue::Null),
+                    b't' => (b"true", JsonValue::Bool(true)),
+                    b'f' => (b"false", JsonValue::Bool(false)),
+                    _ => return Err(self.error("expected a value")),
+                };
+                if !self.rest().starts_with(word) {
+                    return Err(self.error("expected a value"));
                 }
-                Err(self.error("expected a value"))
+                self.at += word.len();
+                Ok(value)
             }
         }
     }

@@ -20,6 +20,7 @@
 use crate::core::decimal::Decimal;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::name_map::NameMap;
+use crate::core::text::split_once_ascii;
 
 /// A tab writes its heartbeat this often.
 pub const HEARTBEAT_MS: u64 = 5_000;
@@ -151,21 +152,37 @@ impl LeaseBook {
     /// not contain whitespace.
     pub fn decode(text: &str) -> Result<Self> {
         let mut book = LeaseBook::new();
-        for (number, line) in text.lines().enumerate().filter(|(_, l)| !l.is_empty()) {
+        let mut rest = Some(text);
+        let mut number = 0usize;
+        while let Some(remaining) = rest {
+            // Lines as `str::lines` cuts them: at '\n', then without a '\r' before that '\n'.
+            let line = match split_once_ascii(remaining, b'\n') {
+                Some((line, after)) => {
+                    rest = Some(after);
+                    line.strip_suffix("\r").unwrap_or(line)
+                }
+                None => {
+                    rest = None;
+                    remaining
+                }
+            };
+            number += 1;
+            if line.is_empty() {
+                continue;
+            }
             let bad = || {
                 Error::new(
                     ErrorCode::InvalidData,
                     format!(
                         "lease book line {} is {}; expected `h|d <tab> <ms>`",
-                        number + 1,
+                        number,
                         quoted(line)
                     ),
                 )
             };
             // Three fields: a space inside the last one fails the number parse.
-            let Some((kind, (tab, ms))) = line
-                .split_once(' ')
-                .and_then(|(kind, rest)| Some((kind, rest.split_once(' ')?)))
+            let Some((kind, (tab, ms))) = split_once_ascii(line, b' ')
+                .and_then(|(kind, rest)| Some((kind, split_once_ascii(rest, b' ')?)))
             else {
                 return Err(bad());
             };
@@ -200,6 +217,19 @@ mod tests {
         ] {
             let error = LeaseBook::decode(bad).unwrap_err();
             assert!(error.message().contains("line 1"), "{bad}: {error}");
+        }
+    }
+
+    #[test]
+    fn decode_cuts_lines_as_str_lines_does() {
+        let book = LeaseBook::decode("h a 1\r\n\r\nh b 2\nd a 9").unwrap();
+        assert_eq!(book.encode(), "h a 1\nh b 2\nd a 9\n");
+        for (bad, line) in [("h a 1\r", 1), ("h a 1\n\nh b 2\r", 3), ("h a 1\r\r\n", 1)] {
+            let error = LeaseBook::decode(bad).unwrap_err();
+            assert!(
+                error.message().contains(&format!("line {line} ")),
+                "{bad}: {error}"
+            );
         }
     }
 

@@ -90,7 +90,7 @@ impl PersistedRecord {
     /// that is cut short or malformed; an unknown version is refused.
     pub fn decode(bytes: &[u8]) -> Result<Self> {
         let mut reader = Reader { bytes, at: 0 };
-        let version = reader.take(1, "version")?[0];
+        let version = reader.number(1, "version")? as u8;
         if version != FORMAT_VERSION {
             return Err(corrupt(format!(
                 // As u32: the module then formats integers with one Display impl fewer.
@@ -99,11 +99,11 @@ impl PersistedRecord {
                 u32::from(FORMAT_VERSION)
             )));
         }
-        let id = u128::from_be_bytes(reader.array("event id")?);
-        let put_at_ms = u64::from_be_bytes(reader.array("put time")?);
-        let key_len = usize::from(u16::from_be_bytes(reader.array("partition key length")?));
+        let id = reader.number(16, "event id")?;
+        let put_at_ms = reader.number(8, "put time")? as u64;
+        let key_len = reader.number(2, "partition key length")? as usize;
         let partition_key = reader.text(key_len, "partition key")?;
-        let hash_len = usize::from(reader.take(1, "explicitHashKey length")?[0]);
+        let hash_len = reader.number(1, "explicitHashKey length")? as usize;
         let explicit_hash_key = match hash_len {
             0 => None,
             n => Some(reader.text(n, "explicitHashKey")?),
@@ -113,7 +113,7 @@ impl PersistedRecord {
             put_at_ms,
             partition_key,
             explicit_hash_key,
-            data: bytes[reader.at..].to_vec(),
+            data: bytes.get(reader.at..).unwrap_or_default().to_vec(),
         })
     }
 
@@ -144,15 +144,17 @@ impl<'a> Reader<'a> {
                 self.bytes.len()
             )));
         }
-        let slice = &self.bytes[self.at..end];
+        let slice = self.bytes.get(self.at..end).unwrap_or_default();
         self.at = end;
         Ok(slice)
     }
 
-    fn array<const N: usize>(&mut self, field: &str) -> Result<[u8; N]> {
-        let mut array = [0u8; N];
-        array.copy_from_slice(self.take(N, field)?);
-        Ok(array)
+    /// The next `n` (at most 16) bytes as a big-endian unsigned integer.
+    fn number(&mut self, n: usize, field: &str) -> Result<u128> {
+        let bytes = self.take(n, field)?;
+        Ok(bytes
+            .iter()
+            .fold(0, |value, &byte| value << 8 | u128::from(byte)))
     }
 
     fn text(&mut self, n: usize, field: &str) -> Result<String> {

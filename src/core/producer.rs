@@ -152,6 +152,23 @@ enum Retry {
     Hold,
 }
 
+/// The failed records of one request, sorted by [`Producer::settle_one`].
+#[derive(Default)]
+struct Settlement {
+    /// Records to send again, in request order.
+    requeue: Vec<QueuedRecord>,
+    /// Records that will not be sent again, and why.
+    failed: Vec<(QueuedRecord, GiveUp)>,
+    /// The highest retry number among the requeued records whose attempt counted.
+    backoff_retry: Option<u32>,
+}
+
+impl Settlement {
+    fn is_empty(&self) -> bool {
+        self.requeue.is_empty() && self.failed.is_empty()
+    }
+}
+
 /// The sans-IO Kinesis producer (see the module docs for the rules it keeps).
 #[derive(Debug)]
 pub struct Producer {
@@ -315,7 +332,7 @@ impl Producer {
         }
         let mut dropped = Vec::new();
         while !fits(self.held_records(), self.held_bytes()) {
-            let Some(record) = self.queue.pop_oldest_if(now_ms, |_| true) else {
+            let Some(record) = self.queue.pop_oldest_if(now_ms, &|_| true) else {
                 break;
             };
             self.flushes.on_resolved(record.seq, Resolution::Dropped);
@@ -540,7 +557,7 @@ impl Producer {
         };
         let key_hashes = key_hashes(&request.records);
         let mut delivered = Vec::new();
-        let mut decisions = Vec::new();
+        let mut settlement = Settlement::default();
         let mut pause_failure = None;
         for (record, result) in request.records.into_iter().zip(decoded.records) {
             match result {
@@ -565,18 +582,18 @@ impl Producer {
                     } else {
                         Retry::Counted
                     };
-                    decisions.push((record, failure, retry));
+                    self.settle_one(&mut settlement, record, failure, retry, now_ms);
                 }
             }
         }
-        let all_delivered = decisions.is_empty();
+        let all_delivered = settlement.is_empty();
         if !delivered.is_empty() {
             self.events.push(ProducerEvent::BatchDelivered {
                 request: request.id,
                 ids: delivered,
             });
         }
-        self.settle_failures(request.id, &key_hashes, decisions, now_ms);
+        self.finish_settlement(request.id, &key_hashes, settlement, now_ms);
         if let Some(failure) = pause_failure {
             self.enter_pause(failure, now_ms);
             return ResponseOutcome::Paused;
@@ -677,73 +694,86 @@ impl Producer {
         now_ms: u64,
     ) {
         let key_hashes = key_hashes(&request.records);
-        let decisions = request
-            .records
-            .into_iter()
-            .map(|record| (record, failure.clone(), retry))
-            .collect();
-        self.settle_failures(request.id, &key_hashes, decisions, now_ms);
+        let mut settlement = Settlement {
+            requeue: Vec::with_capacity(request.records.len()),
+            ..Settlement::default()
+        };
+        for record in request.records {
+            self.settle_one(&mut settlement, record, failure.clone(), retry, now_ms);
+        }
+        self.finish_settlement(request.id, &key_hashes, settlement, now_ms);
     }
 
-    /// Requeues or finally fails each failed record of request `id` (in request order) and releases
-    /// the request's keys.
-    fn settle_failures(
+    /// Decides whether a failed record of a request is requeued or finally failed; the decisions
+    /// take effect in [`Producer::finish_settlement`].
+    fn settle_one(
+        &mut self,
+        settlement: &mut Settlement,
+        mut record: QueuedRecord,
+        failure: Arc<Failure>,
+        retry: Retry,
+        now_ms: u64,
+    ) {
+        let retry = if retry == Retry::Free && record.last_failure_was_free {
+            Retry::Counted
+        } else {
+            retry
+        };
+        record.last_failure = Some(failure);
+        match retry {
+            Retry::Hold => {
+                record.attempts -= 1;
+                settlement.requeue.push(record);
+                return;
+            }
+            Retry::Free => {
+                record.attempts -= 1;
+                record.last_failure_was_free = true;
+            }
+            Retry::Counted => record.last_failure_was_free = false,
+        }
+        let limit = give_up(
+            record.attempts,
+            self.config.max_attempts,
+            record.put_at_ms,
+            self.config.record_ttl_ms,
+            now_ms,
+        );
+        if let Some(reason) = limit {
+            settlement.failed.push((record, reason));
+            return;
+        }
+        if retry == Retry::Counted {
+            let retry_number = record.attempts.saturating_sub(1);
+            settlement.backoff_retry = Some(
+                settlement
+                    .backoff_retry
+                    .map_or(retry_number, |n| n.max(retry_number)),
+            );
+        }
+        self.counters.retried += 1;
+        self.flushes.on_retried(record.seq);
+        settlement.requeue.push(record);
+    }
+
+    /// Requeues the settled records of request `id` (in request order), releases the request's
+    /// keys and reports the finally failed records.
+    fn finish_settlement(
         &mut self,
         id: RequestId,
         key_hashes: &[u64],
-        decisions: Vec<(QueuedRecord, Arc<Failure>, Retry)>,
+        settlement: Settlement,
         now_ms: u64,
     ) {
-        let mut requeue = Vec::with_capacity(decisions.len());
-        let mut failed = Vec::new();
-        let mut backoff_retry: Option<u32> = None;
-        for (mut record, failure, retry) in decisions {
-            let retry = if retry == Retry::Free && record.last_failure_was_free {
-                Retry::Counted
-            } else {
-                retry
-            };
-            record.last_failure = Some(failure);
-            match retry {
-                Retry::Hold => {
-                    record.attempts -= 1;
-                    requeue.push(record);
-                    continue;
-                }
-                Retry::Free => {
-                    record.attempts -= 1;
-                    record.last_failure_was_free = true;
-                }
-                Retry::Counted => record.last_failure_was_free = false,
-            }
-            let limit = give_up(
-                record.attempts,
-                self.config.max_attempts,
-                record.put_at_ms,
-                self.config.record_ttl_ms,
-                now_ms,
-            );
-            if let Some(reason) = limit {
-                failed.push((record, reason));
-                continue;
-            }
-            if retry == Retry::Counted {
-                let retry_number = record.attempts.saturating_sub(1);
-                backoff_retry = Some(backoff_retry.map_or(retry_number, |n| n.max(retry_number)));
-            }
-            self.counters.retried += 1;
-            self.flushes.on_retried(record.seq);
-            requeue.push(record);
-        }
-        let not_before = match backoff_retry {
-            Some(retry_number) if !requeue.is_empty() => {
+        let not_before = match settlement.backoff_retry {
+            Some(retry_number) if !settlement.requeue.is_empty() => {
                 now_ms.saturating_add(self.backoff.delay_ms(retry_number, &mut self.rng))
             }
             _ => now_ms,
         };
         self.queue
-            .finish_request(id, key_hashes, requeue, not_before, now_ms);
-        self.fail_records(failed);
+            .finish_request(id, key_hashes, settlement.requeue, not_before, now_ms);
+        self.fail_records(settlement.failed);
     }
 
     /// Reports records that will not be sent again, grouped by their last error.
@@ -799,7 +829,7 @@ impl Producer {
         let mut expired = Vec::new();
         while let Some(record) = self
             .queue
-            .pop_oldest_if(now_ms, |r| now_ms >= r.put_at_ms.saturating_add(ttl))
+            .pop_oldest_if(now_ms, &|r| now_ms >= r.put_at_ms.saturating_add(ttl))
         {
             expired.push((record, GiveUp::Expired));
         }

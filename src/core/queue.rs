@@ -14,12 +14,12 @@
 //! backoff by the end of their backoff. `put` costs one hash lookup and at most two heap pushes.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::collections::{BinaryHeap, VecDeque};
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use crate::core::event_id::EventId;
+use crate::core::key_map::KeyMap;
 use crate::core::producer::RequestId;
 use crate::core::record::Record;
 use crate::core::retry::Failure;
@@ -62,26 +62,6 @@ pub fn key_hash(partition_key: &str) -> u64 {
     hash
 }
 
-/// The map keys are already hashes: pass them through.
-#[derive(Default)]
-struct PassThroughHasher(u64);
-
-impl Hasher for PassThroughHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
 struct KeyState {
     pending: VecDeque<QueuedRecord>,
     pending_bytes: usize,
@@ -114,6 +94,15 @@ impl KeyState {
     fn idle(&self) -> bool {
         self.pending.is_empty() && self.in_flight.is_none()
     }
+}
+
+/// The state of the key with hash `hash`, new (with a FIFO from `spare` when one is left) if absent.
+fn key_state<'a>(
+    keys: &'a mut KeyMap<KeyState>,
+    spare: &mut Vec<VecDeque<QueuedRecord>>,
+    hash: u64,
+) -> &'a mut KeyState {
+    keys.get_or_insert_with(hash, || KeyState::new(spare.pop().unwrap_or_default()))
 }
 
 type MinHeap = BinaryHeap<Reverse<(u64, u64)>>;
@@ -167,7 +156,7 @@ impl Index {
 /// The buffer of records not in flight (see the module docs for the ordering rules).
 #[derive(Default)]
 pub struct RecordQueue {
-    keys: HashMap<u64, KeyState, BuildHasherDefault<PassThroughHasher>>,
+    keys: KeyMap<KeyState>,
     spare: Vec<VecDeque<QueuedRecord>>,
     index: Index,
     records: usize,
@@ -225,11 +214,7 @@ impl RecordQueue {
     pub fn push(&mut self, record: QueuedRecord, now_ms: u64) {
         let hash = record.key_hash;
         let size = record.bytes();
-        let spare = &mut self.spare;
-        let state = self
-            .keys
-            .entry(hash)
-            .or_insert_with(|| KeyState::new(spare.pop().unwrap_or_default()));
+        let state = key_state(&mut self.keys, &mut self.spare, hash);
         state.pending.push_back(record);
         state.pending_bytes += size;
         self.records += 1;
@@ -246,18 +231,18 @@ impl RecordQueue {
     /// The oldest ready record (the next one a batch would take), if any.
     pub fn oldest_ready(&self) -> Option<&QueuedRecord> {
         let Reverse((_, hash)) = self.index.ready.peek()?;
-        self.keys.get(hash)?.pending.front()
+        self.keys.get(*hash)?.pending.front()
     }
 
     /// The newest pending record of the key with hash `key_hash` (the one a `push` just added).
     pub fn newest_of_key(&self, key_hash: u64) -> Option<&QueuedRecord> {
-        self.keys.get(&key_hash)?.pending.back()
+        self.keys.get(key_hash)?.pending.back()
     }
 
     /// The oldest held record, if any.
     pub fn oldest(&self) -> Option<&QueuedRecord> {
         let Reverse((_, hash)) = self.index.heads.peek()?;
-        self.keys.get(hash)?.pending.front()
+        self.keys.get(*hash)?.pending.front()
     }
 
     /// When the earliest backoff ends (may be early, never late).
@@ -272,7 +257,7 @@ impl RecordQueue {
                 break;
             }
             self.index.backoff.pop();
-            if let Some(state) = self.keys.get_mut(&hash) {
+            if let Some(state) = self.keys.get_mut(hash) {
                 if state.backoff_entry == Some(at) {
                     state.backoff_entry = None;
                 }
@@ -310,7 +295,7 @@ impl RecordQueue {
             let Some(&Reverse((seq, hash))) = self.index.ready.peek() else {
                 break;
             };
-            let state = match self.keys.get_mut(&hash) {
+            let state = match self.keys.get_mut(hash) {
                 Some(state)
                     if state.front_seq() == Some(seq)
                         && (state.ready || state.in_flight == Some(request)) =>
@@ -377,11 +362,7 @@ impl RecordQueue {
     ) {
         for record in requeue.into_iter().rev() {
             let size = record.bytes();
-            let spare = &mut self.spare;
-            let state = self
-                .keys
-                .entry(record.key_hash)
-                .or_insert_with(|| KeyState::new(spare.pop().unwrap_or_default()));
+            let state = key_state(&mut self.keys, &mut self.spare, record.key_hash);
             state.pending.push_front(record);
             state.pending_bytes += size;
             state.not_before = state.not_before.max(not_before_ms);
@@ -393,7 +374,7 @@ impl RecordQueue {
             self.bytes += size;
         }
         for &hash in key_hashes {
-            if let Some(state) = self.keys.get_mut(&hash) {
+            if let Some(state) = self.keys.get_mut(hash) {
                 if state.in_flight == Some(request) {
                     state.in_flight = None;
                 }
@@ -404,14 +385,15 @@ impl RecordQueue {
         self.clean_tops();
     }
 
-    /// Removes and returns the oldest held record if `condition` holds for it.
+    /// Removes and returns the oldest held record if `condition` holds for it. `condition` is a
+    /// trait object: one copy of this in the `.wasm` for every caller.
     pub fn pop_oldest_if(
         &mut self,
         now_ms: u64,
-        condition: impl FnOnce(&QueuedRecord) -> bool,
+        condition: &dyn Fn(&QueuedRecord) -> bool,
     ) -> Option<QueuedRecord> {
         let &Reverse((_, hash)) = self.index.heads.peek()?;
-        let state = self.keys.get_mut(&hash)?;
+        let state = self.keys.get_mut(hash)?;
         if !condition(state.pending.front()?) {
             return None;
         }
@@ -431,8 +413,8 @@ impl RecordQueue {
     }
 
     fn remove_if_idle(&mut self, hash: u64) {
-        if self.keys.get(&hash).is_some_and(KeyState::idle) {
-            if let Some(state) = self.keys.remove(&hash) {
+        if self.keys.get(hash).is_some_and(KeyState::idle) {
+            if let Some(state) = self.keys.remove(hash) {
                 let mut queue = state.pending;
                 if self.spare.len() < SPARE_QUEUES && queue.capacity() <= SPARE_CAPACITY {
                     queue.clear();
@@ -453,7 +435,7 @@ impl RecordQueue {
         }
         let index = &mut self.index;
         while let Some(&Reverse((seq, hash))) = index.ready.peek() {
-            match self.keys.get_mut(&hash) {
+            match self.keys.get_mut(hash) {
                 Some(state) if state.ready && state.front_seq() == Some(seq) => break,
                 Some(state) if state.ready_entry == Some(seq) => state.ready_entry = None,
                 _ => {}
@@ -461,7 +443,7 @@ impl RecordQueue {
             index.ready.pop();
         }
         while let Some(&Reverse((seq, hash))) = index.heads.peek() {
-            match self.keys.get_mut(&hash) {
+            match self.keys.get_mut(hash) {
                 Some(state) if state.front_seq() == Some(seq) => break,
                 Some(state) if state.head_entry == Some(seq) => state.head_entry = None,
                 _ => {}
@@ -475,7 +457,7 @@ impl RecordQueue {
         index.ready.clear();
         index.heads.clear();
         index.backoff.clear();
-        for (&hash, state) in &mut self.keys {
+        for (hash, state) in self.keys.iter_mut() {
             state.ready_entry = None;
             state.head_entry = None;
             state.backoff_entry = None;

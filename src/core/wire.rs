@@ -13,6 +13,7 @@ use crate::core::crypto::base64;
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::json::{self, JsonValue};
 use crate::core::record::{PutOptions, Record};
+use crate::core::text::{split_once_ascii, trim};
 
 /// Bytes of the request body outside the records: `{"Records":[` + `],"StreamName":""}`.
 const ENVELOPE_BYTES: usize = 32;
@@ -162,7 +163,8 @@ pub fn decode_put_records_response(
         return Ok(response);
     }
     let invalid = |what: &str| protocol_error(format!("PutRecords response is not valid: {what}"));
-    let value = json::parse_bytes(body).map_err(|e| invalid(&e.to_string()))?;
+    let value = json::parse_bytes(body)
+        .map_err(|e| protocol_error(format!("PutRecords response is not valid: {e}")))?;
     if !matches!(value, JsonValue::Object(_)) {
         return Err(invalid("not a JSON object"));
     }
@@ -242,7 +244,7 @@ fn decode_compact_success(body: &[u8], expected_records: usize) -> Option<PutRec
     let mut records = Vec::with_capacity(expected_records);
     for index in 0..expected_records {
         if index > 0 {
-            rest = rest.strip_prefix(',')?;
+            rest = rest.strip_prefix(",")?;
         }
         let (first_key, after) = if let Some(after) = rest.strip_prefix("{\"SequenceNumber\":\"") {
             ("SequenceNumber", after)
@@ -259,7 +261,7 @@ fn decode_compact_success(body: &[u8], expected_records: usize) -> Option<PutRec
             )
         };
         let (second, after) = plain_string(after)?;
-        rest = after.strip_prefix('}')?;
+        rest = after.strip_prefix("}")?;
         let (sequence_number, shard_id) = if second_key == "ShardId" {
             (first, second)
         } else {
@@ -283,7 +285,7 @@ fn decode_compact_success(body: &[u8], expected_records: usize) -> Option<PutRec
 /// need no unescaping (no backslash, no control character).
 fn plain_string(text: &str) -> Option<(&str, &str)> {
     // `split_once` rather than slicing at a found index: no char-boundary panic path in the module.
-    let (contents, rest) = text.split_once('"')?;
+    let (contents, rest) = split_once_ascii(text, b'"')?;
     if contents.bytes().any(|byte| byte == b'\\' || byte < 0x20) {
         return None;
     }
@@ -334,14 +336,14 @@ pub fn decode_error_body(body: &[u8]) -> Option<AwsErrorBody> {
 /// The `<Code>` and `<Message>` of an AWS XML error body; `None` without a `<Code>`.
 fn decode_xml_error_body(body: &[u8]) -> Option<AwsErrorBody> {
     let text = std::str::from_utf8(body).ok()?;
-    if !text.trim_start().starts_with('<') {
+    if !trim(text).starts_with('<') {
         return None;
     }
     let element = |open: &[u8], close: &[u8]| -> Option<String> {
         let start = find_bytes(body, open)? + open.len();
         let end = start + find_bytes(body.get(start..)?, close)?;
         // Both ends sit next to ASCII '>' and '<', so they are char boundaries.
-        Some(unescape_xml(text.get(start..end)?.trim()))
+        Some(unescape_xml(trim(text.get(start..end)?)))
     };
     let name = element(b"<Code>", b"</Code>").filter(|code| !code.is_empty())?;
     Some(AwsErrorBody {
@@ -394,11 +396,8 @@ pub fn normalize_error_name(raw: &str) -> &str {
         Some(hash) => raw.get(hash + 1..).unwrap_or_default(),
         None => raw,
     };
-    let name = match after_hash.bytes().position(|byte| byte == b':') {
-        Some(colon) => after_hash.get(..colon).unwrap_or_default(),
-        None => after_hash,
-    };
-    name.trim()
+    let name = split_once_ascii(after_hash, b':').map_or(after_hash, |(name, _)| name);
+    trim(name)
 }
 
 /// A decoded request body: the target stream and its records (decoded from base64 and re-validated).

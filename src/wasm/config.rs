@@ -16,6 +16,7 @@
 use crate::core::config::{OptionBounds, OPTION_TABLE};
 use crate::core::decimal::Decimal;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
+use crate::core::text::{char_count, split_once_ascii};
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -278,13 +279,11 @@ pub fn check_region(region: &str) -> Result<()> {
 
 /// The region inside a Kinesis stream ARN (`arn:aws:kinesis:us-east-1:123456789012:stream/name`).
 pub fn region_of_arn(arn: &str) -> Option<&str> {
-    let mut parts = arn.split(':');
-    let (Some("arn"), Some(_partition), Some("kinesis"), Some(region)) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return None;
-    };
-    Some(region)
+    let (scheme, rest) = split_once_ascii(arn, b':')?;
+    let (_partition, rest) = split_once_ascii(rest, b':')?;
+    let (service, rest) = split_once_ascii(rest, b':')?;
+    let region = split_once_ascii(rest, b':').map_or(rest, |(region, _)| region);
+    (scheme == "arn" && service == "kinesis").then_some(region)
 }
 
 /// The default endpoint of a region (`.amazonaws.com.cn` for the China regions).
@@ -350,7 +349,7 @@ fn parse_stream(config: &JsValue) -> Result<StreamChoice> {
         )),
         (None, None) => Err(invalid("streamName or streamArn is required".to_owned())),
         (Some(name), None) => {
-            let length = name.chars().count();
+            let length = char_count(&name);
             if !(1..=128).contains(&length) {
                 return Err(invalid(format!(
                     "streamName must be 1..=128 characters, got {length}"

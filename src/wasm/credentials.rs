@@ -14,6 +14,7 @@
 use crate::core::cognito_flow::{CognitoFlow, CognitoStep};
 use crate::core::credentials::Credentials;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
+use crate::core::text::split_once_ascii;
 use js_sys::{Array, Function, Object, Promise, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -169,8 +170,11 @@ impl CredentialFields {
 
 /// The default Cognito Identity endpoint for a pool id (`{region}:{uuid}`).
 pub fn default_cognito_endpoint(identity_pool_id: &str) -> Result<String> {
-    let region = identity_pool_id.split(':').next().unwrap_or_default();
-    let valid = identity_pool_id.contains(':')
+    let (region, has_colon) = match split_once_ascii(identity_pool_id, b':') {
+        Some((region, _)) => (region, true),
+        None => (identity_pool_id, false),
+    };
+    let valid = has_colon
         && !region.is_empty()
         && region
             .bytes()

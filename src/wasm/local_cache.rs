@@ -82,7 +82,7 @@ impl LocalCache {
     pub fn clock_offset_ms(&self, host: &str) -> Option<i64> {
         // Read as a sign and a u64 (whose parser the edge links anyway) rather than with i64's own.
         let text = self.get(&clock_offset_key(host))?;
-        let text = text.trim();
+        let text = crate::core::text::trim(&text);
         let (negative, digits) = match text.strip_prefix('-') {
             Some(digits) => (true, digits),
             None => (false, text),

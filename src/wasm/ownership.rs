@@ -28,6 +28,7 @@ use crate::core::decimal::Decimal;
 use crate::core::error::ErrorCode;
 use crate::core::lease::{DrainLease, LeaseBook};
 use crate::core::persisted::PersistedRecord;
+use crate::core::text::split_once_ascii;
 
 use super::driver::{schedule_pump, Edge, Shared};
 use super::dynamic::{call, get, global};
@@ -148,7 +149,7 @@ fn read_book(store: &LocalStore, scope: &str) -> LeaseBook {
         }
     }
     let drain = store.get_item(&drain_key(scope)).and_then(|text| {
-        let (tab, expires) = text.split_once(' ')?;
+        let (tab, expires) = split_once_ascii(&text, b' ')?;
         Some(DrainLease {
             tab: tab.to_owned(),
             expires_ms: expires.parse().ok()?,

@@ -86,7 +86,7 @@ fn invalid_data(message: String) -> Error {
     Error::new(ErrorCode::InvalidData, message)
 }
 
-#[wasm_bindgen(module = "/src/wasm/js/api.js")]
+#[wasm_bindgen(module = "/src/wasm/js/binary.js")]
 extern "C" {
     /// A `Uint8Array` of `data`'s bytes when it is a `Uint8Array`, another `ArrayBuffer` view or an
     /// `ArrayBuffer`; else `JSON.stringify(data)` (a string or `undefined`); throws what that throws.

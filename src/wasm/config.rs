@@ -300,7 +300,7 @@ pub fn default_endpoint(region: &str) -> Endpoint {
     }
 }
 
-#[wasm_bindgen(module = "/src/wasm/js/api.js")]
+#[wasm_bindgen(module = "/src/wasm/js/url.js")]
 extern "C" {
     /// `[protocol, host, pathname + search + hash, username + password]` of `new URL(text)`; `None`
     /// when it throws.

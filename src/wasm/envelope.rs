@@ -7,7 +7,7 @@
 //! `seq` counts the session's tracked events from 0. `page` is present only where a global `document`
 //! exists (pages, not workers or edge runtimes); it is read through the global object, never `window`.
 //! The object, with the page context, is shaped and stringified by the snippet
-//! `src/wasm/js/api.js` (an object literal, so the key order above is fixed); the name and the
+//! `src/wasm/js/envelope.js` (an object literal, so the key order above is fixed); the name and the
 //! attributes are checked and the timestamp written here.
 
 use super::js_error::{must_be, type_of};
@@ -37,7 +37,7 @@ fn invalid_data(message: String) -> Error {
     Error::new(ErrorCode::InvalidData, message)
 }
 
-#[wasm_bindgen(module = "/src/wasm/js/api.js")]
+#[wasm_bindgen(module = "/src/wasm/js/envelope.js")]
 extern "C" {
     /// `JSON.stringify({id, ts, sessionId, seq, name, attributes, page?})` with the page context of
     /// the global `document`, if any; throws what `JSON.stringify` throws.

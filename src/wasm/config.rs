@@ -17,8 +17,7 @@ use crate::core::config::{OptionBounds, OPTION_TABLE};
 use crate::core::decimal::Decimal;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::text::{char_count, split_once_ascii};
-use js_sys::{Array, Function, Object, Reflect};
-use wasm_bindgen::prelude::wasm_bindgen;
+use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::js_error::type_name;
@@ -300,40 +299,37 @@ pub fn default_endpoint(region: &str) -> Endpoint {
     }
 }
 
-#[wasm_bindgen(module = "/src/wasm/js/url.js")]
-extern "C" {
-    /// `[protocol, host, pathname + search + hash, username + password]` of `new URL(text)`; `None`
-    /// when it throws.
-    #[wasm_bindgen(js_name = urlParts)]
-    fn url_parts(text: &str) -> Option<Array>;
-}
-
 /// Parses an `endpoint` option with the global `URL`: `http:` or `https:`, path `/`, no query or
 /// fragment, no user info.
 pub fn parse_endpoint(text: &str) -> Result<Endpoint> {
-    let parts =
-        url_parts(text).ok_or_else(|| must_be("endpoint", "an absolute URL", &quoted(text)))?;
-    let part = |index: u32| parts.get(index).as_string().unwrap_or_default();
-    let protocol = part(0);
+    // `new URL(text)` through the global constructor: one `Reflect.construct` instead of a binding
+    // per `URL` property.
+    let url = super::dynamic::construct("URL", &[&JsValue::from_str(text)])
+        .map_err(|_| must_be("endpoint", "an absolute URL", &quoted(text)))?;
+    let part = |name: &str| {
+        super::dynamic::get(&url, name)
+            .as_string()
+            .unwrap_or_default()
+    };
+    let protocol = part("protocol");
     if protocol != "http:" && protocol != "https:" {
         return Err(invalid(format!(
             "endpoint must use http: or https:, got {protocol}",
             protocol = quoted(&protocol)
         )));
     }
-    // An http(s) path always starts with "/": only "/" with no query or fragment joins to "/".
-    if part(2) != "/" {
+    if part("pathname") != "/" || !part("search").is_empty() || !part("hash").is_empty() {
         return Err(invalid(format!(
             "endpoint must have path \"/\" and no query or fragment, got {text}",
             text = quoted(text)
         )));
     }
-    if !part(3).is_empty() {
+    if !part("username").is_empty() || !part("password").is_empty() {
         return Err(invalid(
             "endpoint must not contain a user name or password".to_owned(),
         ));
     }
-    let host = part(1);
+    let host = part("host");
     Ok(Endpoint {
         url: format!("{protocol}//{host}/"),
         host,
@@ -406,90 +402,82 @@ fn parse_credentials(config: &JsValue) -> Result<JsValue> {
 impl EdgeConfig {
     /// Reads and checks the config object. Errors are `InvalidConfig` naming the option.
     pub fn from_js(config: &JsValue) -> Result<EdgeConfig> {
-        // Filled field by field so that every error path drops this one value (code size).
-        let mut edge = EdgeConfig {
-            stream: StreamChoice::Name(String::new()),
-            region: String::new(),
-            endpoint: Endpoint {
-                url: String::new(),
-                host: String::new(),
-            },
-            credentials: JsValue::UNDEFINED,
-            numbers: [0; OPTION_TABLE.len()],
-            overflow: None,
-            request_timeout_ms: 0,
-            partition_key: PartitionKeyMode::Session,
-            log_level: LogLevel::DEFAULT,
-            on_error: None,
-            on_flush: None,
-            persistence: Persistence::Memory,
-        };
-        edge.read(config)?;
-        Ok(edge)
-    }
-
-    fn read(&mut self, config: &JsValue) -> Result<()> {
         if !config.is_object() {
             return Err(must_be("the config", "an object", &type_name(config)));
         }
         reject_unknown_keys(config.unchecked_ref::<Object>())?;
-        self.stream = parse_stream(config)?;
-        self.region = match (string_option(config, "region")?, &self.stream) {
+        let stream = parse_stream(config)?;
+        let region = match (string_option(config, "region")?, &stream) {
             (Some(region), _) => region,
             (None, StreamChoice::Arn(arn)) => region_of_arn(arn).unwrap_or_default().to_owned(),
             (None, StreamChoice::Name(_)) => {
                 return Err(invalid("region is required".to_owned()));
             }
         };
-        check_region(&self.region)?;
-        self.endpoint = match string_option(config, "endpoint")? {
+        check_region(&region)?;
+        let endpoint = match string_option(config, "endpoint")? {
             Some(text) => parse_endpoint(&text)?,
-            None => default_endpoint(&self.region),
+            None => default_endpoint(&region),
         };
-        self.credentials = parse_credentials(config)?;
-        for (number, bounds) in self.numbers.iter_mut().zip(&OPTION_TABLE) {
+        let credentials = parse_credentials(config)?;
+        let mut numbers = [0; OPTION_TABLE.len()];
+        for (number, bounds) in numbers.iter_mut().zip(&OPTION_TABLE) {
             *number = number_option(config, bounds)?;
         }
-        self.overflow = choice(
+        let overflow = choice(
             &get(config, "overflow")?,
             "overflow",
             &["rejectNew", "dropOldest"],
             "\"rejectNew\" or \"dropOldest\"",
         )?
-        .map(|index| match index {
-            0 => OverflowChoice::RejectNew,
-            _ => OverflowChoice::DropOldest,
-        });
+        .map(|index| [OverflowChoice::RejectNew, OverflowChoice::DropOldest][index]);
         // At most 600 000 after the range check.
-        self.request_timeout_ms = number_option(config, &REQUEST_TIMEOUT)? as u32;
-        self.partition_key = parse_partition_key(config)?;
-        self.log_level = choice(
+        let request_timeout_ms = number_option(config, &REQUEST_TIMEOUT)? as u32;
+        let partition_key = parse_partition_key(config)?;
+        let log_level = choice(
             &get(config, "logLevel")?,
             "logLevel",
             &["silent", "error", "warn", "info", "debug"],
             "one of \"silent\", \"error\", \"warn\", \"info\", \"debug\"",
         )?
-        .map_or(LogLevel::DEFAULT, |index| match index {
-            0 => LogLevel::Silent,
-            1 => LogLevel::Error,
-            2 => LogLevel::Warn,
-            3 => LogLevel::Info,
-            _ => LogLevel::Debug,
+        .map_or(LogLevel::DEFAULT, |index| {
+            [
+                LogLevel::Silent,
+                LogLevel::Error,
+                LogLevel::Warn,
+                LogLevel::Info,
+                LogLevel::Debug,
+            ][index]
         });
-        self.on_error = function_option(config, "onError")?;
-        self.on_flush = function_option(config, "onFlush")?;
-        self.persistence = choice(
+        let on_error = function_option(config, "onError")?;
+        let on_flush = function_option(config, "onFlush")?;
+        let persistence = choice(
             &get(config, "persistence")?,
             "persistence",
             &["memory", "auto", "indexeddb", "localstorage"],
             "\"auto\", \"indexeddb\", \"localstorage\" or \"memory\"",
         )?
-        .map_or(Persistence::Memory, |index| match index {
-            0 => Persistence::Memory,
-            1 => Persistence::Auto,
-            2 => Persistence::IndexedDb,
-            _ => Persistence::LocalStorage,
+        .map_or(Persistence::Memory, |index| {
+            [
+                Persistence::Memory,
+                Persistence::Auto,
+                Persistence::IndexedDb,
+                Persistence::LocalStorage,
+            ][index]
         });
-        Ok(())
+        Ok(EdgeConfig {
+            stream,
+            region,
+            endpoint,
+            credentials,
+            numbers,
+            overflow,
+            request_timeout_ms,
+            partition_key,
+            log_level,
+            on_error,
+            on_flush,
+            persistence,
+        })
     }
 }

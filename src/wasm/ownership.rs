@@ -318,12 +318,13 @@ impl Claim {
             handoff::push_listed(&mut self.dropped_handed_off, &record.id);
             return Some(Verdict::Drop);
         }
-        let Ok(persisted) = PersistedRecord::decode(&record.bytes) else {
+        let bytes = record.bytes.to_vec();
+        let Ok(persisted) = PersistedRecord::decode(&bytes) else {
             return Some(Verdict::Drop);
         };
         match edge.core.restore(&persisted, now_ms()) {
             Ok(()) => {
-                edge.durable.adopt(record.id.clone(), record.bytes.len());
+                edge.durable.adopt(record.id.clone(), bytes.len());
                 self.taken += 1;
                 Some(Verdict::Take)
             }

@@ -51,20 +51,20 @@ pub struct StoredRecord {
     /// When its owner wrote it (ms since the Unix epoch), to tell records of tabs that started after
     /// a liveness check from records of dead tabs.
     pub written_at_ms: f64,
-    /// The `PersistedRecord` encoding.
-    pub bytes: Vec<u8>,
+    /// The `PersistedRecord` encoding, still in JS: copied into wasm memory only for a record the
+    /// claim takes (every claim walks this tab's own records too).
+    pub bytes: Uint8Array,
 }
 
 impl StoredRecord {
     /// The record `{id, owner, writtenAt, bytes}` a claim walk hands over; `None` when it is not
     /// one this crate wrote.
     pub fn from_js(record: &JsValue) -> Option<StoredRecord> {
-        let bytes = get(record, "bytes").dyn_into::<Uint8Array>().ok()?;
         Some(StoredRecord {
+            bytes: get(record, "bytes").dyn_into::<Uint8Array>().ok()?,
             id: get(record, "id").as_string()?,
             owner: get(record, "owner").as_string()?,
             written_at_ms: get(record, "writtenAt").as_f64().unwrap_or(0.0),
-            bytes: bytes.to_vec(),
         })
     }
 }

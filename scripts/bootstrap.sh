@@ -27,6 +27,11 @@ step "rust toolchain $TOOLCHAIN" \
 step "wasm32-unknown-unknown target" \
   "rustup target list --installed | grep -q wasm32-unknown-unknown" \
   "rustup target add wasm32-unknown-unknown"
+# std's source, rebuilt into the release .wasm by scripts/build.sh (-Zbuild-std). The pinned toolchain may be a
+# link to the machine's stable one, whose directory then receives the component.
+step "rust-src component" \
+  "test -d \"\$(rustc --print sysroot)/lib/rustlib/src/rust/library/std\"" \
+  "rustup component add rust-src --toolchain '$TOOLCHAIN' || rustup component add rust-src --toolchain stable"
 step "wasm-bindgen-cli $WASM_BINDGEN_VERSION" \
   "wasm-bindgen --version | grep -q ' $WASM_BINDGEN_VERSION'" \
   "cargo install wasm-bindgen-cli --version $WASM_BINDGEN_VERSION --force"

@@ -61,14 +61,22 @@ function transact(db, use, done) {
 
 // Opens the IndexedDB database `name` (creating it on first use; none for ''), then takes the Web
 // Lock `lock` (none for '') and holds it as long as the page or worker lives: done(db) once both
-// are done (db undefined without a database), done(error) when the database cannot be opened.
+// are done (db undefined without a database), done(error) when the database cannot be opened or
+// the lock request is refused (the database is closed again).
 export function open(name, lock, done) {
-  const locked = (db) => lock
-    ? navigator.locks.request(lock, () => {
+  const locked = (db) => {
+    if (!lock) return done(db);
+    let granted = false;
+    navigator.locks.request(lock, () => {
+      granted = true;
       done(db);
       return new Promise(() => {});
-    })
-    : done(db);
+    }).catch((error) => {
+      if (granted) return;
+      db?.close();
+      done(error);
+    });
+  };
   if (!name) return locked();
   try {
     const request = indexedDB.open(name, 1);

@@ -8,13 +8,12 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import path from "node:path";
-import { existsSync } from "node:fs";
 
-import { startMoto, setupMoto, setMotoAuth, postAwsJson, freePort, repoRoot } from "../support/moto.mjs";
+import { startMoto, setupMoto, setMotoAuth, postAwsJson, freePort } from "../support/moto.mjs";
+import { buildExample } from "../support/example.mjs";
 import { startCorsProxy, EXPOSED_HEADERS } from "../support/cors-proxy.mjs";
 
-const exampleBinary = path.join(repoRoot, "target/debug/examples/sign_request");
+let exampleBinary;
 
 /** Runs one job through the core (examples/sign_request) and returns its JSON output. */
 function core(job) {
@@ -33,11 +32,7 @@ let setup;
 let proxy;
 
 before(async () => {
-  execFileSync("cargo", ["build", "--locked", "--quiet", "--example", "sign_request"], {
-    cwd: repoRoot,
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  assert.ok(existsSync(exampleBinary), `${exampleBinary} was not built`);
+  exampleBinary = buildExample("sign_request");
   moto = await startMoto();
   setup = await setupMoto(moto.url);
 });

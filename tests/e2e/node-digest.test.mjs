@@ -8,24 +8,22 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 
+import { buildExample } from '../support/example.mjs';
+
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const signRequest = path.join(root, 'target/debug/examples/sign_request');
+let signRequest;
 const credentials = { accessKeyId: 'ASIALOCALTEST', secretAccessKey: 'local-secret', sessionToken: 'local-token' };
 const endpoint = 'http://127.0.0.1:9';
 const wasm = () => readFileSync(path.join(root, 'pkg/kinesis_clickstream_bg.wasm'));
 
 before(() => {
   execFileSync('bash', ['scripts/build.sh', '--if-stale'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-  execFileSync('cargo', ['build', '--locked', '--quiet', '--example', 'sign_request'], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  assert.ok(existsSync(signRequest), `${signRequest} was not built`);
+  signRequest = buildExample('sign_request');
 });
 
 /** Replaces `target[key]` by `value` (own data property) and returns the function that restores it. */

@@ -5,7 +5,7 @@
 # the module); Node 20 and workerd load the same .wasm with `initSync({ module })` (Node reads the file,
 # workerd imports it as a WebAssembly.Module). wasm-opt comes from the binaryen npm package
 # (node_modules/.bin on PATH); its flags are in Cargo.toml [package.metadata.wasm-pack.profile.release].
-# The wasm-bindgen glue is minified in place by rolldown.
+# The wasm-bindgen glue is minified in place by rolldown, and the import names are shortened in both files.
 # Ends by loading the built module in Node and checking it exports Producer, so a broken build fails here.
 #
 #   bash scripts/build.sh             always builds
@@ -45,6 +45,8 @@ rm -f pkg/.gitignore
 command -v rolldown >/dev/null || { echo "build: rolldown missing (npm ci installs it)" >&2; exit 1; }
 rolldown pkg/kinesis_clickstream.js --minify --format esm --file pkg/kinesis_clickstream.min.js --logLevel silent
 mv pkg/kinesis_clickstream.min.js pkg/kinesis_clickstream.js
+# Import names shortened in the .wasm and the glue alike (-2.7 KiB gzip; see the script).
+node scripts/shorten-imports.mjs pkg/kinesis_clickstream_bg.wasm pkg/kinesis_clickstream.js
 
 node --input-type=module -e "
   import { readFileSync } from 'node:fs';

@@ -23,7 +23,7 @@ use crate::core::decimal::Decimal;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use js_sys::{Function, Promise, Reflect, Uint8Array};
+use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 
@@ -588,20 +588,22 @@ pub fn report_error(shared: &Shared, error: &Error) {
 /// request [`super::page_exit`] already counted in the keepalive budget, hashed in Rust so that
 /// `fetch` starts synchronously, always with `keepalive`. The same holds while the page is urgent.
 pub fn send(shared: &Shared, request: OutgoingRequest, credentials: Credentials, reserved: bool) {
-    let body = Uint8Array::from(request.body.as_slice());
     let hash_here = !(reserved || shared.borrow().urgent);
+    // Shared with the callbacks so that send.js copies the body straight from wasm memory.
+    let request = Rc::new(request);
+    let body = Rc::clone(&request);
     let shared = Rc::clone(shared);
     let sign: Box<dyn FnOnce(JsValue)> = Box::new(move |message| {
         sign_request(shared, request, credentials, reserved, &message);
     });
-    transport::send(&body, hash_here, &Closure::once_into_js(sign));
+    transport::send(&body.body, hash_here, &Closure::once_into_js(sign));
 }
 
 /// Counts the request in the keepalive budget when it fits, signs it with the payload hash JS made
 /// (or hashes it here) and sets on `message` where and how to send it and the callback for the outcome.
 fn sign_request(
     shared: Shared,
-    request: OutgoingRequest,
+    request: Rc<OutgoingRequest>,
     credentials: Credentials,
     reserved: bool,
     message: &JsValue,

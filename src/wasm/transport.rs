@@ -14,11 +14,12 @@ use super::dynamic::{get, set};
 
 #[wasm_bindgen(module = "/src/wasm/js/send.js")]
 extern "C" {
-    /// Hashes `body` in JS when `hash_here` (node:crypto, else WebCrypto), calls `sign(request)` with
+    /// Copies `body` into a JS buffer (reusing the last settled request's buffer when it fits),
+    /// hashes it in JS when `hash_here` (node:crypto, else WebCrypto), calls `sign(request)` with
     /// `request.hash` (undefined when not hashed), fetches as `sign` set `request.{url, headers,
     /// timeout, keepalive}` and calls `request.done(outcome)`; see [`reply_from_js`].
     #[wasm_bindgen(js_name = send)]
-    pub fn send(body: &Uint8Array, hash_here: bool, sign: &JsValue);
+    pub fn send(body: &[u8], hash_here: bool, sign: &JsValue);
 
     /// POSTs `body` to `url` with `headers` (an object), aborted after `timeout_ms`; a promise that
     /// resolves (never rejects) with the outcome [`reply_from_js`] reads.

@@ -46,9 +46,11 @@ pub fn encode_into(data: &[u8], out: &mut Vec<u8>) {
 }
 
 /// Appends `count` zero bytes by block copies: a byte-at-a-time fill (`Vec::resize` in a
-/// size-optimised build) costs a tenth of the time of encoding large records.
+/// size-optimised build) costs a tenth of the time of encoding large records. Blocks of 4 KiB:
+/// with 256-byte blocks the calls cost a third as much as the encoding (10 kB records in wasm); the
+/// zeros take no room in the `.wasm` (memory starts zeroed, wasm-opt drops zero data).
 fn extend_zeroed(out: &mut Vec<u8>, mut count: usize) {
-    const ZEROS: [u8; 256] = [0; 256];
+    const ZEROS: [u8; 4096] = [0; 4096];
     out.reserve(count);
     while count > 0 {
         let block = count.min(ZEROS.len());

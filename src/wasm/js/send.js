@@ -35,13 +35,25 @@ export async function post(url, headers, body, timeoutMs, keepalive) {
   }
 }
 
-// Sends one request: hashes `body` here when `hashHere` (else `hash` stays undefined), then calls
-// `sign(request)`, which sets `request.{url, headers, timeout, keepalive, done}` synchronously, right
-// before fetch; `done` gets what `post` resolves with.
-export async function send(body, hashHere, sign) {
+// The buffer of the last body whose fetch settled, reused for the next body that fits: copying into
+// memory already touched costs a fraction of a fresh allocation (6.7 MB in Node: 0.6 ms against 4 ms).
+let spareBody;
+
+// Sends one request: copies `bytes` (a view of wasm memory, valid only during this call) into the
+// spare buffer when it fits (fetch copies the body when called; the buffer is reused only once that
+// fetch settled), else into a new one; hashes it here when `hashHere` (else `hash` stays undefined),
+// then calls `sign(request)`, which sets `request.{url, headers, timeout, keepalive, done}`
+// synchronously, right before fetch; `done` gets what `post` resolves with.
+export async function send(bytes, hashHere, sign) {
+  const length = bytes.length;
+  const body = new Uint8Array(spareBody?.byteLength >= length ? spareBody : new ArrayBuffer(length), 0, length);
+  spareBody = undefined;
+  body.set(bytes);
   const request = { hash: hashHere ? await sha256Hex(body) : undefined };
   sign(request);
-  request.done(await post(request.url, request.headers, body, request.timeout, request.keepalive));
+  const outcome = await post(request.url, request.headers, body, request.timeout, request.keepalive);
+  spareBody = body.buffer;
+  request.done(outcome);
 }
 
 // A promise resolved after `ms` by the global setTimeout.

@@ -3,6 +3,8 @@
 //! records, or the same error code and message, for generated replies (compact ones included) and
 //! for every truncation and many mutations of them.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::borrow::Cow;
 
 use kinesis_clickstream::core::error::{Error, ErrorCode};

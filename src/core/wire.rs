@@ -245,17 +245,13 @@ pub struct AwsErrorBody {
 /// proxy, an empty body). A JSON body whose `__type`, `message` or `Message` is neither a string nor
 /// `null` counts as not JSON.
 pub fn decode_error_body(body: &[u8]) -> Option<AwsErrorBody> {
-    let json_members = json::parse_bytes(body).ok().and_then(|value| {
+    let value = json::parse_bytes(body).ok();
+    let json_members = value.as_ref().and_then(|value| {
         if !matches!(value, JsonValue::Object(_)) {
             return None;
         }
-        let member =
-            |key| optional_string(&value, key).map(|text| text.map(|text| text.to_string()));
-        Some((
-            member("__type").ok()?,
-            member("message").ok()?,
-            member("Message").ok()?,
-        ))
+        let member = |key| optional_string(value, key).ok();
+        Some((member("__type")?, member("message")?, member("Message")?))
     });
     let Some((error_type, message, message_capitalised)) = json_members else {
         return decode_xml_error_body(body);
@@ -264,10 +260,8 @@ pub fn decode_error_body(body: &[u8]) -> Option<AwsErrorBody> {
         return None;
     }
     Some(AwsErrorBody {
-        name: error_type
-            .as_deref()
-            .map(|name| normalize_error_name(name).to_owned()),
-        message: message.or(message_capitalised),
+        name: error_type.map(|name| normalize_error_name(name).to_owned()),
+        message: message.or(message_capitalised).map(|text| text.to_string()),
     })
 }
 

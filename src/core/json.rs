@@ -251,7 +251,7 @@ impl<'a> Reader<'a> {
         if integer_digits == 0 {
             return Err(self.error("expected a digit"));
         }
-        if integer_digits > 1 && self.text.as_bytes()[integer_start] == b'0' {
+        if integer_digits > 1 && self.text.as_bytes().get(integer_start) == Some(&b'0') {
             return Err(JsonError {
                 reason: "leading zero in a number",
                 offset: integer_start,
@@ -300,23 +300,19 @@ impl<'a> Reader<'a> {
                 b'\\' => {
                     let text = owned.get_or_insert_with(String::new);
                     text.push_str(self.slice(clean_from, self.at));
-                    let escaped = match bytes.get(self.at + 1) {
-                        Some(b'"') => '"',
-                        Some(b'\\') => '\\',
-                        Some(b'/') => '/',
-                        Some(b'b') => '\u{8}',
-                        Some(b'f') => '\u{c}',
-                        Some(b'n') => '\n',
-                        Some(b'r') => '\r',
-                        Some(b't') => '\t',
-                        Some(b'u') => '\0',
-                        _ => return Err(self.error("invalid escape")),
+                    // The escape letters, `u` last, and what each stands for.
+                    const LETTERS: &[u8; 9] = b"\"\\/bfnrtu";
+                    const MEANINGS: &[u8; 8] = b"\"\\/\x08\x0c\n\r\t";
+                    let letter = bytes
+                        .get(self.at + 1)
+                        .and_then(|byte| LETTERS.iter().position(|letter| letter == byte));
+                    let Some(letter) = letter else {
+                        return Err(self.error("invalid escape"));
                     };
                     self.at += 2;
-                    text.push(if escaped == '\0' {
-                        self.unicode_escape()?
-                    } else {
-                        escaped
+                    text.push(match MEANINGS.get(letter) {
+                        Some(&meaning) => char::from(meaning),
+                        None => self.unicode_escape()?,
                     });
                     clean_from = self.at;
                 }

@@ -627,26 +627,20 @@ impl Producer {
             aws_error: body.name,
             message,
         };
-        match class {
-            Classification::Retryable => {
-                self.retry_all(request, failure, Retry::Counted, now_ms);
-                ResponseOutcome::Retrying
-            }
+        let (retry, outcome) = match class {
+            Classification::Retryable => (Retry::Counted, ResponseOutcome::Retrying),
             Classification::RefreshCredentials => {
-                self.retry_all(request, failure, Retry::Free, now_ms);
-                ResponseOutcome::RefreshCredentials
+                (Retry::Free, ResponseOutcome::RefreshCredentials)
             }
-            Classification::CorrectClock => {
-                self.retry_all(request, failure, Retry::Free, now_ms);
-                ResponseOutcome::CorrectClock
-            }
-            Classification::NotRetryable => {
-                let failure = Arc::new(failure);
-                self.retry_all_shared(request, failure.clone(), Retry::Hold, now_ms);
-                self.enter_pause(failure, now_ms);
-                ResponseOutcome::Paused
-            }
+            Classification::CorrectClock => (Retry::Free, ResponseOutcome::CorrectClock),
+            Classification::NotRetryable => (Retry::Hold, ResponseOutcome::Paused),
+        };
+        let failure = Arc::new(failure);
+        self.retry_all_shared(request, failure.clone(), retry, now_ms);
+        if retry == Retry::Hold {
+            self.enter_pause(failure, now_ms);
         }
+        outcome
     }
 
     /// Handles a request `id` that got no response; its records are retried. The attempt counts,
@@ -960,5 +954,9 @@ impl Producer {
 
 /// The partition-key hashes of a request's records, in request order.
 fn key_hashes(records: &[QueuedRecord]) -> Vec<u64> {
-    records.iter().map(|record| record.key_hash).collect()
+    let mut hashes = vec![0; records.len()];
+    for (hash, record) in hashes.iter_mut().zip(records) {
+        *hash = record.key_hash;
+    }
+    hashes
 }

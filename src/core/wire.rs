@@ -159,9 +159,6 @@ pub fn decode_put_records_response(
     body: &[u8],
     expected_records: usize,
 ) -> Result<PutRecordsResponse<'_>> {
-    if let Some(response) = decode_compact_success(body, expected_records) {
-        return Ok(response);
-    }
     let invalid = |what: &str| protocol_error(format!("PutRecords response is not valid: {what}"));
     let value = json::parse_bytes(body)
         .map_err(|e| protocol_error(format!("PutRecords response is not valid: {e}")))?;
@@ -233,65 +230,6 @@ pub fn decode_put_records_response(
     })
 }
 
-/// The usual reply, every record accepted, in the compact form Kinesis (and kinesalite) send it:
-/// `{"FailedRecordCount":0,"Records":[{"SequenceNumber":"…","ShardId":"…"},…]}` (the two members in
-/// either order), no whitespace, no escapes or control characters in the strings, exactly
-/// `expected_records` entries. Read without building a JSON tree; `None` for anything else, which
-/// the general decoder then handles (with the same result for what this accepts).
-fn decode_compact_success(body: &[u8], expected_records: usize) -> Option<PutRecordsResponse<'_>> {
-    let text = std::str::from_utf8(body).ok()?;
-    let mut rest = text.strip_prefix("{\"FailedRecordCount\":0,\"Records\":[")?;
-    let mut records = Vec::with_capacity(expected_records);
-    for index in 0..expected_records {
-        if index > 0 {
-            rest = rest.strip_prefix(",")?;
-        }
-        let (first_key, after) = if let Some(after) = rest.strip_prefix("{\"SequenceNumber\":\"") {
-            ("SequenceNumber", after)
-        } else {
-            ("ShardId", rest.strip_prefix("{\"ShardId\":\"")?)
-        };
-        let (first, after) = plain_string(after)?;
-        let (second_key, after) = if first_key == "SequenceNumber" {
-            ("ShardId", after.strip_prefix(",\"ShardId\":\"")?)
-        } else {
-            (
-                "SequenceNumber",
-                after.strip_prefix(",\"SequenceNumber\":\"")?,
-            )
-        };
-        let (second, after) = plain_string(after)?;
-        rest = after.strip_prefix("}")?;
-        let (sequence_number, shard_id) = if second_key == "ShardId" {
-            (first, second)
-        } else {
-            (second, first)
-        };
-        records.push(RecordResult::Accepted {
-            shard_id: Cow::Borrowed(shard_id),
-            sequence_number: Cow::Borrowed(sequence_number),
-        });
-    }
-    if rest != "]}" {
-        return None;
-    }
-    Some(PutRecordsResponse {
-        failed_record_count: 0,
-        records,
-    })
-}
-
-/// The contents of a JSON string up to its closing quote and the text after it, when the contents
-/// need no unescaping (no backslash, no control character).
-fn plain_string(text: &str) -> Option<(&str, &str)> {
-    // `split_once` rather than slicing at a found index: no char-boundary panic path in the module.
-    let (contents, rest) = split_once_ascii(text, b'"')?;
-    if contents.bytes().any(|byte| byte == b'\\' || byte < 0x20) {
-        return None;
-    }
-    Some((contents, rest))
-}
-
 /// An AWS JSON error body: `{"__type": "namespace#Name" | "Name", "message" | "Message": ...}`.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct AwsErrorBody {
@@ -307,17 +245,13 @@ pub struct AwsErrorBody {
 /// proxy, an empty body). A JSON body whose `__type`, `message` or `Message` is neither a string nor
 /// `null` counts as not JSON.
 pub fn decode_error_body(body: &[u8]) -> Option<AwsErrorBody> {
-    let json_members = json::parse_bytes(body).ok().and_then(|value| {
+    let value = json::parse_bytes(body).ok();
+    let json_members = value.as_ref().and_then(|value| {
         if !matches!(value, JsonValue::Object(_)) {
             return None;
         }
-        let member =
-            |key| optional_string(&value, key).map(|text| text.map(|text| text.to_string()));
-        Some((
-            member("__type").ok()?,
-            member("message").ok()?,
-            member("Message").ok()?,
-        ))
+        let member = |key| optional_string(value, key).ok();
+        Some((member("__type")?, member("message")?, member("Message")?))
     });
     let Some((error_type, message, message_capitalised)) = json_members else {
         return decode_xml_error_body(body);
@@ -326,10 +260,8 @@ pub fn decode_error_body(body: &[u8]) -> Option<AwsErrorBody> {
         return None;
     }
     Some(AwsErrorBody {
-        name: error_type
-            .as_deref()
-            .map(|name| normalize_error_name(name).to_owned()),
-        message: message.or(message_capitalised),
+        name: error_type.map(|name| normalize_error_name(name).to_owned()),
+        message: message.or(message_capitalised).map(|text| text.to_string()),
     })
 }
 

@@ -296,6 +296,7 @@ fn pump_now(shared: &Shared) -> Option<u64> {
     let mut sends = Vec::new();
     let mut start_refresh = false;
     let logger;
+    let credentials;
     let mut wake: Option<u64> = None;
     {
         let mut edge = shared.borrow_mut();
@@ -305,7 +306,7 @@ fn pump_now(shared: &Shared) -> Option<u64> {
             return None;
         }
         let mut unavailable: Option<Error> = None;
-        let credentials = match edge.credentials.poll(now) {
+        credentials = match edge.credentials.poll(now) {
             CredentialStep::Ready(credentials) => Some(credentials.clone()),
             CredentialStep::StartRefresh => {
                 start_refresh = true;
@@ -320,11 +321,11 @@ fn pump_now(shared: &Shared) -> Option<u64> {
                 None
             }
         };
-        if let Some(credentials) = credentials {
+        if credentials.is_some() {
             edge.reported_unavailable = false;
             loop {
                 match edge.core.poll(now) {
-                    Action::Send(request) => sends.push((request, credentials.clone())),
+                    Action::Send(request) => sends.push(request),
                     Action::WaitUntil(at) => {
                         wake = Some(wake.map_or(at, |w| w.min(at)));
                         break;
@@ -371,8 +372,10 @@ fn pump_now(shared: &Shared) -> Option<u64> {
             }
         }
     }
-    for (request, credentials) in sends {
-        send(shared, request, credentials, false);
+    if let Some(credentials) = credentials {
+        for request in sends {
+            send(shared, request, credentials.clone(), false);
+        }
     }
     if start_refresh {
         refresh(shared);

@@ -267,9 +267,9 @@ fn success_reply(entries: &[(String, String, bool)], spaced: bool) -> Vec<u8> {
 }
 
 proptest! {
-    /// The compact-reply fast path and the general decoder agree: the same records for any strings
-    /// (escaped or not), either member order, with or without whitespace, and the same
-    /// ProtocolError when the count differs from the request.
+    /// Success replies decode to their entries: the same records for any strings (escaped or not),
+    /// either member order, with or without whitespace, and a ProtocolError when the count differs
+    /// from the request or text follows the reply.
     #[test]
     fn success_replies_decode_to_their_entries_whatever_their_form(
         entries in proptest::collection::vec(("[0-9]{1,20}|\\PC{0,8}", "shardId-[0-9]{12}|[a-z\"\\\\\u{1}é]{0,6}", any::<bool>()), 0..12),

@@ -9,8 +9,9 @@
 # Ends by loading the built module in Node and checking it exports Producer, so a broken build fails here.
 #
 #   bash scripts/build.sh             always builds
-#   bash scripts/build.sh --if-stale  builds only when pkg/ is older than src/, Cargo.toml or Cargo.lock;
-#                                     concurrent callers (parallel test files) wait on one lock and build once
+#   bash scripts/build.sh --if-stale  builds only when pkg/ is older than src/, Cargo.toml, Cargo.lock or
+#                                     the build scripts; concurrent callers (parallel test files) wait on one
+#                                     lock and build once
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -20,7 +21,7 @@ if [ "${1:-}" = "--if-stale" ]; then
   exec 9>target/.pkg-build.lock
   flock 9
   wasm=pkg/kinesis_clickstream_bg.wasm
-  if [ -f "$wasm" ] && [ -z "$(find src Cargo.toml Cargo.lock -newer "$wasm" -print -quit)" ]; then
+  if [ -f "$wasm" ] && [ -z "$(find src Cargo.toml Cargo.lock scripts/build.sh scripts/shorten-imports.mjs -newer "$wasm" -print -quit)" ]; then
     echo "build: pkg/ is up to date"
     exit 0
   fi

@@ -17,7 +17,7 @@ use crate::core::config::{OptionBounds, OPTION_TABLE};
 use crate::core::decimal::Decimal;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::text::{char_count, split_once_ascii};
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::js_error::type_name;
@@ -302,10 +302,18 @@ pub fn default_endpoint(region: &str) -> Endpoint {
 /// Parses an `endpoint` option with the global `URL`: `http:` or `https:`, path `/`, no query or
 /// fragment, no user info.
 pub fn parse_endpoint(text: &str) -> Result<Endpoint> {
-    // `new URL(text)` through the global constructor: one `Reflect.construct` instead of a binding
-    // per `URL` property.
-    let url = super::dynamic::construct("URL", &[&JsValue::from_str(text)])
-        .map_err(|_| must_be("endpoint", "an absolute URL", &quoted(text)))?;
+    // `new URL(text)` as `Reflect.construct(URL, [text])`, both found on the global object and called
+    // by name: no binding of their own, and none per `URL` property.
+    let global = super::dynamic::global_object();
+    let url = super::dynamic::call(
+        &super::dynamic::get(&global, "Reflect"),
+        "construct",
+        &[
+            &super::dynamic::get(&global, "URL"),
+            &Array::of1(&JsValue::from_str(text)),
+        ],
+    )
+    .map_err(|_| must_be("endpoint", "an absolute URL", &quoted(text)))?;
     let part = |name: &str| {
         super::dynamic::get(&url, name)
             .as_string()

@@ -15,7 +15,7 @@ use crate::core::cognito_flow::{CognitoFlow, CognitoStep};
 use crate::core::credentials::Credentials;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::text::split_once_ascii;
-use js_sys::{Array, Function, Object, Promise, Uint8Array};
+use js_sys::{Array, Function, Object, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -266,8 +266,14 @@ pub fn call_provider(provider: &Function, done: Box<dyn FnOnce(Result<Credential
             },
         );
     });
-    let settled = Promise::all_settled(&Array::of1(&returned));
-    transport::then(&settled, &Closure::once_into_js(on_settled));
+    // `Promise.allSettled([returned])` called by name: no binding of its own.
+    let settled = super::dynamic::call(
+        &get(&super::dynamic::global_object(), "Promise"),
+        "allSettled",
+        &[&Array::of1(&returned)],
+    )
+    .unwrap_or_default();
+    transport::then(settled.unchecked_ref(), &Closure::once_into_js(on_settled));
 }
 
 /// What [`cognito_refresh`] hands back: the flow (with the identity id it learned) and the result.

@@ -241,6 +241,11 @@ fn choice(value: &JsValue, key: &str, names: &[&str], rule: &str) -> Result<Opti
     Err(must_be(key, rule, &got))
 }
 
+/// Reads the string option `key` with [`choice`].
+fn choice_option(config: &JsValue, key: &str, names: &[&str], rule: &str) -> Result<Option<usize>> {
+    choice(&get(config, key)?, key, names, rule)
+}
+
 fn reject_unknown_keys(config: &Object) -> Result<()> {
     for key in Object::keys(config).iter() {
         let name = key.as_string().unwrap_or_default();
@@ -432,8 +437,8 @@ impl EdgeConfig {
         for (number, bounds) in numbers.iter_mut().zip(&OPTION_TABLE) {
             *number = number_option(config, bounds)?;
         }
-        let overflow = choice(
-            &get(config, "overflow")?,
+        let overflow = choice_option(
+            config,
             "overflow",
             &["rejectNew", "dropOldest"],
             "\"rejectNew\" or \"dropOldest\"",
@@ -442,8 +447,8 @@ impl EdgeConfig {
         // At most 600 000 after the range check.
         let request_timeout_ms = number_option(config, &REQUEST_TIMEOUT)? as u32;
         let partition_key = parse_partition_key(config)?;
-        let log_level = choice(
-            &get(config, "logLevel")?,
+        let log_level = choice_option(
+            config,
             "logLevel",
             &["silent", "error", "warn", "info", "debug"],
             "one of \"silent\", \"error\", \"warn\", \"info\", \"debug\"",
@@ -459,8 +464,8 @@ impl EdgeConfig {
         });
         let on_error = function_option(config, "onError")?;
         let on_flush = function_option(config, "onFlush")?;
-        let persistence = choice(
-            &get(config, "persistence")?,
+        let persistence = choice_option(
+            config,
             "persistence",
             &["memory", "auto", "indexeddb", "localstorage"],
             "\"auto\", \"indexeddb\", \"localstorage\" or \"memory\"",

@@ -157,6 +157,17 @@ fn must_be(key: &str, rule: &str, got: &str) -> Error {
     super::js_error::must_be(ErrorCode::InvalidConfig, key, rule, got)
 }
 
+/// `InvalidConfig`: `key` must be `rule`, got the type of `value`.
+fn wrong_type(key: &str, rule: &str, value: &JsValue) -> Error {
+    wrong_type_of(ErrorCode::InvalidConfig, key, rule, value)
+}
+
+/// `code`: `subject` must be `rule`, got the type of `value` (`typeof`, `"null"` for `null`).
+#[inline(never)]
+pub fn wrong_type_of(code: ErrorCode, subject: &str, rule: &str, value: &JsValue) -> Error {
+    super::js_error::must_be(code, subject, rule, &type_name(value))
+}
+
 /// `config[key]`; `undefined` when absent.
 fn get(object: &JsValue, key: &str) -> Result<JsValue> {
     Reflect::get(object, &JsValue::from_str(key))
@@ -172,7 +183,7 @@ fn string_option(config: &JsValue, key: &str) -> Result<Option<String>> {
     value
         .as_string()
         .map(Some)
-        .ok_or_else(|| must_be(key, "a string", &type_name(&value)))
+        .ok_or_else(|| wrong_type(key, "a string", &value))
 }
 
 /// Reads an optional function option.
@@ -184,14 +195,14 @@ fn function_option(config: &JsValue, key: &str) -> Result<Option<Function>> {
     if value.is_function() {
         Ok(Some(value.unchecked_into()))
     } else {
-        Err(must_be(key, "a function", &type_name(&value)))
+        Err(wrong_type(key, "a function", &value))
     }
 }
 
 /// Checks that `value` is a whole number in `0..=Number.MAX_SAFE_INTEGER` and returns it.
 pub fn whole_number(key: &str, value: &JsValue) -> Result<u64> {
     let Some(number) = value.as_f64() else {
-        return Err(must_be(key, "a number", &type_name(value)));
+        return Err(wrong_type(key, "a number", value));
     };
     let in_range = number.is_finite()
         && number.fract() == 0.0
@@ -404,11 +415,7 @@ fn parse_credentials(config: &JsValue) -> Result<JsValue> {
     if value.is_function() || value.is_object() {
         Ok(value)
     } else {
-        Err(must_be(
-            "credentials",
-            "an object or a function",
-            &type_name(&value),
-        ))
+        Err(wrong_type("credentials", "an object or a function", &value))
     }
 }
 
@@ -416,7 +423,7 @@ impl EdgeConfig {
     /// Reads and checks the config object. Errors are `InvalidConfig` naming the option.
     pub fn from_js(config: &JsValue) -> Result<EdgeConfig> {
         if !config.is_object() {
-            return Err(must_be("the config", "an object", &type_name(config)));
+            return Err(wrong_type("the config", "an object", config));
         }
         reject_unknown_keys(config.unchecked_ref::<Object>())?;
         let stream = parse_stream(config)?;

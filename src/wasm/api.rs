@@ -82,6 +82,12 @@ fn producer_config(config: &EdgeConfig) -> ProducerConfig {
     }
 }
 
+/// `code`: `subject` must be `rule`, got `typeof value`.
+#[inline(never)]
+fn wrong_js_type(code: ErrorCode, subject: &str, rule: &str, value: &JsValue) -> Error {
+    must_be(code, subject, rule, &type_of(value))
+}
+
 fn invalid_data(message: String) -> Error {
     Error::new(ErrorCode::InvalidData, message)
 }
@@ -120,11 +126,11 @@ pub fn data_bytes(data: &JsValue) -> Result<Vec<u8>> {
     let text = JsValue::from(text);
     match text.dyn_ref::<js_sys::JsString>() {
         Some(text) => Ok(text::utf8_bytes(text)),
-        None => Err(must_be(
+        None => Err(wrong_js_type(
             ErrorCode::InvalidData,
             "data",
             "a string, a Uint8Array, an ArrayBuffer or a JSON-serialisable value",
-            &type_of(data),
+            data,
         )),
     }
 }
@@ -134,11 +140,11 @@ pub fn data_bytes(data: &JsValue) -> Result<Vec<u8>> {
 fn read_partition_key(value: &JsValue, what: &str) -> Result<String> {
     let invalid = |message: String| Error::new(ErrorCode::InvalidPartitionKey, message);
     let Some(text) = value.dyn_ref::<js_sys::JsString>() else {
-        return Err(must_be(
+        return Err(wrong_js_type(
             ErrorCode::InvalidPartitionKey,
             what,
             "a string",
-            &type_of(value),
+            value,
         ));
     };
     let bytes = text::utf8_bytes(text);
@@ -160,11 +166,11 @@ fn read_explicit_hash_key(value: &JsValue) -> Result<String> {
         // `String(bigint)` is its decimal digits.
         return Ok(js_string_of(value).unwrap_or_default());
     }
-    Err(must_be(
+    Err(wrong_js_type(
         ErrorCode::InvalidExplicitHashKey,
         "explicitHashKey",
         "a decimal string or a BigInt",
-        &type_of(value),
+        value,
     ))
 }
 
@@ -350,11 +356,11 @@ impl Producer {
         // `is_object` first (false for `null`): one JS call for the usual options object.
         let is_object = options.is_object();
         if !is_object && !options.is_undefined() && !options.is_null() {
-            return Err(must_be(
+            return Err(wrong_js_type(
                 ErrorCode::InvalidData,
                 "put options",
                 "an object",
-                &type_of(options),
+                options,
             ));
         }
         if is_object {

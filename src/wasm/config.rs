@@ -17,7 +17,7 @@ use crate::core::config::{OptionBounds, OPTION_TABLE};
 use crate::core::decimal::Decimal;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::text::{char_count, split_once_ascii};
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::js_error::type_name;
@@ -157,6 +157,17 @@ fn must_be(key: &str, rule: &str, got: &str) -> Error {
     super::js_error::must_be(ErrorCode::InvalidConfig, key, rule, got)
 }
 
+/// `InvalidConfig`: `key` must be `rule`, got the type of `value`.
+fn wrong_type(key: &str, rule: &str, value: &JsValue) -> Error {
+    wrong_type_of(ErrorCode::InvalidConfig, key, rule, value)
+}
+
+/// `code`: `subject` must be `rule`, got the type of `value` (`typeof`, `"null"` for `null`).
+#[inline(never)]
+pub fn wrong_type_of(code: ErrorCode, subject: &str, rule: &str, value: &JsValue) -> Error {
+    super::js_error::must_be(code, subject, rule, &type_name(value))
+}
+
 /// `config[key]`; `undefined` when absent.
 fn get(object: &JsValue, key: &str) -> Result<JsValue> {
     Reflect::get(object, &JsValue::from_str(key))
@@ -172,7 +183,7 @@ fn string_option(config: &JsValue, key: &str) -> Result<Option<String>> {
     value
         .as_string()
         .map(Some)
-        .ok_or_else(|| must_be(key, "a string", &type_name(&value)))
+        .ok_or_else(|| wrong_type(key, "a string", &value))
 }
 
 /// Reads an optional function option.
@@ -184,14 +195,14 @@ fn function_option(config: &JsValue, key: &str) -> Result<Option<Function>> {
     if value.is_function() {
         Ok(Some(value.unchecked_into()))
     } else {
-        Err(must_be(key, "a function", &type_name(&value)))
+        Err(wrong_type(key, "a function", &value))
     }
 }
 
 /// Checks that `value` is a whole number in `0..=Number.MAX_SAFE_INTEGER` and returns it.
 pub fn whole_number(key: &str, value: &JsValue) -> Result<u64> {
     let Some(number) = value.as_f64() else {
-        return Err(must_be(key, "a number", &type_name(value)));
+        return Err(wrong_type(key, "a number", value));
     };
     let in_range = number.is_finite()
         && number.fract() == 0.0
@@ -239,6 +250,11 @@ fn choice(value: &JsValue, key: &str, names: &[&str], rule: &str) -> Result<Opti
         None => type_name(value),
     };
     Err(must_be(key, rule, &got))
+}
+
+/// Reads the string option `key` with [`choice`].
+fn choice_option(config: &JsValue, key: &str, names: &[&str], rule: &str) -> Result<Option<usize>> {
+    choice(&get(config, key)?, key, names, rule)
 }
 
 fn reject_unknown_keys(config: &Object) -> Result<()> {
@@ -302,10 +318,18 @@ pub fn default_endpoint(region: &str) -> Endpoint {
 /// Parses an `endpoint` option with the global `URL`: `http:` or `https:`, path `/`, no query or
 /// fragment, no user info.
 pub fn parse_endpoint(text: &str) -> Result<Endpoint> {
-    // `new URL(text)` through the global constructor: one `Reflect.construct` instead of a binding
-    // per `URL` property.
-    let url = super::dynamic::construct("URL", &[&JsValue::from_str(text)])
-        .map_err(|_| must_be("endpoint", "an absolute URL", &quoted(text)))?;
+    // `new URL(text)` as `Reflect.construct(URL, [text])`, both found on the global object and called
+    // by name: no binding of their own, and none per `URL` property.
+    let global = super::dynamic::global_object();
+    let url = super::dynamic::call(
+        &super::dynamic::get(&global, "Reflect"),
+        "construct",
+        &[
+            &super::dynamic::get(&global, "URL"),
+            &Array::of1(&JsValue::from_str(text)),
+        ],
+    )
+    .map_err(|_| must_be("endpoint", "an absolute URL", &quoted(text)))?;
     let part = |name: &str| {
         super::dynamic::get(&url, name)
             .as_string()
@@ -391,11 +415,7 @@ fn parse_credentials(config: &JsValue) -> Result<JsValue> {
     if value.is_function() || value.is_object() {
         Ok(value)
     } else {
-        Err(must_be(
-            "credentials",
-            "an object or a function",
-            &type_name(&value),
-        ))
+        Err(wrong_type("credentials", "an object or a function", &value))
     }
 }
 
@@ -403,7 +423,7 @@ impl EdgeConfig {
     /// Reads and checks the config object. Errors are `InvalidConfig` naming the option.
     pub fn from_js(config: &JsValue) -> Result<EdgeConfig> {
         if !config.is_object() {
-            return Err(must_be("the config", "an object", &type_name(config)));
+            return Err(wrong_type("the config", "an object", config));
         }
         reject_unknown_keys(config.unchecked_ref::<Object>())?;
         let stream = parse_stream(config)?;
@@ -424,8 +444,8 @@ impl EdgeConfig {
         for (number, bounds) in numbers.iter_mut().zip(&OPTION_TABLE) {
             *number = number_option(config, bounds)?;
         }
-        let overflow = choice(
-            &get(config, "overflow")?,
+        let overflow = choice_option(
+            config,
             "overflow",
             &["rejectNew", "dropOldest"],
             "\"rejectNew\" or \"dropOldest\"",
@@ -434,8 +454,8 @@ impl EdgeConfig {
         // At most 600 000 after the range check.
         let request_timeout_ms = number_option(config, &REQUEST_TIMEOUT)? as u32;
         let partition_key = parse_partition_key(config)?;
-        let log_level = choice(
-            &get(config, "logLevel")?,
+        let log_level = choice_option(
+            config,
             "logLevel",
             &["silent", "error", "warn", "info", "debug"],
             "one of \"silent\", \"error\", \"warn\", \"info\", \"debug\"",
@@ -451,8 +471,8 @@ impl EdgeConfig {
         });
         let on_error = function_option(config, "onError")?;
         let on_flush = function_option(config, "onFlush")?;
-        let persistence = choice(
-            &get(config, "persistence")?,
+        let persistence = choice_option(
+            config,
             "persistence",
             &["memory", "auto", "indexeddb", "localstorage"],
             "\"auto\", \"indexeddb\", \"localstorage\" or \"memory\"",

@@ -15,12 +15,11 @@ use crate::core::cognito_flow::{CognitoFlow, CognitoStep};
 use crate::core::credentials::Credentials;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::text::split_once_ascii;
-use js_sys::{Array, Function, Object, Promise, Uint8Array};
+use js_sys::{Array, Function, Object, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::dynamic::get;
-use super::js_error::type_name;
 use super::js_error::{describe_js_value, from_js_value};
 use super::now_ms;
 use super::transport;
@@ -82,19 +81,15 @@ fn invalid(message: String) -> Error {
     Error::new(ErrorCode::InvalidCredentials, message)
 }
 
-fn must_be(subject: &str, rule: &str, got: &str) -> Error {
-    super::js_error::must_be(ErrorCode::InvalidCredentials, subject, rule, got)
+fn wrong_type(subject: &str, rule: &str, value: &JsValue) -> Error {
+    super::config::wrong_type_of(ErrorCode::InvalidCredentials, subject, rule, value)
 }
 
 fn required_string(object: &JsValue, key: &str) -> Result<String> {
     let value = get(object, key);
-    value.as_string().ok_or_else(|| {
-        must_be(
-            &format!("credentials.{key}"),
-            "a string",
-            &type_name(&value),
-        )
-    })
+    value
+        .as_string()
+        .ok_or_else(|| wrong_type(&format!("credentials.{key}"), "a string", &value))
 }
 
 fn optional_string(object: &JsValue, key: &str) -> Result<Option<String>> {
@@ -153,10 +148,10 @@ impl CredentialFields {
     /// types (empty values, characters, expiry in the past) are the core's.
     pub fn from_js(value: &JsValue) -> Result<CredentialFields> {
         if !value.is_object() {
-            return Err(must_be(
+            return Err(wrong_type(
                 "credentials",
                 "an object with accessKeyId and secretAccessKey",
-                &type_name(value),
+                value,
             ));
         }
         Ok(CredentialFields {
@@ -197,10 +192,10 @@ fn parse_logins(value: &JsValue) -> Result<crate::core::cognito::Logins> {
         return Ok(logins);
     }
     if !value.is_object() {
-        return Err(must_be(
+        return Err(wrong_type(
             "credentials.logins",
             "an object of provider name to token",
-            &type_name(value),
+            value,
         ));
     }
     for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
@@ -266,8 +261,14 @@ pub fn call_provider(provider: &Function, done: Box<dyn FnOnce(Result<Credential
             },
         );
     });
-    let settled = Promise::all_settled(&Array::of1(&returned));
-    transport::then(&settled, &Closure::once_into_js(on_settled));
+    // `Promise.allSettled([returned])` called by name: no binding of its own.
+    let settled = super::dynamic::call(
+        &get(&super::dynamic::global_object(), "Promise"),
+        "allSettled",
+        &[&Array::of1(&returned)],
+    )
+    .unwrap_or_default();
+    transport::then(settled.unchecked_ref(), &Closure::once_into_js(on_settled));
 }
 
 /// What [`cognito_refresh`] hands back: the flow (with the identity id it learned) and the result.

@@ -52,14 +52,6 @@ pub fn call(target: &JsValue, method: &str, args: &[&JsValue]) -> Result<JsValue
     function.apply(target, &js_array(args))
 }
 
-/// `new globalThis[name](...args)`; the thrown value on failure, or when it is not a constructor.
-pub fn construct(name: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
-    let constructor = get(&js_sys::global(), name)
-        .dyn_into::<Function>()
-        .map_err(|_| JsValue::from_str(&format!("{name} is not a constructor")))?;
-    Reflect::construct(&constructor, &js_array(args))
-}
-
 /// The `name` of a thrown value (`QuotaExceededError`, `AbortError`…), when it has one.
 pub fn error_name(thrown: &JsValue) -> Option<String> {
     get(thrown, "name").as_string()

@@ -11,10 +11,12 @@
 // and the runner times out with "Failed to detect test as having been run". Connections that close after
 // one request hand their thread back, so a connection left waiting is picked up at once.
 //
-// The runner's port is chosen here (WASM_BINDGEN_TEST_ADDRESS); a PAC script sends only that origin to
-// the proxy, so the tests' own requests (stand-ins, refused ports) stay direct. The browser arguments
-// from ./webdriver.json (or WASM_BINDGEN_TEST_WEBDRIVER_JSON) are kept; the PAC arguments are added in a
-// temporary copy. Exits with the command's exit code (128 + signal number if it was killed).
+// The runner's port is chosen here (WASM_BINDGEN_TEST_ADDRESS). Chromium sends its requests for 127.0.0.1 to
+// the proxy, except those to the stand-ins (KINESALITE_URL, FAULT_PROXY_URL), which stay direct; a request
+// to a refused port still fails without an HTTP answer. The browser arguments from ./webdriver.json (or
+// WASM_BINDGEN_TEST_WEBDRIVER_JSON) are kept; the proxy arguments are added in a temporary copy.
+// RUNNER_PROXY_DEBUG=1 prints each proxied request. Exits with the command's exit code (128 + signal number
+// if it was killed).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';

@@ -92,47 +92,40 @@ fn invalid_data(message: String) -> Error {
     Error::new(ErrorCode::InvalidData, message)
 }
 
-/// The bytes `put` stores for `data` (see the module docs). The checks go from the most common
-/// input (a string or a plain object) to the rarest, each one JS call.
+#[wasm_bindgen(module = "/src/wasm/js/binary.js")]
+extern "C" {
+    /// A `Uint8Array` of `data`'s bytes when it is a `Uint8Array`, another `ArrayBuffer` view or an
+    /// `ArrayBuffer`; else `JSON.stringify(data)` (a string or `undefined`); throws what that throws.
+    #[wasm_bindgen(catch, js_name = putData)]
+    fn put_data(data: &JsValue) -> std::result::Result<JsValue, JsValue>;
+}
+
+/// The bytes `put` stores for `data` (see the module docs): a string first (the common case), then
+/// binary data, else its JSON text.
 pub fn data_bytes(data: &JsValue) -> Result<Vec<u8>> {
     if let Some(text) = data.dyn_ref::<js_sys::JsString>() {
         return Ok(text::utf8_bytes(text));
     }
-    if let Some(array) = data.dyn_ref::<Uint8Array>() {
-        return Ok(array.to_vec());
-    }
-    if js_sys::ArrayBuffer::is_view(data) {
-        let (offset, length, buffer) = text::with_interned(|keys| {
-            let get = |key: &JsValue| Reflect::get(data, key).unwrap_or_default();
-            (
-                get(&keys.byte_offset).as_f64().unwrap_or(0.0) as u32,
-                get(&keys.byte_length).as_f64().unwrap_or(0.0) as u32,
-                get(&keys.buffer),
-            )
-        });
-        let view = Uint8Array::new_with_byte_offset_and_length(&buffer, offset, length);
-        return Ok(view.to_vec());
-    }
-    if data.is_instance_of::<js_sys::ArrayBuffer>() {
-        return Ok(Uint8Array::new(data).to_vec());
-    }
-    let text = js_sys::JSON::stringify(data).map_err(|thrown| {
+    let shaped = put_data(data).map_err(|thrown| {
         from_js_value(
             ErrorCode::InvalidData,
             "data cannot be serialised to JSON",
             &thrown,
         )
     })?;
-    let text = JsValue::from(text);
-    match text.dyn_ref::<js_sys::JsString>() {
-        Some(text) => Ok(text::utf8_bytes(text)),
-        None => Err(wrong_js_type(
+    if let Some(text) = shaped.dyn_ref::<js_sys::JsString>() {
+        return Ok(text::utf8_bytes(text));
+    }
+    if shaped.is_undefined() {
+        return Err(wrong_js_type(
             ErrorCode::InvalidData,
             "data",
             "a string, a Uint8Array, an ArrayBuffer or a JSON-serialisable value",
             data,
-        )),
+        ));
     }
+    // Neither a string nor undefined: the Uint8Array of binary data.
+    Ok(shaped.unchecked_into::<Uint8Array>().to_vec())
 }
 
 /// A partition key string. One with a lone surrogate is refused: converting it to UTF-8 would
@@ -147,15 +140,28 @@ fn read_partition_key(value: &JsValue, what: &str) -> Result<String> {
             value,
         ));
     };
-    let bytes = text::utf8_bytes(text);
-    // A lone surrogate comes out as U+FFFD; only a key holding U+FFFD needs the unit-by-unit check.
-    let has_replacement = bytes.windows(3).any(|w| w == "\u{FFFD}".as_bytes());
-    if has_replacement && !text.is_valid_utf16() {
+    // Keys are short: wasm-bindgen's own conversion, which turns a lone surrogate into U+FFFD; only
+    // a key holding U+FFFD needs the unit-by-unit check.
+    let key = String::from(text);
+    let has_replacement = key
+        .as_bytes()
+        .windows(3)
+        .any(|w| w == "\u{FFFD}".as_bytes());
+    // `encodeURIComponent` throws exactly for a lone surrogate: a check every runtime has, without a
+    // `charCodeAt` loop here.
+    let lone_surrogate = has_replacement
+        && super::dynamic::call(
+            &super::dynamic::global_object(),
+            "encodeURIComponent",
+            &[text],
+        )
+        .is_err();
+    if lone_surrogate {
         return Err(invalid(format!(
             "{what} holds a lone UTF-16 surrogate; it must be well-formed Unicode"
         )));
     }
-    Ok(String::from_utf8(bytes).unwrap_or_else(|_| String::from(text)))
+    Ok(key)
 }
 
 fn read_explicit_hash_key(value: &JsValue) -> Result<String> {
@@ -245,8 +251,13 @@ impl Producer {
     }
 
     fn build(config: &JsValue) -> Result<Producer> {
+        // Borrowed below so that the config is dropped at this one site, whatever fails.
         let config = EdgeConfig::from_js(config)?;
-        let core_config = producer_config(&config);
+        Producer::build_from(&config)
+    }
+
+    fn build_from(config: &EdgeConfig) -> Result<Producer> {
+        let core_config = producer_config(config);
         let mut random = Rng::new(random_seed());
         let core = CoreProducer::new(core_config, random.next_u64())?;
         let source = CredentialSource::from_js(&config.credentials)?;
@@ -304,7 +315,7 @@ impl Producer {
         }
         edge.cache = cache;
         let session_id = uuid_v4(&mut random);
-        edge.durable = durable_queue(&config, uuid_v4(&mut random), edge.request_scoped, logger);
+        edge.durable = durable_queue(config, uuid_v4(&mut random), edge.request_scoped, logger);
         if connectivity::navigator_online() == Some(false) {
             edge.core.set_online(false, now);
         }
@@ -318,7 +329,7 @@ impl Producer {
         driver::schedule_pump(&shared);
         Ok(Producer {
             shared,
-            partition_key: config.partition_key,
+            partition_key: config.partition_key.clone(),
             session_id,
             track_seq: Cell::new(0),
             random: RefCell::new(random),
@@ -396,16 +407,18 @@ impl Producer {
 
     fn put_bytes(&self, bytes: Vec<u8>, options: PutOptions) -> Result<String> {
         let mut edge = self.shared.borrow_mut();
-        if !edge.durable.is_durable() {
-            let id = edge.core.put(bytes, options, now_ms())?;
-            drop(edge);
-            driver::schedule_pump(&self.shared);
-            return Ok(id);
-        }
-        let partition_key = options.partition_key.clone();
+        let durable = edge.durable.is_durable();
+        // The key is copied only for the durable copy; an empty String allocates nothing.
+        let partition_key = if durable {
+            options.partition_key.clone()
+        } else {
+            String::new()
+        };
         let id = edge.core.put(bytes, options, now_ms())?;
         drop(edge);
-        storage::record_put(&self.shared, &id, &partition_key);
+        if durable {
+            storage::record_put(&self.shared, &id, &partition_key);
+        }
         driver::schedule_pump(&self.shared);
         Ok(id)
     }
@@ -557,9 +570,9 @@ impl Producer {
     }
 
     /// The session id the `"session"` partition key and `track` envelopes use.
-    #[wasm_bindgen(skip_jsdoc, getter = sessionId)]
-    pub fn session_id(&self) -> String {
-        self.session_id.clone()
+    #[wasm_bindgen(skip_jsdoc, getter = sessionId, unchecked_return_type = "string")]
+    pub fn session_id(&self) -> JsValue {
+        text::js_string(&self.session_id)
     }
 
     /// Flushes, then stops: resolves with the final flush report; afterwards `put` throws `Closed` and

@@ -102,12 +102,6 @@ pub struct Interned {
     pub partition_key: JsValue,
     /// `"explicitHashKey"`.
     pub explicit_hash_key: JsValue,
-    /// `"buffer"`.
-    pub buffer: JsValue,
-    /// `"byteOffset"`.
-    pub byte_offset: JsValue,
-    /// `"byteLength"`.
-    pub byte_length: JsValue,
 }
 
 thread_local! {
@@ -115,9 +109,6 @@ thread_local! {
         encoder: TextEncoder::new(),
         partition_key: JsValue::from_str("partitionKey"),
         explicit_hash_key: JsValue::from_str("explicitHashKey"),
-        buffer: JsValue::from_str("buffer"),
-        byte_offset: JsValue::from_str("byteOffset"),
-        byte_length: JsValue::from_str("byteLength"),
     };
 }
 

@@ -1,0 +1,12 @@
+// What `put` stores for a non-string `data`: a Uint8Array as is, any other ArrayBuffer view over the
+// bytes it views, an ArrayBuffer whole (the type checks count as false when they throw, as for a
+// Proxy whose prototype lookup throws); else its JSON text (undefined when JSON has none). Throws
+// what JSON.stringify throws (cycles, BigInt).
+export function putData(data) {
+  try {
+    if (data instanceof Uint8Array) return data;
+    if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  } catch {}
+  return JSON.stringify(data);
+}

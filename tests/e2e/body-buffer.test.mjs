@@ -10,21 +10,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { shadow } from '../support/shadow.mjs';
+
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 before(() => {
   execFileSync('bash', ['scripts/build.sh', '--if-stale'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
 });
-
-/** Replaces `target[key]` by `value` (own data property) and returns the function that restores it. */
-function shadow(target, key, value) {
-  const own = Object.getOwnPropertyDescriptor(target, key);
-  Object.defineProperty(target, key, { value, configurable: true, writable: true });
-  return () => {
-    if (own) Object.defineProperty(target, key, own);
-    else delete target[key];
-  };
-}
 
 test('each body holds exactly its records, hashed as sent, also when it views a reused larger buffer', async () => {
   const restore = [];

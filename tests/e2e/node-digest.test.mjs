@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 
 import { buildExample } from '../support/example.mjs';
+import { shadow } from '../support/shadow.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let signRequest;
@@ -25,16 +26,6 @@ before(() => {
   execFileSync('bash', ['scripts/build.sh', '--if-stale'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   signRequest = buildExample('sign_request');
 });
-
-/** Replaces `target[key]` by `value` (own data property) and returns the function that restores it. */
-function shadow(target, key, value) {
-  const own = Object.getOwnPropertyDescriptor(target, key);
-  Object.defineProperty(target, key, { value, configurable: true, writable: true });
-  return () => {
-    if (own) Object.defineProperty(target, key, own);
-    else delete target[key];
-  };
-}
 
 /** `"20261126T134437Z"` → its ms since the Unix epoch. */
 function amzDateMs(amzDate) {

@@ -383,6 +383,7 @@ impl CognitoFailure {
         let mut message = text!(
             "Cognito {} failed with HTTP {}: {}",
             operation,
+            // As u32: the module then carries one PushText impl fewer.
             u32::from(self.status),
             self.name
         );

@@ -94,6 +94,7 @@ impl PersistedRecord {
         let version = reader.number(1, "version")? as u8;
         if version != FORMAT_VERSION {
             return Err(corrupt(text!(
+                // As u32: the module then carries one PushText impl fewer.
                 "version is {}; this build reads version {}",
                 u32::from(version),
                 u32::from(FORMAT_VERSION)

@@ -10,6 +10,7 @@
 use super::js_error::{must_be, type_of};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::http_date::format_iso8601;
+use crate::core::text::text;
 use js_sys::{Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -64,7 +65,7 @@ thread_local! {
 
 fn set(target: &Object, key: &JsValue, value: &JsValue) -> Result<()> {
     Reflect::set(target, key, value).map(|_| ()).map_err(|_| {
-        invalid_data(format!(
+        invalid_data(text!(
             "could not set {} on the envelope",
             key.as_string().unwrap_or_default()
         ))
@@ -83,8 +84,10 @@ pub fn check_name(name: &JsValue) -> Result<String> {
     };
     let length = text.length();
     if length == 0 || length > MAX_NAME_LENGTH {
-        return Err(invalid_data(format!(
-            "track name must be 1..={MAX_NAME_LENGTH} characters, got {length}"
+        return Err(invalid_data(text!(
+            "track name must be 1..={} characters, got {}",
+            MAX_NAME_LENGTH,
+            length
         )));
     }
     Ok(String::from(text))

@@ -12,6 +12,7 @@ use crate::core::credentials::Credentials;
 use crate::core::error::{char_prefix, quoted, Error, ErrorCode, Result};
 use crate::core::json::{self, JsonValue};
 use crate::core::sigv4::AMZ_JSON_CONTENT_TYPE;
+use crate::core::text::text;
 use crate::core::text::{char_count, split_once_ascii};
 use crate::core::wire::{normalize_error_name, write_json_string_contents};
 
@@ -42,7 +43,7 @@ pub fn insert_login(logins: &mut Logins, provider: String, token: String) {
 
 /// The Cognito Identity endpoint of `region`: `https://cognito-identity.{region}.amazonaws.com/`.
 pub fn default_endpoint(region: &str) -> String {
-    format!("https://cognito-identity.{region}.amazonaws.com/")
+    text!("https://cognito-identity.{}.amazonaws.com/", region)
 }
 
 fn check_id(field: &str, value: &str) -> Result<()> {
@@ -62,10 +63,13 @@ fn check_id(field: &str, value: &str) -> Result<()> {
         let shown = char_prefix(value, MAX_ID_LENGTH + 5);
         return Err(Error::new(
             ErrorCode::InvalidConfig,
-            format!(
-                "{field} {} must be \"<region>:<id>\" of letters, digits and '-', at most \
-                 {MAX_ID_LENGTH} characters ({len} given)",
-                quoted(shown)
+            text!(
+                "{} {} must be \"<region>:<id>\" of letters, digits and '-', at most \
+                 {} characters ({} given)",
+                field,
+                quoted(shown),
+                MAX_ID_LENGTH,
+                len
             ),
         ));
     }
@@ -154,8 +158,9 @@ fn protocol_error(message: String) -> Error {
 fn parse_object<'a>(operation: &str, body: &'a str) -> Result<JsonValue<'a>> {
     match json::parse(body) {
         Ok(object @ JsonValue::Object(_)) => Ok(object),
-        _ => Err(protocol_error(format!(
-            "Cognito {operation} response is not a JSON object ({} bytes)",
+        _ => Err(protocol_error(text!(
+            "Cognito {} response is not a JSON object ({} bytes)",
+            operation,
             body.len()
         ))),
     }
@@ -164,11 +169,15 @@ fn parse_object<'a>(operation: &str, body: &'a str) -> Result<JsonValue<'a>> {
 fn string_field<'v>(object: &'v JsonValue<'_>, operation: &str, field: &str) -> Result<&'v str> {
     match object.get(field) {
         Some(JsonValue::String(text)) if !text.is_empty() => Ok(text),
-        Some(_) => Err(protocol_error(format!(
-            "Cognito {operation} response field {field} is not a non-empty string"
+        Some(_) => Err(protocol_error(text!(
+            "Cognito {} response field {} is not a non-empty string",
+            operation,
+            field
         ))),
-        None => Err(protocol_error(format!(
-            "Cognito {operation} response has no {field}"
+        None => Err(protocol_error(text!(
+            "Cognito {} response has no {}",
+            operation,
+            field
         ))),
     }
 }
@@ -237,7 +246,7 @@ pub fn parse_get_id_response(body: &str) -> Result<String> {
     let object = parse_object("GetId", body)?;
     let identity_id = string_field(&object, "GetId", "IdentityId")?;
     check_id("identityId", identity_id)
-        .map_err(|e| protocol_error(format!("Cognito GetId response: {}", e.message())))?;
+        .map_err(|e| protocol_error(text!("Cognito GetId response: {}", e.message())))?;
     Ok(identity_id.to_owned())
 }
 
@@ -261,8 +270,9 @@ pub fn parse_get_credentials_response(body: &str, now_ms: u64) -> Result<Cognito
     let credentials = match object.get("Credentials") {
         Some(credentials @ JsonValue::Object(_)) => credentials,
         _ => {
-            return Err(protocol_error(format!(
-                "Cognito {OPERATION} response has no Credentials object"
+            return Err(protocol_error(text!(
+                "Cognito {} response has no Credentials object",
+                OPERATION
             )))
         }
     };
@@ -277,9 +287,10 @@ pub fn parse_get_credentials_response(body: &str, now_ms: u64) -> Result<Cognito
         }
         .map(Some)
         .ok_or_else(|| {
-            protocol_error(format!(
-                "Cognito {OPERATION} response field Expiration is not a positive number of epoch \
-                 seconds"
+            protocol_error(text!(
+                "Cognito {} response field Expiration is not a positive number of epoch \
+                 seconds",
+                OPERATION
             ))
         })?,
     };
@@ -293,8 +304,9 @@ pub fn parse_get_credentials_response(body: &str, now_ms: u64) -> Result<Cognito
     .map_err(|e| {
         Error::new(
             ErrorCode::CredentialsError,
-            format!(
-                "Cognito {OPERATION} returned unusable credentials: {}",
+            text!(
+                "Cognito {} returned unusable credentials: {}",
+                OPERATION,
                 e.message()
             ),
         )
@@ -368,9 +380,10 @@ impl CognitoFailure {
 
     /// A `CredentialsError` naming the operation, status, AWS error name and message.
     pub fn to_error(&self, operation: &str) -> Error {
-        let mut message = format!(
-            "Cognito {operation} failed with HTTP {}: {}",
-            // As u32: the module then formats integers with one Display impl fewer.
+        let mut message = text!(
+            "Cognito {} failed with HTTP {}: {}",
+            operation,
+            // As u32: the module then carries one PushText impl fewer.
             u32::from(self.status),
             self.name
         );

@@ -5,6 +5,7 @@ use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::limits::{
     MAX_BATCH_BYTES, MAX_BATCH_RECORDS, MAX_STREAM_ARN_CHARS, MAX_STREAM_NAME_CHARS,
 };
+use crate::core::text::text;
 use crate::core::text::{char_count, split_once_ascii};
 
 /// Which stream the records go to; encoded as `StreamName` or `StreamARN`.
@@ -172,7 +173,7 @@ impl ProducerConfig {
         if self.retry_max_ms < self.retry_base_ms {
             return Err(Error::new(
                 ErrorCode::InvalidConfig,
-                format!(
+                text!(
                     "retryMaxMs is {} but must be at least retryBaseMs ({})",
                     Decimal::from(self.retry_max_ms),
                     Decimal::from(self.retry_base_ms)
@@ -189,7 +190,7 @@ impl OptionBounds {
         if value < self.min || value > self.max {
             return Err(Error::new(
                 ErrorCode::InvalidConfig,
-                format!(
+                text!(
                     "{} is {}; it must be in {}..={}",
                     self.name,
                     Decimal::from(value),
@@ -209,7 +210,11 @@ fn validate_stream(stream: &StreamTarget) -> Result<()> {
             if chars == 0 || chars > MAX_STREAM_NAME_CHARS {
                 return Err(Error::new(
                     ErrorCode::InvalidConfig,
-                    format!("streamName has {chars} characters; it must have 1..={MAX_STREAM_NAME_CHARS}"),
+                    text!(
+                        "streamName has {} characters; it must have 1..={}",
+                        chars,
+                        MAX_STREAM_NAME_CHARS
+                    ),
                 ));
             }
             if let Some(bad) = name
@@ -218,7 +223,7 @@ fn validate_stream(stream: &StreamTarget) -> Result<()> {
             {
                 return Err(Error::new(
                     ErrorCode::InvalidConfig,
-                    format!(
+                    text!(
                         "streamName {} has {}; only [a-zA-Z0-9_.-] is allowed",
                         quoted(name),
                         quoted(bad.encode_utf8(&mut [0; 4]))
@@ -231,8 +236,10 @@ fn validate_stream(stream: &StreamTarget) -> Result<()> {
             if chars == 0 || chars > MAX_STREAM_ARN_CHARS {
                 return Err(Error::new(
                     ErrorCode::InvalidConfig,
-                    format!(
-                        "streamArn has {chars} characters; it must have 1..={MAX_STREAM_ARN_CHARS}"
+                    text!(
+                        "streamArn has {} characters; it must have 1..={}",
+                        chars,
+                        MAX_STREAM_ARN_CHARS
                     ),
                 ));
             }
@@ -240,10 +247,7 @@ fn validate_stream(stream: &StreamTarget) -> Result<()> {
             if !well_formed {
                 return Err(Error::new(
                     ErrorCode::InvalidConfig,
-                    format!(
-                        "streamArn {} is not of the form arn:<partition>:kinesis:<region>:<account>:stream/<name>",
-                        quoted(arn)
-                    ),
+                    text!("streamArn {} is not of the form arn:<partition>:kinesis:<region>:<account>:stream/<name>", quoted(arn)),
                 ));
             }
         }

@@ -29,6 +29,7 @@ use crate::core::error::{Error, ErrorCode};
 use crate::core::http_date::format_iso8601;
 use crate::core::retry::Backoff;
 use crate::core::rng::Rng;
+use crate::core::text::text;
 
 /// Timing of refreshes. Every field is in milliseconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,7 +134,7 @@ impl CredentialManager {
             if now_ms >= started_at_ms.saturating_add(self.policy.refresh_timeout_ms) {
                 let error = Error::new(
                     ErrorCode::CredentialsError,
-                    format!(
+                    text!(
                         "credential refresh gave no result within refreshTimeoutMs {} ms",
                         Decimal::from(self.policy.refresh_timeout_ms)
                     ),
@@ -146,7 +147,7 @@ impl CredentialManager {
             if !self.refreshable {
                 self.last_error = Some(Error::new(
                     ErrorCode::CredentialsError,
-                    format!(
+                    text!(
                         "credentials expired at {} and cannot be refreshed: they were given as a \
                          fixed object; pass a provider function or a Cognito identity pool, or set \
                          new credentials",
@@ -213,15 +214,11 @@ impl CredentialManager {
         if credentials.is_expired(now_ms) {
             let error = Error::new(
                 ErrorCode::CredentialsError,
-                format!(
-                    "the credentials provider returned credentials whose expiration {} is not after \
-                     the current time {}",
-                    credentials
+                text!("the credentials provider returned credentials whose expiration {} is not after \
+                     the current time {}", credentials
                         .expires_at_ms()
                         .map(format_iso8601)
-                        .unwrap_or_default(),
-                    format_iso8601(now_ms)
-                ),
+                        .unwrap_or_default(), format_iso8601(now_ms)),
             );
             self.on_refresh_failed(error.clone(), now_ms);
             return Err(error);

@@ -1,5 +1,6 @@
 //! AWS credentials as the signer uses them: validated at creation, redacted when printed.
 
+use crate::core::text::text;
 use std::fmt;
 
 use crate::core::error::{Error, ErrorCode, Result};
@@ -65,7 +66,7 @@ impl Credentials {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_')
         {
-            return Err(invalid(format!(
+            return Err(invalid(text!(
                 "accessKeyId may hold only ASCII letters, digits and '_' ({} characters given)",
                 char_count(&access_key_id)
             )));
@@ -80,7 +81,7 @@ impl Credentials {
                 ));
             }
             if !token.bytes().all(|b| b.is_ascii_graphic()) {
-                return Err(invalid(format!(
+                return Err(invalid(text!(
                     "sessionToken may hold only visible ASCII characters ({} characters given)",
                     char_count(token)
                 )));
@@ -88,11 +89,7 @@ impl Credentials {
         }
         if let Some(expiry) = expires_at_ms {
             if expiry <= now_ms {
-                return Err(invalid(format!(
-                    "expiration {} is not after the current time {}: the credentials have already expired",
-                    format_iso8601(expiry),
-                    format_iso8601(now_ms)
-                )));
+                return Err(invalid(text!("expiration {} is not after the current time {}: the credentials have already expired", format_iso8601(expiry), format_iso8601(now_ms))));
             }
         }
         Ok(Credentials {

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use super::text::PushText;
+
 /// Appends `value` in decimal with leading zeros up to `width` digits (at most 20).
 pub fn push_padded(out: &mut String, value: u64, width: usize) {
     let mut digits = [b'0'; 20];
@@ -56,6 +58,16 @@ impl From<i64> for Decimal {
             negative: value < 0,
             magnitude: value.unsigned_abs(),
         }
+    }
+}
+
+impl PushText for Decimal {
+    #[inline(never)]
+    fn push_to(&self, out: &mut String) {
+        if self.negative {
+            out.push('-');
+        }
+        push_padded(out, self.magnitude, 1);
     }
 }
 

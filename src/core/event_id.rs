@@ -11,6 +11,7 @@ use std::str::FromStr;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 
 use crate::core::rng::Rng;
+use crate::core::text::{text, PushText};
 
 /// An event id; `Display` gives the canonical lowercase UUID text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -38,6 +39,13 @@ impl EventId {
         }
         // Hex digits and dashes only: always UTF-8.
         std::str::from_utf8(&text).unwrap_or_default().to_owned()
+    }
+}
+
+impl PushText for EventId {
+    #[inline(never)]
+    fn push_to(&self, out: &mut String) {
+        out.push_str(&self.to_text());
     }
 }
 
@@ -98,7 +106,7 @@ impl FromStr for EventId {
         let bad = || {
             Error::new(
                 ErrorCode::InvalidData,
-                format!("event id {} is not a 36-character UUID", quoted(text)),
+                text!("event id {} is not a 36-character UUID", quoted(text)),
             )
         };
         if text.len() != 36 {

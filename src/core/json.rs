@@ -10,6 +10,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use super::text::PushText;
+
 /// How deep arrays and objects may nest (serde_json's default limit too).
 pub const MAX_DEPTH: usize = 128;
 
@@ -37,6 +39,15 @@ pub struct JsonError {
     pub reason: &'static str,
     /// Byte offset into the input.
     pub offset: usize,
+}
+
+impl PushText for JsonError {
+    #[inline(never)]
+    fn push_to(&self, out: &mut String) {
+        out.push_str(self.reason);
+        out.push_str(" at byte ");
+        self.offset.push_to(out);
+    }
 }
 
 impl fmt::Display for JsonError {

@@ -21,6 +21,7 @@ use crate::core::decimal::Decimal;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::name_map::NameMap;
 use crate::core::text::split_once_ascii;
+use crate::core::text::text;
 
 /// A tab writes its heartbeat this often.
 pub const HEARTBEAT_MS: u64 = 5_000;
@@ -136,10 +137,10 @@ impl LeaseBook {
     pub fn encode(&self) -> String {
         let mut out = String::new();
         for (tab, at) in self.heartbeats.iter() {
-            out.push_str(&format!("h {tab} {}\n", Decimal::from(at)));
+            out.push_str(&text!("h {} {}\n", tab, Decimal::from(at)));
         }
         if let Some(lease) = &self.drain {
-            out.push_str(&format!(
+            out.push_str(&text!(
                 "d {} {}\n",
                 lease.tab,
                 Decimal::from(lease.expires_ms)
@@ -173,7 +174,7 @@ impl LeaseBook {
             let bad = || {
                 Error::new(
                     ErrorCode::InvalidData,
-                    format!(
+                    text!(
                         "lease book line {} is {}; expected `h|d <tab> <ms>`",
                         number,
                         quoted(line)

@@ -3,6 +3,7 @@
 
 use crate::core::crypto::md5::md5;
 use crate::core::error::{char_prefix, quoted, Error, ErrorCode, Result};
+use crate::core::text::{text, Padded};
 
 /// The hash key Kinesis derives from a partition key: MD5 of its UTF-8 bytes as a big-endian u128.
 pub fn partition_hash_key(partition_key: &str) -> u128 {
@@ -29,10 +30,7 @@ pub fn validate_explicit_hash_key(text: &str) -> Result<()> {
         let ellipsis = if shown.len() < text.len() { "…" } else { "" };
         Error::new(
             ErrorCode::InvalidExplicitHashKey,
-            format!(
-                "explicitHashKey {}{ellipsis} {why}; it must be a decimal integer in 0..=340282366920938463463374607431768211455 (2^128-1)",
-                quoted(shown)
-            ),
+            text!("explicitHashKey {}{} {}; it must be a decimal integer in 0..=340282366920938463463374607431768211455 (2^128-1)", quoted(shown), ellipsis, why),
         )
     };
     let bytes = text.as_bytes();
@@ -86,9 +84,11 @@ impl ShardMap {
             if range.start > range.end {
                 return Err(Error::new(
                     ErrorCode::InvalidConfig,
-                    format!(
+                    text!(
                         "shard {} has start {} above end {}",
-                        range.shard_id, range.start, range.end
+                        range.shard_id,
+                        range.start,
+                        range.end
                     ),
                 ));
             }
@@ -97,9 +97,11 @@ impl ShardMap {
             if pair[1].start <= pair[0].end {
                 return Err(Error::new(
                     ErrorCode::InvalidConfig,
-                    format!(
+                    text!(
                         "shards {} and {} overlap at hash key {}",
-                        pair[0].shard_id, pair[1].shard_id, pair[1].start
+                        pair[0].shard_id,
+                        pair[1].shard_id,
+                        pair[1].start
                     ),
                 ));
             }
@@ -128,7 +130,13 @@ impl ShardMap {
                 ShardRange {
                     start,
                     end,
-                    shard_id: format!("shardId-{i:012}"),
+                    shard_id: text!(
+                        "shardId-{}",
+                        Padded {
+                            value: u64::from(i),
+                            width: 12
+                        }
+                    ),
                 }
             })
             .collect();

@@ -8,6 +8,7 @@
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::event_id::EventId;
 use crate::core::record::{PutOptions, Record};
+use crate::core::text::text;
 
 /// The current format version, the first byte of every encoded record.
 pub const FORMAT_VERSION: u8 = 1;
@@ -33,7 +34,7 @@ pub struct PersistedRecord {
 fn corrupt(message: String) -> Error {
     Error::new(
         ErrorCode::InvalidData,
-        format!("persisted record: {message}"),
+        text!("persisted record: {}", message),
     )
 }
 
@@ -63,13 +64,13 @@ impl PersistedRecord {
         let key = self.partition_key.as_bytes();
         let hash = self.explicit_hash_key.as_deref().unwrap_or("").as_bytes();
         let key_len = u16::try_from(key.len()).map_err(|_| {
-            corrupt(format!(
+            corrupt(text!(
                 "partition key is {} bytes; at most 65535 are stored",
                 key.len()
             ))
         })?;
         let hash_len = u8::try_from(hash.len()).map_err(|_| {
-            corrupt(format!(
+            corrupt(text!(
                 "explicitHashKey is {} bytes; at most 255 are stored",
                 hash.len()
             ))
@@ -92,8 +93,8 @@ impl PersistedRecord {
         let mut reader = Reader { bytes, at: 0 };
         let version = reader.number(1, "version")? as u8;
         if version != FORMAT_VERSION {
-            return Err(corrupt(format!(
-                // As u32: the module then formats integers with one Display impl fewer.
+            return Err(corrupt(text!(
+                // As u32: the module then carries one PushText impl fewer.
                 "version is {}; this build reads version {}",
                 u32::from(version),
                 u32::from(FORMAT_VERSION)
@@ -138,8 +139,10 @@ impl<'a> Reader<'a> {
     fn take(&mut self, n: usize, field: &str) -> Result<&'a [u8]> {
         let end = self.at + n;
         if end > self.bytes.len() {
-            return Err(corrupt(format!(
-                "{field} needs {n} bytes at offset {}; the record has {}",
+            return Err(corrupt(text!(
+                "{} needs {} bytes at offset {}; the record has {}",
+                field,
+                n,
                 self.at,
                 self.bytes.len()
             )));
@@ -159,7 +162,7 @@ impl<'a> Reader<'a> {
 
     fn text(&mut self, n: usize, field: &str) -> Result<String> {
         let bytes = self.take(n, field)?;
-        String::from_utf8(bytes.to_vec()).map_err(|_| corrupt(format!("{field} is not UTF-8")))
+        String::from_utf8(bytes.to_vec()).map_err(|_| corrupt(text!("{} is not UTF-8", field)))
     }
 }
 

@@ -36,6 +36,7 @@
 //! delivery (restoring persisted records, the keepalive request at page exit) is in `durable`.
 
 use crate::core::decimal::Decimal;
+use crate::core::text::text;
 use std::sync::Arc;
 
 use crate::core::config::{OverflowPolicy, ProducerConfig};
@@ -274,7 +275,12 @@ impl Producer {
             if size > cap {
                 return Err(Error::new(
                     ErrorCode::RecordTooLarge,
-                    format!("partition key plus data is {size} bytes; {name} is {cap}"),
+                    text!(
+                        "partition key plus data is {} bytes; {} is {}",
+                        size,
+                        name,
+                        cap
+                    ),
                 ));
             }
         }
@@ -323,11 +329,7 @@ impl Producer {
             self.counters.rejected += 1;
             return Err(Error::new(
                 ErrorCode::BufferFull,
-                format!(
-                    "the buffer holds {} records and {} bytes; maxBufferedRecords is {max_records} and maxBufferedBytes is {max_bytes}, so {size} more bytes do not fit",
-                    self.held_records(),
-                    self.held_bytes()
-                ),
+                text!("the buffer holds {} records and {} bytes; maxBufferedRecords is {} and maxBufferedBytes is {}, so {} more bytes do not fit", self.held_records(), self.held_bytes(), max_records, max_bytes, size),
             ));
         }
         let mut dropped = Vec::new();
@@ -616,7 +618,7 @@ impl Producer {
     ) -> ResponseOutcome {
         let body = decode_error_body(response.body).unwrap_or_default();
         let message = body.message.unwrap_or_else(|| {
-            format!(
+            text!(
                 "HTTP {} without an AWS error body",
                 u32::from(response.status)
             )
@@ -811,7 +813,7 @@ impl Producer {
         Arc::new(Failure {
             code: ErrorCode::RecordExpired,
             aws_error: None,
-            message: format!(
+            message: text!(
                 "recordTtlMs ({} ms) passed before the record could be sent",
                 Decimal::from(self.config.record_ttl_ms)
             ),

@@ -3,6 +3,7 @@
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::limits::{MAX_PARTITION_KEY_CHARS, MAX_RECORD_BYTES, MIN_PARTITION_KEY_CHARS};
 use crate::core::partition::validate_explicit_hash_key;
+use crate::core::text::text;
 
 /// Per-event options given to `put`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,8 +47,10 @@ impl Record {
         if size > MAX_RECORD_BYTES {
             return Err(Error::new(
                 ErrorCode::RecordTooLarge,
-                format!(
-                    "partition key plus data is {size} bytes; the Kinesis limit is {MAX_RECORD_BYTES} bytes (1 MiB)"
+                text!(
+                    "partition key plus data is {} bytes; the Kinesis limit is {} bytes (1 MiB)",
+                    size,
+                    MAX_RECORD_BYTES
                 ),
             ));
         }
@@ -96,16 +99,21 @@ pub fn validate_partition_key(key: &str) -> Result<()> {
     if chars < MIN_PARTITION_KEY_CHARS {
         return Err(Error::new(
             ErrorCode::InvalidPartitionKey,
-            format!(
-                "partitionKey is empty; it must have {MIN_PARTITION_KEY_CHARS}..={MAX_PARTITION_KEY_CHARS} Unicode characters"
+            text!(
+                "partitionKey is empty; it must have {}..={} Unicode characters",
+                MIN_PARTITION_KEY_CHARS,
+                MAX_PARTITION_KEY_CHARS
             ),
         ));
     }
     if chars > MAX_PARTITION_KEY_CHARS {
         return Err(Error::new(
             ErrorCode::InvalidPartitionKey,
-            format!(
-                "partitionKey has {chars} Unicode characters (UTF-16 code units); it must have {MIN_PARTITION_KEY_CHARS}..={MAX_PARTITION_KEY_CHARS}"
+            text!(
+                "partitionKey has {} Unicode characters (UTF-16 code units); it must have {}..={}",
+                chars,
+                MIN_PARTITION_KEY_CHARS,
+                MAX_PARTITION_KEY_CHARS
             ),
         ));
     }

@@ -10,6 +10,7 @@
 //! The payload hash is an input, so callers can compute it with WebCrypto where present and with
 //! [`payload_sha256_hex`] elsewhere.
 
+use crate::core::text::text;
 use std::fmt;
 
 use crate::core::credentials::Credentials;
@@ -230,7 +231,7 @@ pub fn host_header_for(endpoint: &str) -> Result<String> {
     let fail = |why: &str| {
         Error::new(
             ErrorCode::InvalidConfig,
-            format!("endpoint {} {why}", quoted(endpoint)),
+            text!("endpoint {} {}", quoted(endpoint), why),
         )
     };
     let (rest, default_port) = if let Some(rest) = endpoint.strip_prefix("https://") {
@@ -284,10 +285,10 @@ pub fn host_header_for(endpoint: &str) -> Result<String> {
                 .ok()
                 .filter(|_| port.bytes().all(|b| b.is_ascii_digit()))
                 .ok_or_else(|| fail("has a port that is not a number in 0..=65535"))?;
-            if number.to_string() == default_port {
+            if text!("{}", number) == default_port {
                 Ok(host)
             } else {
-                Ok(format!("{host}:{number}"))
+                Ok(text!("{}:{}", host, number))
             }
         }
     }

@@ -6,6 +6,7 @@
 //! "StreamARN"|"StreamName":..}` and escapes strings exactly as `JSON.stringify` does.
 
 use crate::core::decimal::Decimal;
+use crate::core::text::text;
 use std::borrow::Cow;
 
 use crate::core::config::StreamTarget;
@@ -159,9 +160,9 @@ pub fn decode_put_records_response(
     body: &[u8],
     expected_records: usize,
 ) -> Result<PutRecordsResponse<'_>> {
-    let invalid = |what: &str| protocol_error(format!("PutRecords response is not valid: {what}"));
+    let invalid = |what: &str| protocol_error(text!("PutRecords response is not valid: {}", what));
     let value = json::parse_bytes(body)
-        .map_err(|e| protocol_error(format!("PutRecords response is not valid: {e}")))?;
+        .map_err(|e| protocol_error(text!("PutRecords response is not valid: {}", e)))?;
     if !matches!(value, JsonValue::Object(_)) {
         return Err(invalid("not a JSON object"));
     }
@@ -178,21 +179,22 @@ pub fn decode_put_records_response(
         .and_then(JsonValue::as_array)
         .ok_or_else(|| invalid("Records is not an array"))?;
     if entries.len() != expected_records {
-        return Err(protocol_error(format!(
-            "PutRecords response has {} Records for a request of {expected_records}",
-            entries.len()
+        return Err(protocol_error(text!(
+            "PutRecords response has {} Records for a request of {}",
+            entries.len(),
+            expected_records
         )));
     }
     let mut failed = 0usize;
     let mut records = Vec::with_capacity(entries.len());
     for (index, entry) in entries.iter().enumerate() {
         if !matches!(entry, JsonValue::Object(_)) {
-            return Err(invalid(&format!("Records entry {index} is not an object")));
+            return Err(invalid(&text!("Records entry {} is not an object", index)));
         }
         let field = |key: &str| {
             optional_string(entry, key)
                 .map(|text| text.cloned())
-                .map_err(|()| invalid(&format!("Records entry {index} {key} is not a string")))
+                .map_err(|()| invalid(&text!("Records entry {} {} is not a string", index, key)))
         };
         let shard_id = field("ShardId")?;
         let error_message = field("ErrorMessage")?;
@@ -209,8 +211,9 @@ pub fn decode_put_records_response(
                 sequence_number,
             },
             (None, None) => {
-                return Err(protocol_error(format!(
-                    "PutRecords response entry {index} has neither ErrorCode nor SequenceNumber"
+                return Err(protocol_error(text!(
+                    "PutRecords response entry {} has neither ErrorCode nor SequenceNumber",
+                    index
                 )))
             }
         };
@@ -218,9 +221,10 @@ pub fn decode_put_records_response(
     }
     if let Some(reported) = reported {
         if reported != failed as u64 {
-            return Err(protocol_error(format!(
-                "PutRecords response says FailedRecordCount {} but {failed} entries failed",
-                Decimal::from(reported)
+            return Err(protocol_error(text!(
+                "PutRecords response says FailedRecordCount {} but {} entries failed",
+                Decimal::from(reported),
+                failed
             )));
         }
     }
@@ -261,7 +265,9 @@ pub fn decode_error_body(body: &[u8]) -> Option<AwsErrorBody> {
     }
     Some(AwsErrorBody {
         name: error_type.map(|name| normalize_error_name(name).to_owned()),
-        message: message.or(message_capitalised).map(|text| text.to_string()),
+        message: message
+            .or(message_capitalised)
+            .map(|text| String::from(&**text)),
     })
 }
 
@@ -344,15 +350,15 @@ pub struct PutRecordsRequest {
 /// Decodes a PutRecords request body (for tests, proxies and tools). `ProtocolError` for bad JSON,
 /// bad base64, or neither/both of `StreamName` and `StreamARN`; record limits as in [`Record::new`].
 pub fn decode_put_records_request(body: &[u8]) -> Result<PutRecordsRequest> {
-    let invalid = |what: &str| protocol_error(format!("PutRecords request is not valid: {what}"));
-    let value = json::parse_bytes(body).map_err(|e| invalid(&e.to_string()))?;
+    let invalid = |what: &str| protocol_error(text!("PutRecords request is not valid: {}", what));
+    let value = json::parse_bytes(body).map_err(|e| invalid(&text!("{}", e)))?;
     if !matches!(value, JsonValue::Object(_)) {
         return Err(invalid("not a JSON object"));
     }
     let member = |object: &JsonValue<'_>, key: &str| {
         optional_string(object, key)
-            .map(|text| text.map(|text| text.to_string()))
-            .map_err(|()| invalid(&format!("{key} is not a string")))
+            .map(|text| text.map(|text| String::from(&**text)))
+            .map_err(|()| invalid(&text!("{} is not a string", key)))
     };
     let stream = match (member(&value, "StreamName")?, member(&value, "StreamARN")?) {
         (Some(name), None) => StreamTarget::Name(name),
@@ -370,14 +376,15 @@ pub fn decode_put_records_request(body: &[u8]) -> Result<PutRecordsRequest> {
     let mut records = Vec::with_capacity(entries.len());
     for (index, entry) in entries.iter().enumerate() {
         let required = |key: &str| {
-            member(entry, key)?.ok_or_else(|| invalid(&format!("record {index} has no {key}")))
+            member(entry, key)?.ok_or_else(|| invalid(&text!("record {} has no {}", index, key)))
         };
         if !matches!(entry, JsonValue::Object(_)) {
-            return Err(invalid(&format!("record {index} is not an object")));
+            return Err(invalid(&text!("record {} is not an object", index)));
         }
         let data = base64::decode(required("Data")?.as_bytes()).ok_or_else(|| {
-            protocol_error(format!(
-                "record {index} Data is not canonical padded base64"
+            protocol_error(text!(
+                "record {} Data is not canonical padded base64",
+                index
             ))
         })?;
         records.push(Record::new(

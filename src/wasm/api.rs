@@ -8,6 +8,7 @@
 //! BigInt); other keys are `InvalidData`. Without a `partitionKey` the `partitionKey` option decides.
 
 use crate::core::decimal::Decimal;
+use crate::core::text::text;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -157,8 +158,9 @@ fn read_partition_key(value: &JsValue, what: &str) -> Result<String> {
         )
         .is_err();
     if lone_surrogate {
-        return Err(invalid(format!(
-            "{what} holds a lone UTF-16 surrogate; it must be well-formed Unicode"
+        return Err(invalid(text!(
+            "{} holds a lone UTF-16 surrogate; it must be well-formed Unicode",
+            what
         )));
     }
     Ok(key)
@@ -295,7 +297,7 @@ impl Producer {
             .as_ref()
             .and_then(|cache| cache.clock_offset_ms(&config.endpoint.host))
         {
-            edge.logger.debug(&format!(
+            edge.logger.debug(&text!(
                 "clock offset {} ms for {} restored from localStorage",
                 Decimal::from(offset),
                 config.endpoint.host
@@ -380,9 +382,9 @@ impl Producer {
             });
             for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
                 if key != partition_key_name && key != explicit_hash_key_name {
-                    return Err(invalid_data(format!(
-                        "unknown put option {key}; known: partitionKey, explicitHashKey",
-                        key = quoted(&key.as_string().unwrap_or_default())
+                    return Err(invalid_data(text!(
+                        "unknown put option {}; known: partitionKey, explicitHashKey",
+                        quoted(&key.as_string().unwrap_or_default())
                     )));
                 }
             }

@@ -16,6 +16,7 @@
 use crate::core::config::{OptionBounds, OPTION_TABLE};
 use crate::core::decimal::Decimal;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
+use crate::core::text::text;
 use crate::core::text::{char_count, split_once_ascii};
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -171,7 +172,7 @@ pub fn wrong_type_of(code: ErrorCode, subject: &str, rule: &str, value: &JsValue
 /// `config[key]`; `undefined` when absent.
 fn get(object: &JsValue, key: &str) -> Result<JsValue> {
     Reflect::get(object, &JsValue::from_str(key))
-        .map_err(|_| invalid(format!("{key} could not be read from the config object")))
+        .map_err(|_| invalid(text!("{} could not be read from the config object", key)))
 }
 
 /// Reads an optional string option; present but not a string is `InvalidConfig`.
@@ -209,8 +210,9 @@ pub fn whole_number(key: &str, value: &JsValue) -> Result<u64> {
         && number >= 0.0
         && number <= MAX_SAFE_INTEGER as f64;
     if !in_range {
-        return Err(invalid(format!(
-            "{key} must be a whole number in 0..={}, got {}",
+        return Err(invalid(text!(
+            "{} must be a whole number in 0..={}, got {}",
+            key,
             Decimal::from(MAX_SAFE_INTEGER),
             // JS prints the number (NaN, -1, 1.5, 1e+300) without Rust's float formatting code.
             super::js_error::describe_js_value(value)
@@ -261,7 +263,7 @@ fn reject_unknown_keys(config: &Object) -> Result<()> {
     for key in Object::keys(config).iter() {
         let name = key.as_string().unwrap_or_default();
         if !KNOWN_OPTIONS.contains(&name.as_str()) {
-            let mut message = format!("unknown option {}; known options: ", quoted(&name));
+            let mut message = text!("unknown option {}; known options: ", quoted(&name));
             for (index, option) in KNOWN_OPTIONS.iter().enumerate() {
                 if index > 0 {
                     message.push_str(", ");
@@ -308,9 +310,9 @@ pub fn default_endpoint(region: &str) -> Endpoint {
     } else {
         "amazonaws.com"
     };
-    let host = format!("kinesis.{region}.{suffix}");
+    let host = text!("kinesis.{}.{}", region, suffix);
     Endpoint {
-        url: format!("https://{host}/"),
+        url: text!("https://{}/", host),
         host,
     }
 }
@@ -337,15 +339,15 @@ pub fn parse_endpoint(text: &str) -> Result<Endpoint> {
     };
     let protocol = part("protocol");
     if protocol != "http:" && protocol != "https:" {
-        return Err(invalid(format!(
-            "endpoint must use http: or https:, got {protocol}",
-            protocol = quoted(&protocol)
+        return Err(invalid(text!(
+            "endpoint must use http: or https:, got {}",
+            quoted(&protocol)
         )));
     }
     if part("pathname") != "/" || !part("search").is_empty() || !part("hash").is_empty() {
-        return Err(invalid(format!(
-            "endpoint must have path \"/\" and no query or fragment, got {text}",
-            text = quoted(text)
+        return Err(invalid(text!(
+            "endpoint must have path \"/\" and no query or fragment, got {}",
+            quoted(text)
         )));
     }
     if !part("username").is_empty() || !part("password").is_empty() {
@@ -355,7 +357,7 @@ pub fn parse_endpoint(text: &str) -> Result<Endpoint> {
     }
     let host = part("host");
     Ok(Endpoint {
-        url: format!("{protocol}//{host}/"),
+        url: text!("{}//{}/", protocol, host),
         host,
     })
 }
@@ -371,16 +373,16 @@ fn parse_stream(config: &JsValue) -> Result<StreamChoice> {
         (Some(name), None) => {
             let length = char_count(&name);
             if !(1..=128).contains(&length) {
-                return Err(invalid(format!(
-                    "streamName must be 1..=128 characters, got {length}"
+                return Err(invalid(text!(
+                    "streamName must be 1..=128 characters, got {}",
+                    length
                 )));
             }
             Ok(StreamChoice::Name(name))
         }
         (None, Some(arn)) => {
             if region_of_arn(&arn).is_none() || arn.len() > 2048 {
-                return Err(invalid(format!(
-                    "streamArn must look like arn:aws:kinesis:<region>:<account>:stream/<name>, got {arn}", arn = quoted(&arn))));
+                return Err(invalid(text!("streamArn must look like arn:aws:kinesis:<region>:<account>:stream/<name>, got {}", quoted(&arn))));
             }
             Ok(StreamChoice::Arn(arn))
         }

@@ -15,6 +15,7 @@ use crate::core::cognito_flow::{CognitoFlow, CognitoStep};
 use crate::core::credentials::Credentials;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::text::split_once_ascii;
+use crate::core::text::text;
 use js_sys::{Array, Function, Object, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -89,7 +90,7 @@ fn required_string(object: &JsValue, key: &str) -> Result<String> {
     let value = get(object, key);
     value
         .as_string()
-        .ok_or_else(|| wrong_type(&format!("credentials.{key}"), "a string", &value))
+        .ok_or_else(|| wrong_type(&text!("credentials.{}", key), "a string", &value))
 }
 
 fn optional_string(object: &JsValue, key: &str) -> Result<Option<String>> {
@@ -123,10 +124,7 @@ pub fn expiration_ms(value: &JsValue) -> Result<Option<u64>> {
         f64::NAN
     };
     if !ms.is_finite() || ms < 0.0 {
-        return Err(invalid(format!(
-            "credentials.expiration must be a Date, a number of ms since the epoch or a date string; got {}",
-            describe_js_value(value)
-        )));
+        return Err(invalid(text!("credentials.expiration must be a Date, a number of ms since the epoch or a date string; got {}", describe_js_value(value))));
     }
     // A finite non-negative time; fractions of a millisecond are dropped.
     Ok(Some(ms as u64))
@@ -175,15 +173,17 @@ pub fn default_cognito_endpoint(identity_pool_id: &str) -> Result<String> {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !valid {
-        return Err(invalid(format!(
-            "credentials.cognitoIdentityPoolId must look like \"us-east-1:<uuid>\", got {identity_pool_id}", identity_pool_id = quoted(identity_pool_id))));
+        return Err(invalid(text!(
+            "credentials.cognitoIdentityPoolId must look like \"us-east-1:<uuid>\", got {}",
+            quoted(identity_pool_id)
+        )));
     }
     let suffix = if region.starts_with("cn-") {
         "amazonaws.com.cn"
     } else {
         "amazonaws.com"
     };
-    Ok(format!("https://cognito-identity.{region}.{suffix}/"))
+    Ok(text!("https://cognito-identity.{}.{}/", region, suffix))
 }
 
 fn parse_logins(value: &JsValue) -> Result<crate::core::cognito::Logins> {
@@ -201,9 +201,9 @@ fn parse_logins(value: &JsValue) -> Result<crate::core::cognito::Logins> {
     for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
         let provider = key.as_string().unwrap_or_default();
         let Some(token) = get(value, &provider).as_string() else {
-            return Err(invalid(format!(
-                "credentials.logins[{provider}] must be a string token",
-                provider = quoted(&provider)
+            return Err(invalid(text!(
+                "credentials.logins[{}] must be a string token",
+                quoted(&provider)
             )));
         };
         crate::core::cognito::insert_login(&mut logins, provider, token);
@@ -293,7 +293,10 @@ fn cognito_call(
             flow,
             Err(Error::new(
                 ErrorCode::CredentialsError,
-                format!("Cognito gave no credentials within {MAX_COGNITO_CALLS} calls"),
+                text!(
+                    "Cognito gave no credentials within {} calls",
+                    MAX_COGNITO_CALLS
+                ),
             )),
         );
     }
@@ -314,8 +317,9 @@ fn cognito_call(
             .map_err(|error| {
                 Error::new(
                     ErrorCode::CredentialsError,
-                    format!(
-                        "Cognito {target} could not be sent ({}): {}",
+                    text!(
+                        "Cognito {} could not be sent ({}): {}",
+                        target,
                         error.kind.as_str(),
                         error.message
                     ),

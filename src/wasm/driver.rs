@@ -20,6 +20,7 @@
 //!   expire by `recordTtlMs`, so a `flush()` settles at the latest when its records' TTL passes.
 
 use crate::core::decimal::Decimal;
+use crate::core::text::text;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
@@ -128,7 +129,7 @@ impl Deferred {
     fn run(self, logger: Logger) {
         for (function, argument) in self.calls {
             if let Err(thrown) = function.call1(&JsValue::UNDEFINED, &argument) {
-                logger.error(&format!(
+                logger.error(&text!(
                     "a callback threw: {}",
                     js_error::describe_js_value(&thrown)
                 ));
@@ -459,7 +460,7 @@ fn collect_events(edge: &mut Edge, deferred: &mut Deferred) {
             }
             ProducerEvent::BatchDelivered { ids, .. } => {
                 edge.logger
-                    .debug(&format!("delivered a batch of {} records", ids.len()));
+                    .debug(&text!("delivered a batch of {} records", ids.len()));
                 if let Some(on_flush) = &edge.on_flush {
                     let info = js_sys::Object::new();
                     let list = ids_to_js(&ids);
@@ -479,21 +480,22 @@ fn collect_events(edge: &mut Edge, deferred: &mut Deferred) {
                 message,
                 reason,
             } => {
-                let text = format!(
-                    "{} records failed after reaching {}: {message}",
+                let text = text!(
+                    "{} records failed after reaching {}: {}",
                     ids.len(),
-                    reason.as_str()
+                    reason.as_str(),
+                    message
                 );
                 edge.logger.error(&text);
                 push_error(edge, deferred, code, &text, aws_error.as_deref(), &ids);
             }
             ProducerEvent::RecordsDropped { ids, reason } => {
-                let text = format!("{} records dropped ({})", ids.len(), reason.as_str());
+                let text = text!("{} records dropped ({})", ids.len(), reason.as_str());
                 edge.logger.warn(&text);
                 push_error(edge, deferred, ErrorCode::BufferFull, &text, None, &ids);
             }
             ProducerEvent::Paused { aws_error, message } => {
-                let text = format!("sending paused: {message}");
+                let text = text!("sending paused: {}", message);
                 edge.logger.error(&text);
                 push_error(
                     edge,
@@ -542,7 +544,7 @@ fn report_unavailable(edge: &mut Edge, error: &Error, deferred: &mut Deferred) {
     if !edge.reported_unavailable {
         edge.reported_unavailable = true;
         edge.logger
-            .error(&format!("sending stopped: {}", error.message()));
+            .error(&text!("sending stopped: {}", error.message()));
         if let Some(on_error) = &edge.on_error {
             deferred
                 .calls
@@ -683,7 +685,7 @@ fn finish_send(
                 if let Some(date) = &reply.date {
                     let _ = edge.clock.observe(date, sent_at, received_at);
                 }
-                edge.logger.debug(&format!(
+                edge.logger.debug(&text!(
                     "PutRecords of {} records answered HTTP {}",
                     request.record_count,
                     u32::from(reply.status)
@@ -707,10 +709,7 @@ fn finish_send(
                             if let Ok(offset) =
                                 edge.clock.correct_from_rejection(date, sent_at, received_at)
                             {
-                                edge.logger.info(&format!(
-                                    "clock corrected from the service's Date: offset {} ms",
-                                    Decimal::from(offset)
-                                ));
+                                edge.logger.info(&text!("clock corrected from the service's Date: offset {} ms", Decimal::from(offset)));
                             }
                         }
                         None => edge.logger.warn(
@@ -721,7 +720,7 @@ fn finish_send(
                 }
             }
             Err(error) => {
-                edge.logger.debug(&format!(
+                edge.logger.debug(&text!(
                     "PutRecords of {} records failed: {} {}",
                     request.record_count,
                     error.kind.as_str(),
@@ -808,7 +807,7 @@ fn finish_refresh(shared: &Shared, result: crate::core::error::Result<Credential
             edge.check_long_term(&credentials);
             edge.logger.info("credentials refreshed");
             if let Err(error) = edge.credentials.on_refreshed(credentials, now) {
-                edge.logger.warn(&format!(
+                edge.logger.warn(&text!(
                     "refreshed credentials unusable: {}",
                     error.message()
                 ));
@@ -816,7 +815,7 @@ fn finish_refresh(shared: &Shared, result: crate::core::error::Result<Credential
         }
         Err(error) => {
             edge.logger
-                .warn(&format!("getting credentials failed: {}", error.message()));
+                .warn(&text!("getting credentials failed: {}", error.message()));
             edge.credentials.on_refresh_failed(error, now);
         }
     }

@@ -1,6 +1,7 @@
 //! Untyped access to JavaScript objects found at runtime (`globalThis.indexedDB`, `localStorage`,
 //! `navigator.locks`, `document`): property reads and method calls. Looked up on the global object so the same code runs in pages, workers and workerd.
 
+use crate::core::text::text;
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -48,7 +49,7 @@ fn js_array(values: &[&JsValue]) -> Array {
 pub fn call(target: &JsValue, method: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
     let function = get(target, method)
         .dyn_into::<Function>()
-        .map_err(|_| JsValue::from_str(&format!("{method} is not a function")))?;
+        .map_err(|_| JsValue::from_str(&text!("{} is not a function", method)))?;
     function.apply(target, &js_array(args))
 }
 

@@ -13,6 +13,7 @@
 use super::js_error::{must_be, type_of};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::http_date::format_iso8601;
+use crate::core::text::text;
 use js_sys::{JsString, Object};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -64,8 +65,10 @@ pub fn check_name(name: &JsValue) -> Result<String> {
     };
     let length = text.length();
     if length == 0 || length > MAX_NAME_LENGTH {
-        return Err(invalid_data(format!(
-            "track name must be 1..={MAX_NAME_LENGTH} characters, got {length}"
+        return Err(invalid_data(text!(
+            "track name must be 1..={} characters, got {}",
+            MAX_NAME_LENGTH,
+            length
         )));
     }
     Ok(String::from(text))

@@ -5,6 +5,7 @@
 //! AWS error name (e.g. `ResourceNotFoundException`).
 
 use crate::core::error::{Error, ErrorCode};
+use crate::core::text::text;
 use wasm_bindgen::JsValue;
 
 /// The global `String(value)` conversion, called by name (no binding of its own); `None` when it
@@ -34,7 +35,7 @@ pub fn js_error(code: ErrorCode, message: &str, aws_error: Option<&str>) -> JsVa
 /// one site in the `.wasm` for every option and argument it checks.
 #[inline(never)]
 pub fn must_be(code: ErrorCode, subject: &str, rule: &str, got: &str) -> Error {
-    Error::new(code, format!("{subject} must be {rule}, got {got}"))
+    Error::new(code, text!("{} must be {}, got {}", subject, rule, got))
 }
 
 /// `typeof value`, but `"null"` for `null`: how option and credential errors name a wrong type.
@@ -56,7 +57,7 @@ pub fn type_of(value: &JsValue) -> String {
 /// Wraps a value thrown by JavaScript (an exception from a user callback, a rejected promise) into
 /// the crate's error with the given code, keeping the thrown message after `context`.
 pub fn from_js_value(code: ErrorCode, context: &str, thrown: &JsValue) -> Error {
-    Error::new(code, format!("{context}: {}", describe_js_value(thrown)))
+    Error::new(code, text!("{}: {}", context, describe_js_value(thrown)))
 }
 
 /// A short text for a thrown JS value: an `Error`'s message, a string as is, else its `String()` form.

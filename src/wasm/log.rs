@@ -3,6 +3,7 @@
 //! Levels, quietest first: `"silent"`, `"error"`, `"warn"` (default), `"info"`, `"debug"`. A message is
 //! printed when its level is at or below the configured one. Messages never contain credentials.
 
+use crate::core::text::text;
 use wasm_bindgen::JsValue;
 
 /// How much the producer prints through `console`.
@@ -56,7 +57,7 @@ impl Logger {
         };
         // `console[method](text)` looked up at call time: one dynamic call instead of four bindings.
         if let Some(console) = super::dynamic::global("console") {
-            let text = JsValue::from_str(&format!("kinesis-clickstream: {message}"));
+            let text = JsValue::from_str(&text!("kinesis-clickstream: {}", message));
             let _ = super::dynamic::call(&console, method, &[&text]);
         }
     }

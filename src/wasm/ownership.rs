@@ -18,6 +18,7 @@
 //! The lock requests and the walk run in `js/store.js`; every decision is made here: the walk asks
 //! Rust about each record, inside the walk's transaction.
 
+use crate::core::text::text;
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
@@ -238,8 +239,9 @@ pub fn claim(shared: &Shared) {
 fn end_claim(shared: &Shared, claimed: usize) {
     shared.borrow_mut().durable.claiming = false;
     if claimed > 0 {
-        shared.borrow().logger.info(&format!(
-            "recovered {claimed} events persisted by earlier pages"
+        shared.borrow().logger.info(&text!(
+            "recovered {} events persisted by earlier pages",
+            claimed
         ));
         schedule_pump(shared);
     }
@@ -270,7 +272,7 @@ fn claim_with_lease(shared: &Shared) {
     if let Some(lease) = book.drain() {
         store.set_item(
             &drain_key(&scope),
-            &format!("{} {}", lease.tab, Decimal::from(lease.expires_ms)),
+            &text!("{} {}", lease.tab, Decimal::from(lease.expires_ms)),
         );
     }
     claim_records(shared, Claimant::Lease { book, now });
@@ -330,7 +332,7 @@ impl Claim {
             }
             Err(error) if error.code() == ErrorCode::BufferFull => Some(Verdict::Stop),
             Err(error) => {
-                edge.logger.warn(&format!(
+                edge.logger.warn(&text!(
                     "a persisted event cannot be sent and is discarded: {}",
                     error.message()
                 ));
@@ -403,7 +405,7 @@ fn claim_records(shared: &Shared, claimant: Claimant) {
                 return;
             };
             if let Err(thrown) = committed {
-                shared.borrow().logger.warn(&format!(
+                shared.borrow().logger.warn(&text!(
                     "claiming persisted events failed: {}",
                     super::js_error::describe_js_value(&thrown)
                 ));

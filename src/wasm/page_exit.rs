@@ -9,6 +9,7 @@
 
 use crate::core::credential_refresh::CredentialStep;
 use crate::core::keepalive::keepalive_room;
+use crate::core::text::text;
 
 use super::driver::{self, Shared, KEEPALIVE_BUDGET_BYTES};
 use super::handoff;
@@ -67,7 +68,7 @@ pub fn on_page_exit(shared: &Shared, leaving: bool) {
         if leaving {
             ownership::leave(&edge);
         }
-        edge.logger.debug(&format!(
+        edge.logger.debug(&text!(
             "page exit: {} keepalive requests sent, {} events handed off",
             sends.len(),
             listed_count

@@ -15,6 +15,7 @@
 //!   holds (at most `maxBufferedRecords` / `maxBufferedBytes`), and claims a backlog only as far as its
 //!   buffer has room; the rest of a backlog waits in storage for the next claim.
 
+use crate::core::text::text;
 use std::rc::Rc;
 
 use js_sys::Object;
@@ -139,7 +140,7 @@ impl DurableQueue {
 
     /// The IndexedDB database name for this stream.
     pub fn database_name(&self) -> String {
-        format!("{}{}", super::local_cache::KEY_PREFIX, self.scope)
+        text!("{}{}", super::local_cache::KEY_PREFIX, self.scope)
     }
 
     /// Where the records are, once storage is ready.
@@ -240,9 +241,11 @@ impl DurableQueue {
         self.next.puts.clear();
         Some(Error::new(
             ErrorCode::StorageError,
-            format!(
-                "persistence \"{}\" failed ({reason}: {detail}); events are kept in memory only from now on",
-                from.as_str()
+            text!(
+                "persistence \"{}\" failed ({}: {}); events are kept in memory only from now on",
+                from.as_str(),
+                reason,
+                detail
             ),
         ))
     }
@@ -395,7 +398,7 @@ fn written(shared: &Shared, batch: Batch, result: Result<(), JsValue>) {
                 };
                 let detail = super::js_error::describe_js_value(&thrown);
                 edge.logger
-                    .warn(&format!("persisting events failed: {detail}"));
+                    .warn(&text!("persisting events failed: {}", detail));
                 report = edge.durable.fall_back(reason, &detail);
                 // localStorage may have kept part of the batch: remove it, so no other tab
                 // sends those events again.

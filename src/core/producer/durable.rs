@@ -1,6 +1,7 @@
 //! The producer's side of durable delivery: restoring records persisted by an earlier page, the
 //! network state from the runtime, and the `keepalive` request sent at page exit.
 
+use crate::core::text::text;
 use std::cell::Cell;
 
 use super::{OutgoingRequest, Producer, QueuedRecord, RequestId};
@@ -29,10 +30,7 @@ impl Producer {
         if size > self.config.max_batch_bytes {
             return Err(Error::new(
                 ErrorCode::RecordTooLarge,
-                format!(
-                    "restored record {} has {size} bytes of partition key plus data; maxBatchBytes is {}",
-                    persisted.id, self.config.max_batch_bytes
-                ),
+                text!("restored record {} has {} bytes of partition key plus data; maxBatchBytes is {}", persisted.id, size, self.config.max_batch_bytes),
             ));
         }
         let records = self.held_records();
@@ -42,10 +40,7 @@ impl Producer {
         {
             return Err(Error::new(
                 ErrorCode::BufferFull,
-                format!(
-                    "the buffer holds {records} records and {bytes} bytes; maxBufferedRecords is {} and maxBufferedBytes is {}, so restored record {} ({size} bytes) does not fit",
-                    self.config.max_buffered_records, self.config.max_buffered_bytes, persisted.id
-                ),
+                text!("the buffer holds {} records and {} bytes; maxBufferedRecords is {} and maxBufferedBytes is {}, so restored record {} ({} bytes) does not fit", records, bytes, self.config.max_buffered_records, self.config.max_buffered_bytes, persisted.id, size),
             ));
         }
         let seq = self.next_seq;

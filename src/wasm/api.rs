@@ -107,6 +107,10 @@ pub fn data_bytes(data: &JsValue) -> Result<Vec<u8>> {
     if let Some(text) = data.dyn_ref::<js_sys::JsString>() {
         return Ok(text::utf8_bytes(text));
     }
+    // The common binary case without a call into the snippet.
+    if let Some(bytes) = data.dyn_ref::<Uint8Array>() {
+        return Ok(bytes.to_vec());
+    }
     let shaped = put_data(data).map_err(|thrown| {
         from_js_value(
             ErrorCode::InvalidData,

@@ -21,7 +21,7 @@ if [ "${1:-}" = "--if-stale" ]; then
   exec 9>target/.pkg-build.lock
   flock 9
   wasm=pkg/kinesis_clickstream_bg.wasm
-  if [ -f "$wasm" ] && [ -z "$(find src Cargo.toml Cargo.lock scripts/build.sh scripts/shorten-imports.mjs -newer "$wasm" -print -quit)" ]; then
+  if [ -f "$wasm" ] && [ -z "$(find src Cargo.toml Cargo.lock scripts/build.sh scripts/shorten-imports.mjs scripts/order-functions.mjs -newer "$wasm" -print -quit)" ]; then
     echo "build: pkg/ is up to date"
     exit 0
   fi
@@ -41,6 +41,8 @@ RUSTC_BOOTSTRAP=1 \
   wasm-pack build --release --target web --out-dir pkg . \
   -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
 rm -f pkg/.gitignore
+# Function bodies reordered so that similar ones sit together (-1.1 KiB gzip; see the script).
+node scripts/order-functions.mjs pkg/kinesis_clickstream_bg.wasm pkg/kinesis_clickstream_bg.wasm
 # The glue ships minified (rolldown, a pinned dev dependency): 29 -> 12 KiB raw, 6.4 -> 4.0 KiB gzip.
 # Its exports (Producer, default init, initSync) keep their names.
 command -v rolldown >/dev/null || { echo "build: rolldown missing (npm ci installs it)" >&2; exit 1; }

@@ -4,9 +4,9 @@
 //
 //   node scripts/size.mjs [--dir pkg] [--budget-kib 52]
 import { readFileSync, existsSync } from 'node:fs';
-import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { compressedSizes } from './compressed-sizes.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -23,18 +23,11 @@ if (missing.length > 0) {
 }
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
-const measure = (bytes) => ({
-  raw: bytes.length,
-  gzip: gzipSync(bytes, { level: 9 }).length,
-  brotli: brotliCompressSync(bytes, {
-    params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
-  }).length,
-});
 
 const total = { raw: 0, gzip: 0, brotli: 0 };
 console.log(`${'file'.padEnd(40)} ${'raw'.padStart(11)} ${'gzip -9'.padStart(11)} ${'brotli'.padStart(11)}`);
 for (const file of files) {
-  const size = measure(readFileSync(file));
+  const size = compressedSizes(readFileSync(file));
   for (const key of Object.keys(total)) total[key] += size[key];
   console.log(`${file.padEnd(40)} ${kib(size.raw).padStart(11)} ${kib(size.gzip).padStart(11)} ${kib(size.brotli).padStart(11)}`);
 }

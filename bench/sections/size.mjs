@@ -2,10 +2,10 @@
 // browser bundles of the alternatives, all built in this run by the pinned esbuild.
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { BENCH_DIR, BUILD_DIR, bundleMinified } from '../lib/bundle.mjs';
 import { GLUE_FILE, PKG_DIR, REPO_ROOT, WASM_FILE } from '../lib/ours.mjs';
+import { compressedSizes } from '../../scripts/compressed-sizes.mjs';
 
 /** The anchors of issue 9, in report order. */
 export const SIZE_VARIANTS = [
@@ -14,17 +14,6 @@ export const SIZE_VARIANTS = [
   { id: 'amplify-kinesis', label: 'Amplify v6 Analytics Kinesis (configure + record)' },
   { id: 'aws4fetch', label: 'aws4fetch signing a PutRecords fetch' },
 ];
-
-/** `{raw, gzip, brotli}` byte counts of a buffer (gzip level 9, brotli quality 11). */
-export function compressedSizes(buf) {
-  return {
-    raw: buf.length,
-    gzip: zlib.gzipSync(buf, { level: 9 }).length,
-    brotli: zlib.brotliCompressSync(buf, {
-      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buf.length },
-    }).length,
-  };
-}
 
 const add = (a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli });
 

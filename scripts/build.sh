@@ -5,7 +5,8 @@
 # the module); Node 20 and workerd load the same .wasm with `initSync({ module })` (Node reads the file,
 # workerd imports it as a WebAssembly.Module). wasm-opt comes from the binaryen npm package
 # (node_modules/.bin on PATH); its flags are in Cargo.toml [package.metadata.wasm-pack.profile.release].
-# The wasm-bindgen glue is minified in place by rolldown, and the import names are shortened in both files.
+# The wasm-bindgen glue is minified in place by rolldown, and the import and export names are shortened in
+# both files.
 # Ends by loading the built module in Node and checking it exports Producer, so a broken build fails here.
 #
 #   bash scripts/build.sh             always builds
@@ -21,7 +22,7 @@ if [ "${1:-}" = "--if-stale" ]; then
   exec 9>target/.pkg-build.lock
   flock 9
   wasm=pkg/kinesis_clickstream_bg.wasm
-  if [ -f "$wasm" ] && [ -z "$(find src Cargo.toml Cargo.lock scripts/build.sh scripts/shorten-imports.mjs scripts/order-functions.mjs -newer "$wasm" -print -quit)" ]; then
+  if [ -f "$wasm" ] && [ -z "$(find src Cargo.toml Cargo.lock scripts/build.sh scripts/shorten-names.mjs scripts/order-functions.mjs -newer "$wasm" -print -quit)" ]; then
     echo "build: pkg/ is up to date"
     exit 0
   fi
@@ -48,8 +49,8 @@ node scripts/order-functions.mjs pkg/kinesis_clickstream_bg.wasm pkg/kinesis_cli
 command -v rolldown >/dev/null || { echo "build: rolldown missing (npm ci installs it)" >&2; exit 1; }
 rolldown pkg/kinesis_clickstream.js --minify --format esm --file pkg/kinesis_clickstream.min.js --logLevel silent
 mv pkg/kinesis_clickstream.min.js pkg/kinesis_clickstream.js
-# Import names shortened in the .wasm and the glue alike (-2.7 KiB gzip; see the script).
-node scripts/shorten-imports.mjs pkg/kinesis_clickstream_bg.wasm pkg/kinesis_clickstream.js
+# Import and export names shortened in the .wasm and the glue alike (-2.7 and -0.2 KiB gzip; see the script).
+node scripts/shorten-names.mjs pkg/kinesis_clickstream_bg.wasm pkg/kinesis_clickstream.js
 
 node --input-type=module -e "
   import { readFileSync } from 'node:fs';

@@ -149,7 +149,7 @@ export function renderResults(r) {
   if (size) {
     const sdk = size.find((x) => x.id === 'sdk-cognito');
     lines.push('## 1. Size of what a page downloads\n');
-    lines.push('Minified ESM browser bundles built in this run by esbuild (bench/size-entries/*.js: a realistic call of each API); ours is the `.wasm` after wasm-opt plus its JS (the package\'s browser entry `pkg-config/browser.js` and the wasm-bindgen glue) bundled and minified the same way. gzip level 9, brotli quality 11.\n');
+    lines.push('Minified ESM browser bundles built in this run by esbuild (bench/size-entries/*.js: a realistic call of each API); ours is the `.wasm` after wasm-opt plus its JS (the package\'s browser entry `pkg-config/browser.js` and the wasm-bindgen glue) bundled and minified the same way. gzip by the gzip program at -9, brotli quality 11.\n');
     lines.push(table(['variant', 'raw KiB', 'gzip KiB', 'brotli KiB', 'gzip / SDK + Cognito'], size.map((x) => [x.label, kib(x.raw), kib(x.gzip), kib(x.brotli), sdk ? num(x.gzip / sdk.gzip) + '×' : 'n/a'])));
     const ours = size.find((x) => x.id === 'ours');
     if (ours) {

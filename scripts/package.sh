@@ -56,8 +56,8 @@ VERSION=$version node --input-type=module -e "
 "
 node --input-type=module -e "
   import { readFileSync } from 'node:fs';
-  import { gzipSync } from 'node:zlib';
-  const gz = (files) => files.reduce((sum, f) => sum + gzipSync(readFileSync('$stage/' + f), { level: 9 }).length, 0) / 1024;
+  import { compressedSizes } from './scripts/compressed-sizes.mjs';
+  const gz = (files) => files.reduce((sum, f) => sum + compressedSizes(readFileSync('$stage/' + f)).gzip, 0) / 1024;
   console.log('package: a browser loads ' + gz(['kinesis_clickstream_bg.wasm']).toFixed(1) + ' KiB (.wasm) + '
     + gz(['kinesis_clickstream.js', 'browser.js']).toFixed(1) + ' KiB (JS), gzip -9, each file alone');
 "

@@ -326,7 +326,7 @@ impl Claim {
         };
         match edge.core.restore(&persisted, now_ms()) {
             Ok(()) => {
-                edge.durable.adopt(record.id.clone(), bytes.len());
+                edge.durable.adopt(&record.id, bytes.len());
                 self.taken += 1;
                 Some(Verdict::Take)
             }

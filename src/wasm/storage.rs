@@ -193,10 +193,11 @@ impl DurableQueue {
         }
     }
 
-    /// Records restored from storage by a claim: already stored, owned by this tab now.
-    pub fn adopt(&mut self, id: String, bytes: usize) {
+    /// Counts the stored record `id` of `bytes` encoded bytes: written by this tab, or restored from
+    /// storage by a claim (owned by this tab now).
+    pub fn adopt(&mut self, id: &str, bytes: usize) {
         self.stored_bytes += bytes;
-        self.stored.insert(&id, bytes as u64);
+        self.stored.insert(id, bytes as u64);
     }
 
     /// Forgets the stored `ids` in one pass over the stored map (a delivered batch removes hundreds).
@@ -383,9 +384,8 @@ fn written(shared: &Shared, batch: Batch, result: Result<(), JsValue>) {
         durable.committing = 0;
         match result {
             Ok(()) => {
-                for (id, bytes) in batch.puts {
-                    durable.stored_bytes += bytes.len();
-                    durable.stored.insert(&id, bytes.len() as u64);
+                for (id, bytes) in &batch.puts {
+                    durable.adopt(id, bytes.len());
                 }
                 durable.remove_stored(&batch.deletes);
             }
@@ -403,10 +403,9 @@ fn written(shared: &Shared, batch: Batch, result: Result<(), JsValue>) {
                 // localStorage may have kept part of the batch: remove it, so no other tab
                 // sends those events again.
                 let durable = &mut edge.durable;
-                durable
-                    .next
-                    .deletes
-                    .extend(batch.puts.into_iter().map(|(id, _)| id));
+                for (id, _) in &batch.puts {
+                    durable.next.deletes.push(id.clone());
+                }
                 durable.write_wanted = true;
             }
         }

@@ -47,6 +47,8 @@ extern "C" {
     fn js_open(database: &str, lock: &str, done: JsValue);
     #[wasm_bindgen(js_name = drain)]
     fn js_drain(name: &str, prefix: &str, run: JsValue);
+    #[wasm_bindgen(js_name = items)]
+    fn js_items(prefix: &str) -> JsValue;
 }
 
 /// How often a tab looks for a backlog of tabs that are gone.
@@ -144,9 +146,13 @@ fn drain_key(scope: &str) -> String {
 /// The lease book as every tab's heartbeat key and the drain key hold it now.
 fn read_book(store: &LocalStore, scope: &str) -> LeaseBook {
     let mut book = LeaseBook::new();
-    for (tab, value) in store.items_with_prefix(&heartbeat_prefix(scope)) {
-        if let Ok(at) = value.parse() {
-            book.heartbeat(&tab, at);
+    let items = js_items(&heartbeat_prefix(scope))
+        .as_string()
+        .unwrap_or_default();
+    let mut words = items.split_whitespace();
+    while let (Some(tab), Some(at)) = (words.next(), words.next()) {
+        if let Ok(at) = at.parse() {
+            book.heartbeat(tab, at);
         }
     }
     let drain = store.get_item(&drain_key(scope)).and_then(|text| {

@@ -327,7 +327,7 @@ impl Claim {
             return Some(Verdict::Drop);
         }
         let bytes = record.bytes.to_vec();
-        let Ok(persisted) = PersistedRecord::decode(&bytes) else {
+        let Some(persisted) = PersistedRecord::from_bytes(&bytes) else {
             return Some(Verdict::Drop);
         };
         match edge.core.restore(&persisted, now_ms()) {

@@ -158,12 +158,12 @@ impl DurableQueue {
         if !self.is_durable() {
             return;
         }
-        match record.encode() {
-            Ok(bytes) => {
+        match record.to_bytes() {
+            Some(bytes) => {
                 self.next.puts.push((record.id.to_text(), bytes));
                 self.write_wanted = true;
             }
-            Err(_) => self.count_fallback("encode"),
+            None => self.count_fallback("encode"),
         }
     }
 

@@ -227,7 +227,7 @@ pub fn claim(shared: &Shared) {
         let listed_at_ms = get(&grant, "listedAt").as_f64().unwrap_or(0.0);
         claim_records(
             &shared,
-            Claimant::Locks {
+            Claimant {
                 live,
                 listed_at_ms,
                 grant,
@@ -281,20 +281,25 @@ fn claim_with_lease(shared: &Shared) {
             &text!("{} {}", lease.tab, Decimal::from(lease.expires_ms)),
         );
     }
-    claim_records(shared, Claimant::Lease { book, now });
+    // Under the drain lease, every record of a tab the book takes for dead is claimable.
+    claim_records(
+        shared,
+        Claimant {
+            live: book.alive_tabs(now),
+            listed_at_ms: f64::INFINITY,
+            grant: JsValue::UNDEFINED,
+        },
+    );
 }
 
-/// Who may claim what, and the exclusion held while claiming.
-enum Claimant {
-    /// Under the Web Locks drain lock `grant` (from `js/store.js`'s `drain`): records of tabs not
-    /// in `live`, written before `listed_at_ms`.
-    Locks {
-        live: IdSet,
-        listed_at_ms: f64,
-        grant: JsValue,
-    },
-    /// Under this tab's drain lease in `book`: records of tabs the book takes for dead at `now`.
-    Lease { book: LeaseBook, now: u64 },
+/// Who may claim what, and the exclusion held while claiming: the records of tabs not in `live`
+/// written before `listed_at_ms`, under the Web Locks drain lock `grant` (from `js/store.js`'s
+/// `drain`), or under this tab's drain lease when `grant` is undefined (`live` then holds the tabs
+/// the lease book takes for alive, and every record counts as written before).
+struct Claimant {
+    live: IdSet,
+    listed_at_ms: f64,
+    grant: JsValue,
 }
 
 /// One claim in progress: what it decided so far.
@@ -313,12 +318,8 @@ impl Claim {
     /// may not claim; otherwise delete it when it was handed off or cannot be sent, re-own it once
     /// restored into the core, or stop when the buffer is full.
     fn decide(&mut self, edge: &mut Edge, record: &StoredRecord) -> Option<Verdict> {
-        let claimable = match &self.claimant {
-            Claimant::Locks {
-                live, listed_at_ms, ..
-            } => !live.contains_key(&record.owner) && record.written_at_ms < *listed_at_ms,
-            Claimant::Lease { book, now } => book.may_claim(&self.tab, &record.owner, *now),
-        };
+        let claimable = !self.claimant.live.contains_key(&record.owner)
+            && record.written_at_ms < self.claimant.listed_at_ms;
         if record.owner == self.tab || !claimable {
             return None;
         }
@@ -350,13 +351,14 @@ impl Claim {
     /// Cleans up after the claim (hand-off list, drain lock or lease) and ends it with `claimed`
     /// records restored.
     fn finish(self, shared: &Shared, claimed: usize) {
+        let grant = &self.claimant.grant;
         if let Some(store) = &self.local {
             handoff::remove(&self.scope, &self.dropped_handed_off);
-            if let Claimant::Lease { .. } = self.claimant {
+            if grant.is_undefined() {
                 release_drain_lease(store, &self.scope, &self.tab);
             }
         }
-        if let Claimant::Locks { grant, .. } = &self.claimant {
+        if !grant.is_undefined() {
             let _ = call(grant, "release", &[]);
         }
         end_claim(shared, claimed);

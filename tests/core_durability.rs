@@ -85,6 +85,38 @@ fn a_restored_record_expires_by_its_original_put_time() {
 }
 
 #[test]
+fn restore_unless_full_answers_the_size_where_restore_refuses_a_full_buffer() {
+    let mut cfg = config();
+    cfg.max_buffered_records = 1;
+    let mut h = Harness::new(cfg);
+    assert_eq!(
+        h.producer
+            .restore_unless_full(&persisted(1, h.now, "b", "2"), h.now)
+            .unwrap(),
+        None
+    );
+    let full = persisted(2, h.now, "key", "data");
+    assert_eq!(
+        h.producer.restore_unless_full(&full, h.now).unwrap(),
+        Some("key".len() + "data".len())
+    );
+    let error = h.producer.restore(&full, h.now).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::BufferFull);
+    assert_eq!(
+        error.message(),
+        "the buffer holds 1 records and 2 bytes; maxBufferedRecords is 1 and maxBufferedBytes is 8388608, so restored record 00000000-0000-0000-0000-000000000002 (7 bytes) does not fit"
+    );
+    let stats = h.producer.stats(h.now);
+    assert_eq!((stats.buffered_records, stats.recovered), (1, 1));
+    h.producer.close(h.now);
+    let closed = h
+        .producer
+        .restore_unless_full(&persisted(3, h.now, "b", "2"), h.now)
+        .unwrap_err();
+    assert_eq!(closed.code(), ErrorCode::Closed);
+}
+
+#[test]
 fn restore_refuses_what_does_not_fit_without_dropping_or_counting_a_rejection() {
     let mut cfg = config();
     cfg.max_buffered_records = 2;

@@ -26,7 +26,6 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use crate::core::decimal::Decimal;
-use crate::core::error::ErrorCode;
 use crate::core::lease::{DrainLease, LeaseBook};
 use crate::core::persisted::PersistedRecord;
 use crate::core::text::split_once_ascii;
@@ -331,13 +330,13 @@ impl Claim {
         let Some(persisted) = PersistedRecord::from_bytes(&bytes) else {
             return Some(Verdict::Drop);
         };
-        match edge.core.restore(&persisted, now_ms()) {
-            Ok(()) => {
+        match edge.core.restore_unless_full(&persisted, now_ms()) {
+            Ok(None) => {
                 edge.durable.adopt(&record.id, bytes.len());
                 self.taken += 1;
                 Some(Verdict::Take)
             }
-            Err(error) if error.code() == ErrorCode::BufferFull => Some(Verdict::Stop),
+            Ok(Some(_)) => Some(Verdict::Stop),
             Err(error) => {
                 edge.logger.warn(&text!(
                     "a persisted event cannot be sent and is discarded: {}",

@@ -65,37 +65,37 @@ fn lock_prefix(scope: &str) -> String {
 /// Opens storage, establishes this tab's ownership, starts writing, claims the first backlog and
 /// schedules later claims. Falls back to memory (reported) when storage cannot be opened.
 pub fn start(shared: &Shared) {
-    let (mode, scope, tab) = {
+    let (database, lock) = {
         let edge = shared.borrow();
         let durable = &edge.durable;
-        (
-            durable.mode(),
-            durable.scope.clone(),
-            durable.tab_id.clone(),
-        )
+        let database = match durable.mode() {
+            Mode::Memory => return,
+            Mode::IndexedDb => durable.database_name(),
+            Mode::LocalStorage => String::new(),
+        };
+        let lock = if has_web_locks() {
+            lock_prefix(&durable.scope) + &durable.tab_id
+        } else {
+            String::new()
+        };
+        (database, lock)
     };
-    let database = match mode {
-        Mode::Memory => return,
-        Mode::IndexedDb => shared.borrow().durable.database_name(),
-        Mode::LocalStorage => String::new(),
-    };
-    let locks = has_web_locks();
-    let lock = if locks {
-        lock_prefix(&scope) + &tab
-    } else {
-        String::new()
-    };
+    let locks = !lock.is_empty();
     let shared = Rc::clone(shared);
     let opened: Done = Box::new(move |value| match outcome(value) {
         Ok(db) => {
             let local = LocalStore::open();
-            if let (false, Some(store)) = (locks, &local) {
-                heartbeat(store, &scope, &tab);
-            }
-            let records = if db.is_undefined() {
-                RecordStore::local(&scope)
-            } else {
-                RecordStore::idb(db)
+            let records = {
+                let edge = shared.borrow();
+                let durable = &edge.durable;
+                if let (false, Some(store)) = (locks, &local) {
+                    heartbeat(store, &durable.scope, &durable.tab_id);
+                }
+                if db.is_undefined() {
+                    RecordStore::local(&durable.scope)
+                } else {
+                    RecordStore::idb(db)
+                }
             };
             ready(&shared, Some(records), local);
         }
@@ -304,9 +304,6 @@ struct Claimant {
 /// One claim in progress: what it decided so far.
 struct Claim {
     claimant: Claimant,
-    tab: String,
-    scope: String,
-    local: Option<LocalStore>,
     handed_off: IdSet,
     dropped_handed_off: String,
     taken: usize,
@@ -319,7 +316,7 @@ impl Claim {
     fn decide(&mut self, edge: &mut Edge, record: &StoredRecord) -> Option<Verdict> {
         let claimable = !self.claimant.live.contains_key(&record.owner)
             && record.written_at_ms < self.claimant.listed_at_ms;
-        if record.owner == self.tab || !claimable {
+        if record.owner == edge.durable.tab_id || !claimable {
             return None;
         }
         if self.handed_off.contains_key(&record.id) {
@@ -347,50 +344,50 @@ impl Claim {
         }
     }
 
-    /// Cleans up after the claim (hand-off list, drain lock or lease) and ends it with `claimed`
-    /// records restored.
-    fn finish(self, shared: &Shared, claimed: usize) {
-        let grant = &self.claimant.grant;
-        if let Some(store) = &self.local {
-            handoff::remove(&self.scope, &self.dropped_handed_off);
-            if grant.is_undefined() {
-                release_drain_lease(store, &self.scope, &self.tab);
+    /// Cleans up after the claim (hand-off list, drain lock or lease) and ends it.
+    fn finish(self, shared: &Shared) {
+        {
+            let edge = shared.borrow();
+            let durable = &edge.durable;
+            let grant = &self.claimant.grant;
+            if let Some(store) = durable.local() {
+                handoff::remove(&durable.scope, &self.dropped_handed_off);
+                if grant.is_undefined() {
+                    release_drain_lease(store, &durable.scope, &durable.tab_id);
+                }
+            }
+            if !grant.is_undefined() {
+                let _ = call(grant, "release", &[]);
             }
         }
-        if !grant.is_undefined() {
-            let _ = call(grant, "release", &[]);
-        }
-        end_claim(shared, claimed);
+        end_claim(shared, self.taken);
     }
 }
 
 /// Re-owns and restores the records `claimant` may claim (records listed in the hand-off list are
 /// deleted instead), as far as the buffer has room, then ends the claim.
 fn claim_records(shared: &Shared, claimant: Claimant) {
-    let (records, local, scope, tab) = {
+    let (records, handed_off, tab) = {
         let edge = shared.borrow();
+        let durable = &edge.durable;
+        let handed_off = durable
+            .local()
+            .map(|store| handoff::read(store, &durable.scope))
+            .unwrap_or_default();
         (
-            edge.durable.records().cloned(),
-            edge.durable.local().cloned(),
-            edge.durable.scope.clone(),
-            edge.durable.tab_id.clone(),
+            durable.records().cloned(),
+            handed_off,
+            durable.tab_id.clone(),
         )
     };
-    let handed_off = local
-        .as_ref()
-        .map(|store| handoff::read(store, &scope))
-        .unwrap_or_default();
     let claim = Claim {
         claimant,
-        tab: tab.clone(),
-        scope,
-        local,
         handed_off,
         dropped_handed_off: String::new(),
         taken: 0,
     };
     let Some(store) = records else {
-        return claim.finish(shared, 0);
+        return claim.finish(shared);
     };
     let shared = Rc::clone(shared);
     let mut claim = Some(claim);
@@ -417,8 +414,7 @@ fn claim_records(shared: &Shared, claimant: Claimant) {
                     super::js_error::describe_js_value(&thrown)
                 ));
             }
-            let taken = claim.taken;
-            claim.finish(&shared, taken);
+            claim.finish(&shared);
         }
     });
     store.claim(&tab, on);

@@ -143,6 +143,28 @@ fn restore_refuses_what_does_not_fit_without_dropping_or_counting_a_rejection() 
 }
 
 #[test]
+fn a_persisted_copy_is_found_by_the_id_text_put_returned() {
+    let mut h = Harness::new(config());
+    let id = h.put("a", "1");
+    let copy = h.producer.persisted_copy_of(&id, "a").unwrap();
+    assert_eq!(
+        Some(copy),
+        h.producer.persisted_copy(id.parse().unwrap(), "a")
+    );
+    assert!(h.producer.persisted_copy_of(&id, "b").is_none());
+    assert!(h
+        .producer
+        .persisted_copy_of("00000000-0000-0000-0000-000000000000", "a")
+        .is_none());
+    let second = h.put("a", "2");
+    assert!(h.producer.persisted_copy_of(&id, "a").is_none());
+    assert_eq!(
+        h.producer.persisted_copy_of(&second, "a").unwrap().data,
+        b"2"
+    );
+}
+
+#[test]
 fn put_time_and_in_flight_ids_are_what_a_persisted_copy_needs() {
     let mut h = Harness::new(config());
     let id = h.put("a", "1");

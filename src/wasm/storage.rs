@@ -318,10 +318,7 @@ pub fn record_put(shared: &Shared, id: &str, partition_key: &str) {
         if !edge.durable.is_durable() {
             return;
         }
-        let copy = id
-            .parse::<EventId>()
-            .ok()
-            .and_then(|id| edge.core.persisted_copy(id, partition_key));
+        let copy = edge.core.persisted_copy_of(id, partition_key);
         match copy {
             Some(copy) => edge.durable.on_put(&copy),
             None => edge.durable.count_fallback("copy"),

@@ -85,8 +85,14 @@ impl Producer {
     /// The copy to persist of the event `id` just put under `partition_key`, while it is the newest
     /// buffered record of that key (call it right after `put`); `None` otherwise.
     pub fn persisted_copy(&self, id: EventId, partition_key: &str) -> Option<PersistedRecord> {
+        self.persisted_copy_of(&id.to_text(), partition_key)
+    }
+
+    /// [`Producer::persisted_copy`] for the event id as the text `put` returned it.
+    pub fn persisted_copy_of(&self, id: &str, partition_key: &str) -> Option<PersistedRecord> {
         let queued = self.queue.newest_of_key(key_hash(partition_key))?;
-        (queued.id == id).then(|| PersistedRecord::new(id, queued.put_at_ms, &queued.record))
+        (queued.id.to_text() == id)
+            .then(|| PersistedRecord::new(queued.id, queued.put_at_ms, &queued.record))
     }
 
     /// The event ids request `id` carries while it is in flight, in request order.

@@ -51,12 +51,12 @@ pub fn on_page_exit(shared: &Shared, leaving: bool) {
             {
                 continue;
             }
-            if let Some(ids) = edge.core.request_event_ids(id) {
+            if let Some(ids) = edge.core.request_events(id) {
                 let mut owned = String::new();
-                for event in &ids {
+                for event in ids {
                     handoff::push_listed(&mut owned, &event.to_text());
+                    listed_count += 1;
                 }
-                listed_count += ids.len();
                 handoff::push_listed(&mut listed, &owned);
                 edge.durable.handed_off.push((id, owned));
             }

@@ -97,10 +97,15 @@ impl Producer {
 
     /// The event ids request `id` carries while it is in flight, in request order.
     pub fn request_event_ids(&self, id: RequestId) -> Option<Vec<EventId>> {
+        Some(self.request_events(id)?.collect())
+    }
+
+    /// [`Producer::request_event_ids`] as an iterator, without collecting them.
+    pub fn request_events(&self, id: RequestId) -> Option<impl Iterator<Item = EventId> + '_> {
         self.in_flight
             .iter()
             .find(|request| request.id == id)
-            .map(|request| request.records.iter().map(|r| r.id).collect())
+            .map(|request| request.records.iter().map(|r| r.id))
     }
 
     /// The runtime's network state (`navigator.onLine`, the `online`/`offline` events): offline

@@ -95,8 +95,9 @@ impl PersistedRecord {
     /// Reads bytes written by [`PersistedRecord::encode`]. Errors (`InvalidData`) name the field
     /// that is cut short or malformed; an unknown version is refused.
     pub fn decode(bytes: &[u8]) -> Result<Self> {
-        Self::parse(bytes).map_err(|malformed| {
-            corrupt(match malformed {
+        let mut reader = Reader::new(bytes);
+        Self::parse(&mut reader).ok_or_else(|| {
+            corrupt(match reader.failure {
                 Malformed::Short { field, needs, at } => text!(
                     "{} needs {} bytes at offset {}; the record has {}",
                     field,
@@ -117,14 +118,15 @@ impl PersistedRecord {
 
     /// What [`PersistedRecord::decode`] returns, `None` where it errs (without its message).
     pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
-        Self::parse(bytes).ok()
+        Self::parse(&mut Reader::new(bytes))
     }
 
-    fn parse(bytes: &[u8]) -> std::result::Result<Self, Malformed> {
-        let mut reader = Reader { bytes, at: 0 };
+    /// The record `reader` holds; `None` with the reason in `reader.failure` when it holds none.
+    fn parse(reader: &mut Reader) -> Option<Self> {
         let version = reader.number(1, "version")? as u8;
         if version != FORMAT_VERSION {
-            return Err(Malformed::Version(version));
+            reader.failure = Malformed::Version(version);
+            return None;
         }
         let mut id = [0; 16];
         id.copy_from_slice(reader.take(16, "event id")?);
@@ -136,12 +138,12 @@ impl PersistedRecord {
             0 => None,
             n => Some(reader.text(n, "explicitHashKey")?),
         };
-        Ok(PersistedRecord {
+        Some(PersistedRecord {
             id: EventId(u128::from_be_bytes(id)),
             put_at_ms,
             partition_key,
             explicit_hash_key,
-            data: bytes.get(reader.at..).unwrap_or_default().to_vec(),
+            data: reader.bytes.get(reader.at..).unwrap_or_default().to_vec(),
         })
     }
 
@@ -171,34 +173,54 @@ enum Malformed {
     NotUtf8(&'static str),
 }
 
+/// Reads an encoded record front to back; keeps why it stopped.
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// Why the last read failed; meaningful only once one did.
+    failure: Malformed,
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize, field: &'static str) -> std::result::Result<&'a [u8], Malformed> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Reader {
+            bytes,
+            at: 0,
+            failure: Malformed::NotUtf8(""),
+        }
+    }
+
+    fn take(&mut self, n: usize, field: &'static str) -> Option<&'a [u8]> {
         let end = self.at + n;
-        let slice = self.bytes.get(self.at..end).ok_or(Malformed::Short {
-            field,
-            needs: n,
-            at: self.at,
-        })?;
+        let Some(slice) = self.bytes.get(self.at..end) else {
+            self.failure = Malformed::Short {
+                field,
+                needs: n,
+                at: self.at,
+            };
+            return None;
+        };
         self.at = end;
-        Ok(slice)
+        Some(slice)
     }
 
     /// The next `n` (at most 8) bytes as a big-endian unsigned integer.
-    fn number(&mut self, n: usize, field: &'static str) -> std::result::Result<u64, Malformed> {
+    fn number(&mut self, n: usize, field: &'static str) -> Option<u64> {
         let bytes = self.take(n, field)?;
-        Ok(bytes
-            .iter()
-            .fold(0, |value, &byte| value << 8 | u64::from(byte)))
+        Some(
+            bytes
+                .iter()
+                .fold(0, |value, &byte| value << 8 | u64::from(byte)),
+        )
     }
 
-    fn text(&mut self, n: usize, field: &'static str) -> std::result::Result<String, Malformed> {
+    fn text(&mut self, n: usize, field: &'static str) -> Option<String> {
         let bytes = self.take(n, field)?;
-        String::from_utf8(bytes.to_vec()).map_err(|_| Malformed::NotUtf8(field))
+        let text = String::from_utf8(bytes.to_vec()).ok();
+        if text.is_none() {
+            self.failure = Malformed::NotUtf8(field);
+        }
+        text
     }
 }
 

@@ -85,6 +85,38 @@ fn a_restored_record_expires_by_its_original_put_time() {
 }
 
 #[test]
+fn restore_unless_full_answers_the_size_where_restore_refuses_a_full_buffer() {
+    let mut cfg = config();
+    cfg.max_buffered_records = 1;
+    let mut h = Harness::new(cfg);
+    assert_eq!(
+        h.producer
+            .restore_unless_full(&persisted(1, h.now, "b", "2"), h.now)
+            .unwrap(),
+        None
+    );
+    let full = persisted(2, h.now, "key", "data");
+    assert_eq!(
+        h.producer.restore_unless_full(&full, h.now).unwrap(),
+        Some("key".len() + "data".len())
+    );
+    let error = h.producer.restore(&full, h.now).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::BufferFull);
+    assert_eq!(
+        error.message(),
+        "the buffer holds 1 records and 2 bytes; maxBufferedRecords is 1 and maxBufferedBytes is 8388608, so restored record 00000000-0000-0000-0000-000000000002 (7 bytes) does not fit"
+    );
+    let stats = h.producer.stats(h.now);
+    assert_eq!((stats.buffered_records, stats.recovered), (1, 1));
+    h.producer.close(h.now);
+    let closed = h
+        .producer
+        .restore_unless_full(&persisted(3, h.now, "b", "2"), h.now)
+        .unwrap_err();
+    assert_eq!(closed.code(), ErrorCode::Closed);
+}
+
+#[test]
 fn restore_refuses_what_does_not_fit_without_dropping_or_counting_a_rejection() {
     let mut cfg = config();
     cfg.max_buffered_records = 2;
@@ -108,6 +140,28 @@ fn restore_refuses_what_does_not_fit_without_dropping_or_counting_a_rejection() 
         (2, 0, 1)
     );
     assert!(h.producer.drain_events().is_empty(), "nothing dropped");
+}
+
+#[test]
+fn a_persisted_copy_is_found_by_the_id_text_put_returned() {
+    let mut h = Harness::new(config());
+    let id = h.put("a", "1");
+    let copy = h.producer.persisted_copy_of(&id, "a").unwrap();
+    assert_eq!(
+        Some(copy),
+        h.producer.persisted_copy(id.parse().unwrap(), "a")
+    );
+    assert!(h.producer.persisted_copy_of(&id, "b").is_none());
+    assert!(h
+        .producer
+        .persisted_copy_of("00000000-0000-0000-0000-000000000000", "a")
+        .is_none());
+    let second = h.put("a", "2");
+    assert!(h.producer.persisted_copy_of(&id, "a").is_none());
+    assert_eq!(
+        h.producer.persisted_copy_of(&second, "a").unwrap().data,
+        b"2"
+    );
 }
 
 #[test]

@@ -80,6 +80,18 @@ impl LeaseBook {
             .is_some_and(|&last| now_ms < last.saturating_add(TAB_EXPIRY_MS))
     }
 
+    /// The tabs alive at `now_ms` (see [`LeaseBook::is_alive`]), as names. The holder of the drain
+    /// lease may claim the records of every other tab not among them ([`LeaseBook::may_claim`]).
+    pub fn alive_tabs(&self, now_ms: u64) -> NameMap {
+        let mut alive = NameMap::new();
+        for (tab, _) in self.heartbeats.iter() {
+            if self.is_alive(tab, now_ms) {
+                alive.insert(tab, 0);
+            }
+        }
+        alive
+    }
+
     /// Whether `claimer` may claim a record owned by `owner` at `now_ms`: it holds the drain lease and
     /// the owner is another tab that is dead.
     pub fn may_claim(&self, claimer: &str, owner: &str, now_ms: u64) -> bool {
@@ -208,6 +220,29 @@ impl LeaseBook {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alive_tabs_are_the_owners_the_drain_holder_may_not_claim() {
+        let mut book = LeaseBook::new();
+        book.heartbeat("old", 0);
+        book.heartbeat("mid", 40_000);
+        book.heartbeat("me", 100_000);
+        assert!(book.try_acquire_drain("me", 100_000));
+        for now in [100_000, 114_999, 115_000, 130_000, 174_999] {
+            let alive = book.alive_tabs(now);
+            for owner in ["old", "mid", "me", "never-seen"] {
+                assert_eq!(alive.contains_key(owner), book.is_alive(owner, now));
+                assert_eq!(
+                    book.may_claim("me", owner, now),
+                    owner != "me" && !alive.contains_key(owner),
+                    "{owner} at {now}"
+                );
+            }
+        }
+        assert!(!book.alive_tabs(100_000).contains_key("old"));
+        assert!(book.alive_tabs(114_999).contains_key("mid"));
+        assert!(!book.alive_tabs(115_000).contains_key("mid"));
+    }
 
     #[test]
     fn decode_takes_exactly_three_space_separated_fields() {

@@ -61,20 +61,25 @@ impl PersistedRecord {
     /// The bytes to store (see the module docs for the layout). A partition key over 65535 bytes or
     /// a hash key over 255 bytes cannot pass `Record::new`, so every validated record encodes.
     pub fn encode(&self) -> Result<Vec<u8>> {
+        self.to_bytes().ok_or_else(|| {
+            let key = self.partition_key.len();
+            corrupt(if key > usize::from(u16::MAX) {
+                text!("partition key is {} bytes; at most 65535 are stored", key)
+            } else {
+                text!(
+                    "explicitHashKey is {} bytes; at most 255 are stored",
+                    self.explicit_hash_key.as_ref().map_or(0, String::len)
+                )
+            })
+        })
+    }
+
+    /// What [`PersistedRecord::encode`] returns, `None` where it errs (without its message).
+    pub fn to_bytes(&self) -> Option<Vec<u8>> {
         let key = self.partition_key.as_bytes();
         let hash = self.explicit_hash_key.as_deref().unwrap_or("").as_bytes();
-        let key_len = u16::try_from(key.len()).map_err(|_| {
-            corrupt(text!(
-                "partition key is {} bytes; at most 65535 are stored",
-                key.len()
-            ))
-        })?;
-        let hash_len = u8::try_from(hash.len()).map_err(|_| {
-            corrupt(text!(
-                "explicitHashKey is {} bytes; at most 255 are stored",
-                hash.len()
-            ))
-        })?;
+        let key_len = u16::try_from(key.len()).ok()?;
+        let hash_len = u8::try_from(hash.len()).ok()?;
         let mut out = Vec::with_capacity(self.encoded_len());
         out.push(FORMAT_VERSION);
         out.extend_from_slice(&self.id.0.to_be_bytes());
@@ -84,24 +89,48 @@ impl PersistedRecord {
         out.push(hash_len);
         out.extend_from_slice(hash);
         out.extend_from_slice(&self.data);
-        Ok(out)
+        Some(out)
     }
 
     /// Reads bytes written by [`PersistedRecord::encode`]. Errors (`InvalidData`) name the field
     /// that is cut short or malformed; an unknown version is refused.
     pub fn decode(bytes: &[u8]) -> Result<Self> {
-        let mut reader = Reader { bytes, at: 0 };
+        let mut reader = Reader::new(bytes);
+        Self::parse(&mut reader).ok_or_else(|| {
+            corrupt(match reader.failure {
+                Malformed::Short { field, needs, at } => text!(
+                    "{} needs {} bytes at offset {}; the record has {}",
+                    field,
+                    needs,
+                    at,
+                    bytes.len()
+                ),
+                Malformed::Version(version) => text!(
+                    // As u32: the module then carries one PushText impl fewer.
+                    "version is {}; this build reads version {}",
+                    u32::from(version),
+                    u32::from(FORMAT_VERSION)
+                ),
+                Malformed::NotUtf8(field) => text!("{} is not UTF-8", field),
+            })
+        })
+    }
+
+    /// What [`PersistedRecord::decode`] returns, `None` where it errs (without its message).
+    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        Self::parse(&mut Reader::new(bytes))
+    }
+
+    /// The record `reader` holds; `None` with the reason in `reader.failure` when it holds none.
+    fn parse(reader: &mut Reader) -> Option<Self> {
         let version = reader.number(1, "version")? as u8;
         if version != FORMAT_VERSION {
-            return Err(corrupt(text!(
-                // As u32: the module then carries one PushText impl fewer.
-                "version is {}; this build reads version {}",
-                u32::from(version),
-                u32::from(FORMAT_VERSION)
-            )));
+            reader.failure = Malformed::Version(version);
+            return None;
         }
-        let id = reader.number(16, "event id")?;
-        let put_at_ms = reader.number(8, "put time")? as u64;
+        let mut id = [0; 16];
+        id.copy_from_slice(reader.take(16, "event id")?);
+        let put_at_ms = reader.number(8, "put time")?;
         let key_len = reader.number(2, "partition key length")? as usize;
         let partition_key = reader.text(key_len, "partition key")?;
         let hash_len = reader.number(1, "explicitHashKey length")? as usize;
@@ -109,12 +138,12 @@ impl PersistedRecord {
             0 => None,
             n => Some(reader.text(n, "explicitHashKey")?),
         };
-        Ok(PersistedRecord {
-            id: EventId(id),
+        Some(PersistedRecord {
+            id: EventId(u128::from_be_bytes(id)),
             put_at_ms,
             partition_key,
             explicit_hash_key,
-            data: bytes.get(reader.at..).unwrap_or_default().to_vec(),
+            data: reader.bytes.get(reader.at..).unwrap_or_default().to_vec(),
         })
     }
 
@@ -130,39 +159,68 @@ impl PersistedRecord {
     }
 }
 
+/// Why bytes are not a record [`PersistedRecord::encode`] wrote.
+enum Malformed {
+    /// `field` needs `needs` bytes at offset `at`, past the end.
+    Short {
+        field: &'static str,
+        needs: usize,
+        at: usize,
+    },
+    /// An unknown format version.
+    Version(u8),
+    /// The text `field` is not UTF-8.
+    NotUtf8(&'static str),
+}
+
+/// Reads an encoded record front to back; keeps why it stopped.
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// Why the last read failed; meaningful only once one did.
+    failure: Malformed,
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize, field: &str) -> Result<&'a [u8]> {
-        let end = self.at + n;
-        if end > self.bytes.len() {
-            return Err(corrupt(text!(
-                "{} needs {} bytes at offset {}; the record has {}",
-                field,
-                n,
-                self.at,
-                self.bytes.len()
-            )));
+    fn new(bytes: &'a [u8]) -> Self {
+        Reader {
+            bytes,
+            at: 0,
+            failure: Malformed::NotUtf8(""),
         }
-        let slice = self.bytes.get(self.at..end).unwrap_or_default();
+    }
+
+    fn take(&mut self, n: usize, field: &'static str) -> Option<&'a [u8]> {
+        let end = self.at + n;
+        let Some(slice) = self.bytes.get(self.at..end) else {
+            self.failure = Malformed::Short {
+                field,
+                needs: n,
+                at: self.at,
+            };
+            return None;
+        };
         self.at = end;
-        Ok(slice)
+        Some(slice)
     }
 
-    /// The next `n` (at most 16) bytes as a big-endian unsigned integer.
-    fn number(&mut self, n: usize, field: &str) -> Result<u128> {
+    /// The next `n` (at most 8) bytes as a big-endian unsigned integer.
+    fn number(&mut self, n: usize, field: &'static str) -> Option<u64> {
         let bytes = self.take(n, field)?;
-        Ok(bytes
-            .iter()
-            .fold(0, |value, &byte| value << 8 | u128::from(byte)))
+        Some(
+            bytes
+                .iter()
+                .fold(0, |value, &byte| value << 8 | u64::from(byte)),
+        )
     }
 
-    fn text(&mut self, n: usize, field: &str) -> Result<String> {
+    fn text(&mut self, n: usize, field: &'static str) -> Option<String> {
         let bytes = self.take(n, field)?;
-        String::from_utf8(bytes.to_vec()).map_err(|_| corrupt(text!("{} is not UTF-8", field)))
+        let text = String::from_utf8(bytes.to_vec()).ok();
+        if text.is_none() {
+            self.failure = Malformed::NotUtf8(field);
+        }
+        text
     }
 }
 
@@ -207,6 +265,53 @@ mod tests {
                 Err(error) => assert_eq!(error.code(), ErrorCode::InvalidData),
             }
         }
+    }
+
+    #[test]
+    fn from_bytes_and_to_bytes_agree_with_decode_and_encode() {
+        let record = sample(Some("42"), b"xyz");
+        let bytes = record.to_bytes().unwrap();
+        assert_eq!(bytes, record.encode().unwrap());
+        for cut in 0..=bytes.len() {
+            let quiet = PersistedRecord::from_bytes(&bytes[..cut]);
+            assert_eq!(
+                quiet,
+                PersistedRecord::decode(&bytes[..cut]).ok(),
+                "cut at {cut}"
+            );
+        }
+        let mut bad = bytes.clone();
+        bad[0] = 7;
+        assert_eq!(PersistedRecord::from_bytes(&bad), None);
+    }
+
+    #[test]
+    fn errors_name_the_field_and_the_limit() {
+        let mut long_key = sample(None, b"");
+        long_key.partition_key = "k".repeat(65_536);
+        assert_eq!(long_key.to_bytes(), None);
+        let error = long_key.encode().unwrap_err();
+        assert_eq!(error.code(), ErrorCode::InvalidData);
+        assert_eq!(
+            error.message(),
+            "persisted record: partition key is 65536 bytes; at most 65535 are stored"
+        );
+        let long_hash = sample(Some(&"1".repeat(256)), b"");
+        assert_eq!(
+            long_hash.encode().unwrap_err().message(),
+            "persisted record: explicitHashKey is 256 bytes; at most 255 are stored"
+        );
+        let bytes = sample(None, b"").encode().unwrap();
+        assert_eq!(
+            PersistedRecord::decode(&bytes[..5]).unwrap_err().message(),
+            "persisted record: event id needs 16 bytes at offset 1; the record has 5"
+        );
+        let mut bad_key = bytes.clone();
+        bad_key[27] = 0xff;
+        assert_eq!(
+            PersistedRecord::decode(&bad_key).unwrap_err().message(),
+            "persisted record: partition key is not UTF-8"
+        );
     }
 
     #[test]

@@ -12,9 +12,8 @@
 //! mode) counts as empty: nothing here ever fails the producer. `localStorage` is looked up on
 //! `globalThis`, never through `window`, so the same code loads in every runtime.
 
-use super::dynamic::call;
+use super::storage_local::LocalStore;
 use crate::core::decimal::Decimal;
-use wasm_bindgen::JsValue;
 
 /// Prefix of every key this crate writes to `localStorage`.
 pub const KEY_PREFIX: &str = "kinesis-clickstream:";
@@ -43,28 +42,22 @@ pub fn clock_offset_key(host: &str) -> String {
 /// The global `localStorage`.
 #[derive(Clone, Debug)]
 pub struct LocalCache {
-    storage: JsValue,
+    storage: LocalStore,
 }
 
 impl LocalCache {
     /// The global `localStorage`, or `None` where there is none or reading it throws.
     pub fn open() -> Option<LocalCache> {
-        super::storage_local::local_storage().map(|storage| LocalCache { storage })
+        LocalStore::open().map(|storage| LocalCache { storage })
     }
 
     fn get(&self, key: &str) -> Option<String> {
-        call(&self.storage, "getItem", &[&JsValue::from_str(key)])
-            .ok()?
-            .as_string()
+        self.storage.get_item(key)
     }
 
     fn set(&self, key: &str, value: &str) {
         // A full or blocked storage only loses the shortcut; the value is learned again next time.
-        let _ = call(
-            &self.storage,
-            "setItem",
-            &[&JsValue::from_str(key), &JsValue::from_str(value)],
-        );
+        self.storage.set_item(key, value);
     }
 
     /// The identity id kept for `identity_pool_id`, if any.

@@ -26,7 +26,6 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use crate::core::decimal::Decimal;
-use crate::core::error::ErrorCode;
 use crate::core::lease::{DrainLease, LeaseBook};
 use crate::core::persisted::PersistedRecord;
 use crate::core::text::split_once_ascii;
@@ -47,6 +46,8 @@ extern "C" {
     fn js_open(database: &str, lock: &str, done: JsValue);
     #[wasm_bindgen(js_name = drain)]
     fn js_drain(name: &str, prefix: &str, run: JsValue);
+    #[wasm_bindgen(js_name = items)]
+    fn js_items(prefix: &str) -> JsValue;
 }
 
 /// How often a tab looks for a backlog of tabs that are gone.
@@ -64,37 +65,37 @@ fn lock_prefix(scope: &str) -> String {
 /// Opens storage, establishes this tab's ownership, starts writing, claims the first backlog and
 /// schedules later claims. Falls back to memory (reported) when storage cannot be opened.
 pub fn start(shared: &Shared) {
-    let (mode, scope, tab) = {
+    let (database, lock) = {
         let edge = shared.borrow();
         let durable = &edge.durable;
-        (
-            durable.mode(),
-            durable.scope.clone(),
-            durable.tab_id.clone(),
-        )
+        let database = match durable.mode() {
+            Mode::Memory => return,
+            Mode::IndexedDb => durable.database_name(),
+            Mode::LocalStorage => String::new(),
+        };
+        let lock = if has_web_locks() {
+            lock_prefix(&durable.scope) + &durable.tab_id
+        } else {
+            String::new()
+        };
+        (database, lock)
     };
-    let database = match mode {
-        Mode::Memory => return,
-        Mode::IndexedDb => shared.borrow().durable.database_name(),
-        Mode::LocalStorage => String::new(),
-    };
-    let locks = has_web_locks();
-    let lock = if locks {
-        lock_prefix(&scope) + &tab
-    } else {
-        String::new()
-    };
+    let locks = !lock.is_empty();
     let shared = Rc::clone(shared);
     let opened: Done = Box::new(move |value| match outcome(value) {
         Ok(db) => {
             let local = LocalStore::open();
-            if let (false, Some(store)) = (locks, &local) {
-                heartbeat(store, &scope, &tab);
-            }
-            let records = if db.is_undefined() {
-                RecordStore::local(&scope)
-            } else {
-                RecordStore::idb(db)
+            let records = {
+                let edge = shared.borrow();
+                let durable = &edge.durable;
+                if let (false, Some(store)) = (locks, &local) {
+                    heartbeat(store, &durable.scope, &durable.tab_id);
+                }
+                if db.is_undefined() {
+                    RecordStore::local(&durable.scope)
+                } else {
+                    RecordStore::idb(db)
+                }
             };
             ready(&shared, Some(records), local);
         }
@@ -144,9 +145,13 @@ fn drain_key(scope: &str) -> String {
 /// The lease book as every tab's heartbeat key and the drain key hold it now.
 fn read_book(store: &LocalStore, scope: &str) -> LeaseBook {
     let mut book = LeaseBook::new();
-    for (tab, value) in store.items_with_prefix(&heartbeat_prefix(scope)) {
-        if let Ok(at) = value.parse() {
-            book.heartbeat(&tab, at);
+    let items = js_items(&heartbeat_prefix(scope))
+        .as_string()
+        .unwrap_or_default();
+    let mut words = items.split_whitespace();
+    while let (Some(tab), Some(at)) = (words.next(), words.next()) {
+        if let Ok(at) = at.parse() {
+            book.heartbeat(tab, at);
         }
     }
     let drain = store.get_item(&drain_key(scope)).and_then(|text| {
@@ -221,7 +226,7 @@ pub fn claim(shared: &Shared) {
         let listed_at_ms = get(&grant, "listedAt").as_f64().unwrap_or(0.0);
         claim_records(
             &shared,
-            Claimant::Locks {
+            Claimant {
                 live,
                 listed_at_ms,
                 grant,
@@ -275,28 +280,30 @@ fn claim_with_lease(shared: &Shared) {
             &text!("{} {}", lease.tab, Decimal::from(lease.expires_ms)),
         );
     }
-    claim_records(shared, Claimant::Lease { book, now });
+    // Under the drain lease, every record of a tab the book takes for dead is claimable.
+    claim_records(
+        shared,
+        Claimant {
+            live: book.alive_tabs(now),
+            listed_at_ms: f64::INFINITY,
+            grant: JsValue::UNDEFINED,
+        },
+    );
 }
 
-/// Who may claim what, and the exclusion held while claiming.
-enum Claimant {
-    /// Under the Web Locks drain lock `grant` (from `js/store.js`'s `drain`): records of tabs not
-    /// in `live`, written before `listed_at_ms`.
-    Locks {
-        live: IdSet,
-        listed_at_ms: f64,
-        grant: JsValue,
-    },
-    /// Under this tab's drain lease in `book`: records of tabs the book takes for dead at `now`.
-    Lease { book: LeaseBook, now: u64 },
+/// Who may claim what, and the exclusion held while claiming: the records of tabs not in `live`
+/// written before `listed_at_ms`, under the Web Locks drain lock `grant` (from `js/store.js`'s
+/// `drain`), or under this tab's drain lease when `grant` is undefined (`live` then holds the tabs
+/// the lease book takes for alive, and every record counts as written before).
+struct Claimant {
+    live: IdSet,
+    listed_at_ms: f64,
+    grant: JsValue,
 }
 
 /// One claim in progress: what it decided so far.
 struct Claim {
     claimant: Claimant,
-    tab: String,
-    scope: String,
-    local: Option<LocalStore>,
     handed_off: IdSet,
     dropped_handed_off: String,
     taken: usize,
@@ -307,13 +314,9 @@ impl Claim {
     /// may not claim; otherwise delete it when it was handed off or cannot be sent, re-own it once
     /// restored into the core, or stop when the buffer is full.
     fn decide(&mut self, edge: &mut Edge, record: &StoredRecord) -> Option<Verdict> {
-        let claimable = match &self.claimant {
-            Claimant::Locks {
-                live, listed_at_ms, ..
-            } => !live.contains_key(&record.owner) && record.written_at_ms < *listed_at_ms,
-            Claimant::Lease { book, now } => book.may_claim(&self.tab, &record.owner, *now),
-        };
-        if record.owner == self.tab || !claimable {
+        let claimable = !self.claimant.live.contains_key(&record.owner)
+            && record.written_at_ms < self.claimant.listed_at_ms;
+        if record.owner == edge.durable.tab_id || !claimable {
             return None;
         }
         if self.handed_off.contains_key(&record.id) {
@@ -321,16 +324,16 @@ impl Claim {
             return Some(Verdict::Drop);
         }
         let bytes = record.bytes.to_vec();
-        let Ok(persisted) = PersistedRecord::decode(&bytes) else {
+        let Some(persisted) = PersistedRecord::from_bytes(&bytes) else {
             return Some(Verdict::Drop);
         };
-        match edge.core.restore(&persisted, now_ms()) {
-            Ok(()) => {
-                edge.durable.adopt(record.id.clone(), bytes.len());
+        match edge.core.restore_unless_full(&persisted, now_ms()) {
+            Ok(None) => {
+                edge.durable.adopt(&record.id, bytes.len());
                 self.taken += 1;
                 Some(Verdict::Take)
             }
-            Err(error) if error.code() == ErrorCode::BufferFull => Some(Verdict::Stop),
+            Ok(Some(_)) => Some(Verdict::Stop),
             Err(error) => {
                 edge.logger.warn(&text!(
                     "a persisted event cannot be sent and is discarded: {}",
@@ -341,49 +344,50 @@ impl Claim {
         }
     }
 
-    /// Cleans up after the claim (hand-off list, drain lock or lease) and ends it with `claimed`
-    /// records restored.
-    fn finish(self, shared: &Shared, claimed: usize) {
-        if let Some(store) = &self.local {
-            handoff::remove(&self.scope, &self.dropped_handed_off);
-            if let Claimant::Lease { .. } = self.claimant {
-                release_drain_lease(store, &self.scope, &self.tab);
+    /// Cleans up after the claim (hand-off list, drain lock or lease) and ends it.
+    fn finish(self, shared: &Shared) {
+        {
+            let edge = shared.borrow();
+            let durable = &edge.durable;
+            let grant = &self.claimant.grant;
+            if let Some(store) = durable.local() {
+                handoff::remove(&durable.scope, &self.dropped_handed_off);
+                if grant.is_undefined() {
+                    release_drain_lease(store, &durable.scope, &durable.tab_id);
+                }
+            }
+            if !grant.is_undefined() {
+                let _ = call(grant, "release", &[]);
             }
         }
-        if let Claimant::Locks { grant, .. } = &self.claimant {
-            let _ = call(grant, "release", &[]);
-        }
-        end_claim(shared, claimed);
+        end_claim(shared, self.taken);
     }
 }
 
 /// Re-owns and restores the records `claimant` may claim (records listed in the hand-off list are
 /// deleted instead), as far as the buffer has room, then ends the claim.
 fn claim_records(shared: &Shared, claimant: Claimant) {
-    let (records, local, scope, tab) = {
+    let (records, handed_off, tab) = {
         let edge = shared.borrow();
+        let durable = &edge.durable;
+        let handed_off = durable
+            .local()
+            .map(|store| handoff::read(store, &durable.scope))
+            .unwrap_or_default();
         (
-            edge.durable.records().cloned(),
-            edge.durable.local().cloned(),
-            edge.durable.scope.clone(),
-            edge.durable.tab_id.clone(),
+            durable.records().cloned(),
+            handed_off,
+            durable.tab_id.clone(),
         )
     };
-    let handed_off = local
-        .as_ref()
-        .map(|store| handoff::read(store, &scope))
-        .unwrap_or_default();
     let claim = Claim {
         claimant,
-        tab: tab.clone(),
-        scope,
-        local,
         handed_off,
         dropped_handed_off: String::new(),
         taken: 0,
     };
     let Some(store) = records else {
-        return claim.finish(shared, 0);
+        return claim.finish(shared);
     };
     let shared = Rc::clone(shared);
     let mut claim = Some(claim);
@@ -410,8 +414,7 @@ fn claim_records(shared: &Shared, claimant: Claimant) {
                     super::js_error::describe_js_value(&thrown)
                 ));
             }
-            let taken = claim.taken;
-            claim.finish(&shared, taken);
+            claim.finish(&shared);
         }
     });
     store.claim(&tab, on);

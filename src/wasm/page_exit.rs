@@ -39,9 +39,10 @@ pub fn on_page_exit(shared: &Shared, leaving: bool) {
                 sends.push(request);
             }
         }
+        let edge = &mut *edge;
         let mut listed = String::new();
         let mut listed_count = 0;
-        for id in edge.keepalive_requests.clone() {
+        for &id in &edge.keepalive_requests {
             if edge
                 .durable
                 .handed_off
@@ -50,14 +51,13 @@ pub fn on_page_exit(shared: &Shared, leaving: bool) {
             {
                 continue;
             }
-            if let Some(ids) = edge.core.request_event_ids(id) {
+            if let Some(ids) = edge.core.request_events(id) {
                 let mut owned = String::new();
                 for event in ids {
-                    let event = event.to_text();
-                    handoff::push_listed(&mut listed, &event);
-                    handoff::push_listed(&mut owned, &event);
+                    handoff::push_listed(&mut owned, &event.to_text());
                     listed_count += 1;
                 }
+                handoff::push_listed(&mut listed, &owned);
                 edge.durable.handed_off.push((id, owned));
             }
         }
@@ -66,7 +66,7 @@ pub fn on_page_exit(shared: &Shared, leaving: bool) {
                 .warn("the keepalive hand-off list could not be written (localStorage quota)");
         }
         if leaving {
-            ownership::leave(&edge);
+            ownership::leave(edge);
         }
         edge.logger.debug(&text!(
             "page exit: {} keepalive requests sent, {} events handed off",

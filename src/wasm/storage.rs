@@ -158,12 +158,12 @@ impl DurableQueue {
         if !self.is_durable() {
             return;
         }
-        match record.encode() {
-            Ok(bytes) => {
+        match record.to_bytes() {
+            Some(bytes) => {
                 self.next.puts.push((record.id.to_text(), bytes));
                 self.write_wanted = true;
             }
-            Err(_) => self.count_fallback("encode"),
+            None => self.count_fallback("encode"),
         }
     }
 
@@ -193,10 +193,11 @@ impl DurableQueue {
         }
     }
 
-    /// Records restored from storage by a claim: already stored, owned by this tab now.
-    pub fn adopt(&mut self, id: String, bytes: usize) {
+    /// Counts the stored record `id` of `bytes` encoded bytes: written by this tab, or restored from
+    /// storage by a claim (owned by this tab now).
+    pub fn adopt(&mut self, id: &str, bytes: usize) {
         self.stored_bytes += bytes;
-        self.stored.insert(&id, bytes as u64);
+        self.stored.insert(id, bytes as u64);
     }
 
     /// Forgets the stored `ids` in one pass over the stored map (a delivered batch removes hundreds).
@@ -317,10 +318,7 @@ pub fn record_put(shared: &Shared, id: &str, partition_key: &str) {
         if !edge.durable.is_durable() {
             return;
         }
-        let copy = id
-            .parse::<EventId>()
-            .ok()
-            .and_then(|id| edge.core.persisted_copy(id, partition_key));
+        let copy = edge.core.persisted_copy_of(id, partition_key);
         match copy {
             Some(copy) => edge.durable.on_put(&copy),
             None => edge.durable.count_fallback("copy"),
@@ -383,9 +381,8 @@ fn written(shared: &Shared, batch: Batch, result: Result<(), JsValue>) {
         durable.committing = 0;
         match result {
             Ok(()) => {
-                for (id, bytes) in batch.puts {
-                    durable.stored_bytes += bytes.len();
-                    durable.stored.insert(&id, bytes.len() as u64);
+                for (id, bytes) in &batch.puts {
+                    durable.adopt(id, bytes.len());
                 }
                 durable.remove_stored(&batch.deletes);
             }
@@ -403,10 +400,9 @@ fn written(shared: &Shared, batch: Batch, result: Result<(), JsValue>) {
                 // localStorage may have kept part of the batch: remove it, so no other tab
                 // sends those events again.
                 let durable = &mut edge.durable;
-                durable
-                    .next
-                    .deletes
-                    .extend(batch.puts.into_iter().map(|(id, _)| id));
+                for (id, _) in &batch.puts {
+                    durable.next.deletes.push(id.clone());
+                }
                 durable.write_wanted = true;
             }
         }

@@ -1,9 +1,10 @@
-//! Plain items in the page's `localStorage` (pages only; synchronous, small quota): the lease book
-//! and the keepalive hand-off list. The records themselves are in [`super::storage_records`].
+//! Plain items in the page's `localStorage` (pages only; synchronous, small quota): the lease book,
+//! the keepalive hand-off list and the local cache ([`super::local_cache`]). The records themselves
+//! are in [`super::storage_records`].
 
 use wasm_bindgen::JsValue;
 
-use super::dynamic::{call, get, global};
+use super::dynamic::{call, global};
 
 /// The page's `localStorage`.
 #[derive(Clone, Debug)]
@@ -24,28 +25,7 @@ impl LocalStore {
         })
     }
 
-    /// Every item whose key starts with `prefix`, as (key without the prefix, value).
-    pub fn items_with_prefix(&self, prefix: &str) -> Vec<(String, String)> {
-        let length = get(&self.storage, "length").as_f64().unwrap_or(0.0) as u32;
-        let mut items = Vec::new();
-        for index in 0..length {
-            let Some(key) = call(&self.storage, "key", &[&JsValue::from(index)])
-                .ok()
-                .and_then(|k| k.as_string())
-            else {
-                continue;
-            };
-            let Some(rest) = key.strip_prefix(prefix) else {
-                continue;
-            };
-            if let Some(value) = self.get_item(&key) {
-                items.push((rest.to_owned(), value));
-            }
-        }
-        items
-    }
-
-    /// Reads a plain item (the lease book, the keepalive hand-off list).
+    /// Reads a plain item (the lease book, the keepalive hand-off list, the local cache).
     pub fn get_item(&self, key: &str) -> Option<String> {
         call(&self.storage, "getItem", &[&JsValue::from_str(key)])
             .ok()

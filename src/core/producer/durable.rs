@@ -19,6 +19,25 @@ impl Producer {
     /// `maxBatchBytes`; `BufferFull` when it does not fit the buffer bounds now (not counted as a
     /// rejected put: the caller keeps it stored and restores it later).
     pub fn restore(&mut self, persisted: &PersistedRecord, now_ms: u64) -> Result<()> {
+        let Some(size) = self.restore_unless_full(persisted, now_ms)? else {
+            return Ok(());
+        };
+        let records = self.held_records();
+        let bytes = self.held_bytes();
+        Err(Error::new(
+            ErrorCode::BufferFull,
+            text!("the buffer holds {} records and {} bytes; maxBufferedRecords is {} and maxBufferedBytes is {}, so restored record {} ({} bytes) does not fit", records, bytes, self.config.max_buffered_records, self.config.max_buffered_bytes, persisted.id, size),
+        ))
+    }
+
+    /// [`Producer::restore`], except that a record that does not fit the buffer bounds now is
+    /// `Ok(Some(its size))` instead of the `BufferFull` error (whose message is not built);
+    /// `Ok(None)` once restored.
+    pub fn restore_unless_full(
+        &mut self,
+        persisted: &PersistedRecord,
+        now_ms: u64,
+    ) -> Result<Option<usize>> {
         if self.closed {
             return Err(Error::new(
                 ErrorCode::Closed,
@@ -33,15 +52,10 @@ impl Producer {
                 text!("restored record {} has {} bytes of partition key plus data; maxBatchBytes is {}", persisted.id, size, self.config.max_batch_bytes),
             ));
         }
-        let records = self.held_records();
-        let bytes = self.held_bytes();
-        if records >= self.config.max_buffered_records
-            || bytes + size > self.config.max_buffered_bytes
+        if self.held_records() >= self.config.max_buffered_records
+            || self.held_bytes() + size > self.config.max_buffered_bytes
         {
-            return Err(Error::new(
-                ErrorCode::BufferFull,
-                text!("the buffer holds {} records and {} bytes; maxBufferedRecords is {} and maxBufferedBytes is {}, so restored record {} ({} bytes) does not fit", records, bytes, self.config.max_buffered_records, self.config.max_buffered_bytes, persisted.id, size),
-            ));
+            return Ok(Some(size));
         }
         let seq = self.next_seq;
         self.next_seq += 1;
@@ -60,7 +74,7 @@ impl Producer {
             now_ms,
         );
         self.counters.recovered += 1;
-        Ok(())
+        Ok(None)
     }
 
     /// The put time of the newest `put` (what a persisted copy of it must carry), 0 before any.
@@ -71,16 +85,27 @@ impl Producer {
     /// The copy to persist of the event `id` just put under `partition_key`, while it is the newest
     /// buffered record of that key (call it right after `put`); `None` otherwise.
     pub fn persisted_copy(&self, id: EventId, partition_key: &str) -> Option<PersistedRecord> {
+        self.persisted_copy_of(&id.to_text(), partition_key)
+    }
+
+    /// [`Producer::persisted_copy`] for the event id as the text `put` returned it.
+    pub fn persisted_copy_of(&self, id: &str, partition_key: &str) -> Option<PersistedRecord> {
         let queued = self.queue.newest_of_key(key_hash(partition_key))?;
-        (queued.id == id).then(|| PersistedRecord::new(id, queued.put_at_ms, &queued.record))
+        (queued.id.to_text() == id)
+            .then(|| PersistedRecord::new(queued.id, queued.put_at_ms, &queued.record))
     }
 
     /// The event ids request `id` carries while it is in flight, in request order.
     pub fn request_event_ids(&self, id: RequestId) -> Option<Vec<EventId>> {
+        Some(self.request_events(id)?.collect())
+    }
+
+    /// [`Producer::request_event_ids`] as an iterator, without collecting them.
+    pub fn request_events(&self, id: RequestId) -> Option<impl Iterator<Item = EventId> + '_> {
         self.in_flight
             .iter()
             .find(|request| request.id == id)
-            .map(|request| request.records.iter().map(|r| r.id).collect())
+            .map(|request| request.records.iter().map(|r| r.id))
     }
 
     /// The runtime's network state (`navigator.onLine`, the `online`/`offline` events): offline

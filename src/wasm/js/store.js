@@ -133,6 +133,19 @@ export function drain(name, prefix, run) {
   }).catch(() => run(null));
 }
 
+// The localStorage items whose key starts with `prefix`, as "key value key value…" (keys without
+// the prefix); '' when there are none or localStorage cannot be read.
+export function items(prefix) {
+  try {
+    return Object.keys(localStorage)
+      .filter((key) => key.startsWith(prefix))
+      .map((key) => `${key.slice(prefix.length)} ${localStorage.getItem(key)}`)
+      .join(' ');
+  } catch {
+    return '';
+  }
+}
+
 // Edits the list of space-separated ids in the localStorage item `key`: appends the ids `add`,
 // removes the ids `remove` (both space-separated); removes the item once the list is empty. false
 // when localStorage refused the write.

@@ -168,19 +168,17 @@ pub fn split_once_ascii(text: &str, separator: u8) -> Option<(&str, &str)> {
 }
 
 /// `text` without leading and trailing whitespace, what `text.trim()` returns (Unicode
-/// `White_Space`), found with one forward and one backward walk over its characters.
+/// `White_Space`), found with one forward walk over its characters.
 pub fn trim(text: &str) -> &str {
-    let start = text
-        .char_indices()
-        .find(|&(_, c)| !c.is_whitespace())
-        .map_or(text.len(), |(at, _)| at);
-    let rest = text.get(start..).unwrap_or_default();
-    let end = rest
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| !c.is_whitespace())
-        .map_or(0, |(at, c)| at + c.len_utf8());
-    rest.get(..end).unwrap_or_default()
+    let mut start = None;
+    let mut end = 0;
+    for (at, c) in text.char_indices() {
+        if !c.is_whitespace() {
+            start.get_or_insert(at);
+            end = at + c.len_utf8();
+        }
+    }
+    text.get(start.unwrap_or(0)..end).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -152,6 +152,37 @@ fn optional_string<'v, 'a>(
     }
 }
 
+/// The last value of each of `keys` among an object's `members`, each a string or absent (`null` counts
+/// as absent); `Err` names the first of `keys` whose value has another type. One scan of the members
+/// for all the keys.
+fn string_members<'v, 'a>(
+    members: &'v [(Cow<'a, str>, JsonValue<'a>)],
+    keys: &[&'static str],
+    found: &mut [Option<&'v Cow<'a, str>>],
+) -> std::result::Result<(), &'static str> {
+    let mut last: [Option<&JsonValue<'a>>; 4] = [None; 4];
+    for (name, value) in members {
+        if let Some(slot) = keys.iter().position(|key| *key == name) {
+            last[slot] = Some(value);
+        }
+    }
+    for ((key, value), out) in keys.iter().zip(last).zip(found) {
+        *out = match value {
+            None | Some(JsonValue::Null) => None,
+            Some(JsonValue::String(text)) => Some(text),
+            Some(_) => return Err(key),
+        };
+    }
+    Ok(())
+}
+
+fn owned_or_empty<'a>(field: Option<&Cow<'a, str>>) -> Cow<'a, str> {
+    field.cloned().unwrap_or(Cow::Borrowed(""))
+}
+
+/// The members of a PutRecords response entry the decoder reads, in the order their types are checked.
+const ENTRY_KEYS: [&str; 4] = ["ShardId", "ErrorMessage", "ErrorCode", "SequenceNumber"];
+
 /// Decodes a 200 PutRecords response for a request of `expected_records` records. Unknown fields
 /// are ignored; `ProtocolError` when the body is not the expected JSON, when `Records` has another
 /// length than the request, when `FailedRecordCount` disagrees with the failed entries, or when an
@@ -188,34 +219,29 @@ pub fn decode_put_records_response(
     let mut failed = 0usize;
     let mut records = Vec::with_capacity(entries.len());
     for (index, entry) in entries.iter().enumerate() {
-        if !matches!(entry, JsonValue::Object(_)) {
+        let JsonValue::Object(members) = entry else {
             return Err(invalid(&text!("Records entry {} is not an object", index)));
-        }
-        let field = |key: &str| {
-            optional_string(entry, key)
-                .map(|text| text.cloned())
-                .map_err(|()| invalid(&text!("Records entry {} {} is not a string", index, key)))
         };
-        let shard_id = field("ShardId")?;
-        let error_message = field("ErrorMessage")?;
-        let result = match (field("ErrorCode")?, field("SequenceNumber")?) {
-            (Some(error_code), _) => {
-                failed += 1;
-                RecordResult::Failed {
-                    error_code,
-                    error_message: error_message.unwrap_or(Cow::Borrowed("")),
-                }
+        let mut fields = [None; 4];
+        string_members(members, &ENTRY_KEYS, &mut fields)
+            .map_err(|key| invalid(&text!("Records entry {} {} is not a string", index, key)))?;
+        let [shard_id, error_message, error_code, sequence_number] = fields;
+        let result = if let Some(error_code) = error_code {
+            failed += 1;
+            RecordResult::Failed {
+                error_code: error_code.clone(),
+                error_message: owned_or_empty(error_message),
             }
-            (None, Some(sequence_number)) => RecordResult::Accepted {
-                shard_id: shard_id.unwrap_or(Cow::Borrowed("")),
-                sequence_number,
-            },
-            (None, None) => {
-                return Err(protocol_error(text!(
-                    "PutRecords response entry {} has neither ErrorCode nor SequenceNumber",
-                    index
-                )))
+        } else if sequence_number.is_some() {
+            RecordResult::Accepted {
+                shard_id: owned_or_empty(shard_id),
+                sequence_number: owned_or_empty(sequence_number),
             }
+        } else {
+            return Err(protocol_error(text!(
+                "PutRecords response entry {} has neither ErrorCode nor SequenceNumber",
+                index
+            )));
         };
         records.push(result);
     }
@@ -250,16 +276,17 @@ pub struct AwsErrorBody {
 /// `null` counts as not JSON.
 pub fn decode_error_body(body: &[u8]) -> Option<AwsErrorBody> {
     let value = json::parse_bytes(body).ok();
-    let json_members = value.as_ref().and_then(|value| {
-        if !matches!(value, JsonValue::Object(_)) {
-            return None;
+    let mut fields = [None; 3];
+    let is_error_json = match &value {
+        Some(JsonValue::Object(members)) => {
+            string_members(members, &["__type", "message", "Message"], &mut fields).is_ok()
         }
-        let member = |key| optional_string(value, key).ok();
-        Some((member("__type")?, member("message")?, member("Message")?))
-    });
-    let Some((error_type, message, message_capitalised)) = json_members else {
-        return decode_xml_error_body(body);
+        _ => false,
     };
+    if !is_error_json {
+        return decode_xml_error_body(body);
+    }
+    let [error_type, message, message_capitalised] = fields;
     if error_type.is_none() && message.is_none() && message_capitalised.is_none() {
         return None;
     }

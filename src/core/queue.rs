@@ -13,8 +13,7 @@
 //! record's `seq` (the globally oldest pending record, for TTL expiry and drop-oldest), and keys in
 //! backoff by the end of their backoff. `put` costs one hash lookup and at most two heap pushes.
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
 use std::sync::Arc;
 
@@ -105,7 +104,65 @@ fn key_state<'a>(
     keys.get_or_insert_with(hash, || KeyState::new(spare.pop().unwrap_or_default()))
 }
 
-type MinHeap = BinaryHeap<Reverse<(u64, u64)>>;
+/// A binary min-heap of `(order, key hash)` pairs: the few operations the index needs, in less code
+/// than `BinaryHeap<Reverse<_>>`.
+#[derive(Default)]
+struct MinHeap {
+    items: Vec<(u64, u64)>,
+}
+
+impl MinHeap {
+    fn peek(&self) -> Option<&(u64, u64)> {
+        self.items.first()
+    }
+
+    fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    fn clear(&mut self) {
+        self.items.clear();
+    }
+
+    fn push(&mut self, item: (u64, u64)) {
+        let mut at = self.items.len();
+        self.items.push(item);
+        while at > 0 {
+            let parent = (at - 1) / 2;
+            if self.items[parent] <= item {
+                break;
+            }
+            self.items[at] = self.items[parent];
+            at = parent;
+        }
+        self.items[at] = item;
+    }
+
+    fn pop(&mut self) -> Option<(u64, u64)> {
+        let last = self.items.pop()?;
+        let Some(&top) = self.items.first() else {
+            return Some(last);
+        };
+        let len = self.items.len();
+        let mut at = 0;
+        loop {
+            let mut child = 2 * at + 1;
+            if child >= len {
+                break;
+            }
+            if child + 1 < len && self.items[child + 1] < self.items[child] {
+                child += 1;
+            }
+            if last <= self.items[child] {
+                break;
+            }
+            self.items[at] = self.items[child];
+            at = child;
+        }
+        self.items[at] = last;
+        Some(top)
+    }
+}
 
 #[derive(Default)]
 struct Index {
@@ -138,16 +195,16 @@ impl Index {
             return;
         };
         if should_be_ready && state.ready_entry != Some(front) {
-            self.ready.push(Reverse((front, hash)));
+            self.ready.push((front, hash));
             state.ready_entry = Some(front);
         }
         if state.head_entry != Some(front) {
-            self.heads.push(Reverse((front, hash)));
+            self.heads.push((front, hash));
             state.head_entry = Some(front);
         }
         let backing_off = state.in_flight.is_none() && state.not_before > now_ms;
         if backing_off && state.backoff_entry != Some(state.not_before) {
-            self.backoff.push(Reverse((state.not_before, hash)));
+            self.backoff.push((state.not_before, hash));
             state.backoff_entry = Some(state.not_before);
         }
     }
@@ -230,7 +287,7 @@ impl RecordQueue {
 
     /// The oldest ready record (the next one a batch would take), if any.
     pub fn oldest_ready(&self) -> Option<&QueuedRecord> {
-        let Reverse((_, hash)) = self.index.ready.peek()?;
+        let (_, hash) = self.index.ready.peek()?;
         self.keys.get(*hash)?.pending.front()
     }
 
@@ -241,18 +298,18 @@ impl RecordQueue {
 
     /// The oldest held record, if any.
     pub fn oldest(&self) -> Option<&QueuedRecord> {
-        let Reverse((_, hash)) = self.index.heads.peek()?;
+        let (_, hash) = self.index.heads.peek()?;
         self.keys.get(*hash)?.pending.front()
     }
 
     /// When the earliest backoff ends (may be early, never late).
     pub fn next_backoff_end(&self) -> Option<u64> {
-        self.index.backoff.peek().map(|Reverse((at, _))| *at)
+        self.index.backoff.peek().map(|(at, _)| *at)
     }
 
     /// Makes keys whose backoff ended by `now_ms` ready.
     pub fn end_backoffs(&mut self, now_ms: u64) {
-        while let Some(&Reverse((at, hash))) = self.index.backoff.peek() {
+        while let Some(&(at, hash)) = self.index.backoff.peek() {
             if at > now_ms {
                 break;
             }
@@ -292,7 +349,7 @@ impl RecordQueue {
         let mut batch = Vec::new();
         let mut spent = 0usize;
         while batch.len() < max_records {
-            let Some(&Reverse((seq, hash))) = self.index.ready.peek() else {
+            let Some(&(seq, hash)) = self.index.ready.peek() else {
                 break;
             };
             let state = match self.keys.get_mut(hash) {
@@ -336,10 +393,10 @@ impl RecordQueue {
             self.bytes -= size;
             spent += price;
             if let Some(next) = state.front_seq() {
-                self.index.ready.push(Reverse((next, hash)));
+                self.index.ready.push((next, hash));
                 state.ready_entry = Some(next);
                 if state.head_entry != Some(next) {
-                    self.index.heads.push(Reverse((next, hash)));
+                    self.index.heads.push((next, hash));
                     state.head_entry = Some(next);
                 }
             }
@@ -392,7 +449,7 @@ impl RecordQueue {
         now_ms: u64,
         condition: &dyn Fn(&QueuedRecord) -> bool,
     ) -> Option<QueuedRecord> {
-        let &Reverse((_, hash)) = self.index.heads.peek()?;
+        let &(_, hash) = self.index.heads.peek()?;
         let state = self.keys.get_mut(hash)?;
         if !condition(state.pending.front()?) {
             return None;
@@ -415,9 +472,9 @@ impl RecordQueue {
     fn remove_if_idle(&mut self, hash: u64) {
         if self.keys.get(hash).is_some_and(KeyState::idle) {
             if let Some(state) = self.keys.remove(hash) {
-                let mut queue = state.pending;
+                let queue = state.pending;
+                // Idle: the FIFO is already empty.
                 if self.spare.len() < SPARE_QUEUES && queue.capacity() <= SPARE_CAPACITY {
-                    queue.clear();
                     self.spare.push(queue);
                 }
             }
@@ -434,7 +491,7 @@ impl RecordQueue {
             return;
         }
         let index = &mut self.index;
-        while let Some(&Reverse((seq, hash))) = index.ready.peek() {
+        while let Some(&(seq, hash)) = index.ready.peek() {
             match self.keys.get_mut(hash) {
                 Some(state) if state.ready && state.front_seq() == Some(seq) => break,
                 Some(state) if state.ready_entry == Some(seq) => state.ready_entry = None,
@@ -442,7 +499,7 @@ impl RecordQueue {
             }
             index.ready.pop();
         }
-        while let Some(&Reverse((seq, hash))) = index.heads.peek() {
+        while let Some(&(seq, hash)) = index.heads.peek() {
             match self.keys.get_mut(hash) {
                 Some(state) if state.front_seq() == Some(seq) => break,
                 Some(state) if state.head_entry == Some(seq) => state.head_entry = None,
@@ -464,13 +521,13 @@ impl RecordQueue {
             let Some(front) = state.front_seq() else {
                 continue;
             };
-            index.heads.push(Reverse((front, hash)));
+            index.heads.push((front, hash));
             state.head_entry = Some(front);
             if state.ready {
-                index.ready.push(Reverse((front, hash)));
+                index.ready.push((front, hash));
                 state.ready_entry = Some(front);
             } else if state.in_flight.is_none() {
-                index.backoff.push(Reverse((state.not_before, hash)));
+                index.backoff.push((state.not_before, hash));
                 state.backoff_entry = Some(state.not_before);
             }
         }

@@ -20,6 +20,7 @@
 //! and the request can be re-signed.
 
 use crate::core::error::Result;
+use crate::core::flush::remove_first;
 use crate::core::http_date::parse_http_date;
 
 /// How many recent `Date` samples are kept.
@@ -93,7 +94,7 @@ impl ClockSkew {
     ) -> Result<bool> {
         let sample = Sample::from_response(date_header, sent_at_ms, received_at_ms)?;
         if self.samples.len() == MAX_SAMPLES {
-            self.samples.remove(0);
+            remove_first(&mut self.samples);
         }
         self.samples.push(sample);
         let best = self

@@ -561,7 +561,7 @@ impl Producer {
         let mut delivered = Vec::new();
         let mut settlement = Settlement::default();
         let mut pause_failure = None;
-        for (record, result) in request.records.into_iter().zip(decoded.records) {
+        for (record, result) in request.records.into_iter().zip(&decoded.records) {
             match result {
                 RecordResult::Accepted { .. } => {
                     self.counters.sent += 1;
@@ -572,11 +572,11 @@ impl Producer {
                     error_code,
                     error_message,
                 } => {
-                    let class = classify(200, Some(&error_code), &error_message);
+                    let class = classify(200, Some(error_code), error_message);
                     let failure = Arc::new(Failure {
                         code: ErrorCode::ServiceError,
-                        aws_error: Some(error_code.into_owned()),
-                        message: error_message.into_owned(),
+                        aws_error: Some(String::from(&**error_code)),
+                        message: String::from(&**error_message),
                     });
                     let retry = if class == Classification::NotRetryable {
                         pause_failure = Some(failure.clone());
@@ -772,36 +772,49 @@ impl Producer {
         self.fail_records(settlement.failed);
     }
 
-    /// Reports records that will not be sent again, grouped by their last error.
+    /// Reports records that will not be sent again, grouped by their last error: one
+    /// `RecordsFailed` event per distinct (error, reason), in order of first appearance.
     fn fail_records(&mut self, failed: Vec<(QueuedRecord, GiveUp)>) {
-        let mut groups: Vec<(Arc<Failure>, GiveUp, Vec<EventId>)> = Vec::new();
+        let first_new = self.events.len();
         for (record, reason) in failed {
             let failure = record
                 .last_failure
                 .clone()
                 .unwrap_or_else(|| self.never_sent_failure());
             self.flushes.on_resolved(record.seq, Resolution::Failed);
-            match groups
-                .iter_mut()
-                .find(|(f, r, _)| *r == reason && (Arc::ptr_eq(f, &failure) || **f == *failure))
-            {
-                Some((_, _, ids)) => ids.push(record.id),
-                None => groups.push((failure, reason, vec![record.id])),
-            }
-        }
-        for (failure, reason, ids) in groups {
             let code_name = failure
                 .aws_error
                 .as_deref()
                 .unwrap_or(failure.code.as_str());
-            self.counters.count_failed(code_name, ids.len() as u64);
-            self.events.push(ProducerEvent::RecordsFailed {
-                ids,
-                code: failure.code,
-                aws_error: failure.aws_error.clone(),
-                message: failure.message.clone(),
-                reason,
-            });
+            self.counters.count_failed(code_name, 1);
+            let group = self.events[first_new..]
+                .iter_mut()
+                .find_map(|event| match event {
+                    ProducerEvent::RecordsFailed {
+                        ids,
+                        code,
+                        aws_error,
+                        message,
+                        reason: group_reason,
+                    } if *group_reason == reason
+                        && *code == failure.code
+                        && *aws_error == failure.aws_error
+                        && *message == failure.message =>
+                    {
+                        Some(ids)
+                    }
+                    _ => None,
+                });
+            match group {
+                Some(ids) => ids.push(record.id),
+                None => self.events.push(ProducerEvent::RecordsFailed {
+                    ids: vec![record.id],
+                    code: failure.code,
+                    aws_error: failure.aws_error.clone(),
+                    message: failure.message.clone(),
+                    reason,
+                }),
+            }
         }
     }
 

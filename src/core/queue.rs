@@ -13,7 +13,6 @@
 //! record's `seq` (the globally oldest pending record, for TTL expiry and drop-oldest), and keys in
 //! backoff by the end of their backoff. `put` costs one hash lookup and at most two heap pushes.
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::sync::Arc;
 
@@ -61,8 +60,55 @@ pub fn key_hash(partition_key: &str) -> u64 {
     hash
 }
 
+/// One key's pending records in put order, as two vectors: `front` holds the oldest ones reversed
+/// (the next to go last), `back` the newer ones in order. Every operation is amortised O(1) and
+/// reuses the `Vec<QueuedRecord>` code the batches need anyway, instead of a `VecDeque`'s own.
+#[derive(Default)]
+struct Fifo {
+    front: Vec<QueuedRecord>,
+    back: Vec<QueuedRecord>,
+}
+
+impl Fifo {
+    fn len(&self) -> usize {
+        self.front.len() + self.back.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.front.is_empty() && self.back.is_empty()
+    }
+
+    fn capacity(&self) -> usize {
+        self.front.capacity() + self.back.capacity()
+    }
+
+    fn front(&self) -> Option<&QueuedRecord> {
+        self.front.last().or_else(|| self.back.first())
+    }
+
+    fn back(&self) -> Option<&QueuedRecord> {
+        self.back.last().or_else(|| self.front.first())
+    }
+
+    fn push_back(&mut self, record: QueuedRecord) {
+        self.back.push(record);
+    }
+
+    fn push_front(&mut self, record: QueuedRecord) {
+        self.front.push(record);
+    }
+
+    fn pop_front(&mut self) -> Option<QueuedRecord> {
+        if self.front.is_empty() {
+            self.back.reverse();
+            std::mem::swap(&mut self.front, &mut self.back);
+        }
+        self.front.pop()
+    }
+}
+
 struct KeyState {
-    pending: VecDeque<QueuedRecord>,
+    pending: Fifo,
     pending_bytes: usize,
     in_flight: Option<RequestId>,
     not_before: u64,
@@ -73,7 +119,7 @@ struct KeyState {
 }
 
 impl KeyState {
-    fn new(pending: VecDeque<QueuedRecord>) -> Self {
+    fn new(pending: Fifo) -> Self {
         KeyState {
             pending,
             pending_bytes: 0,
@@ -98,7 +144,7 @@ impl KeyState {
 /// The state of the key with hash `hash`, new (with a FIFO from `spare` when one is left) if absent.
 fn key_state<'a>(
     keys: &'a mut KeyMap<KeyState>,
-    spare: &mut Vec<VecDeque<QueuedRecord>>,
+    spare: &mut Vec<Fifo>,
     hash: u64,
 ) -> &'a mut KeyState {
     keys.get_or_insert_with(hash, || KeyState::new(spare.pop().unwrap_or_default()))
@@ -214,7 +260,7 @@ impl Index {
 #[derive(Default)]
 pub struct RecordQueue {
     keys: KeyMap<KeyState>,
-    spare: Vec<VecDeque<QueuedRecord>>,
+    spare: Vec<Fifo>,
     index: Index,
     records: usize,
     bytes: usize,

@@ -561,7 +561,13 @@ impl Producer {
         let mut delivered = Vec::new();
         let mut settlement = Settlement::default();
         let mut pause_failure = None;
-        for (record, result) in request.records.into_iter().zip(&decoded.records) {
+        // Records are taken off the end of the reversed vector: request order, no `IntoIter`.
+        let mut records = request.records;
+        records.reverse();
+        for result in &decoded.records {
+            let Some(record) = records.pop() else {
+                break;
+            };
             match result {
                 RecordResult::Accepted { .. } => {
                     self.counters.sent += 1;
@@ -694,7 +700,9 @@ impl Producer {
             requeue: Vec::with_capacity(request.records.len()),
             ..Settlement::default()
         };
-        for record in request.records {
+        let mut records = request.records;
+        records.reverse();
+        while let Some(record) = records.pop() {
             self.settle_one(&mut settlement, record, failure.clone(), retry, now_ms);
         }
         self.finish_settlement(request.id, &key_hashes, settlement, now_ms);
@@ -776,7 +784,7 @@ impl Producer {
     /// `RecordsFailed` event per distinct (error, reason), in order of first appearance.
     fn fail_records(&mut self, failed: Vec<(QueuedRecord, GiveUp)>) {
         let first_new = self.events.len();
-        for (record, reason) in failed {
+        for &(ref record, reason) in &failed {
             let failure = record
                 .last_failure
                 .clone()

@@ -459,11 +459,12 @@ impl RecordQueue {
         &mut self,
         request: RequestId,
         key_hashes: &[u64],
-        requeue: Vec<QueuedRecord>,
+        mut requeue: Vec<QueuedRecord>,
         not_before_ms: u64,
         now_ms: u64,
     ) {
-        for record in requeue.into_iter().rev() {
+        // Last first, each to the front: the records end up in request order.
+        while let Some(record) = requeue.pop() {
             let size = record.bytes();
             let state = key_state(&mut self.keys, &mut self.spare, record.key_hash);
             state.pending.push_front(record);

@@ -152,22 +152,15 @@ fn optional_string<'v, 'a>(
     }
 }
 
-/// The last value of each of `keys` among an object's `members`, each a string or absent (`null` counts
-/// as absent); `Err` names the first of `keys` whose value has another type. One scan of the members
-/// for all the keys.
+/// The value of each of `keys` in `object` (the last one when a key repeats), each a string or absent
+/// (`null` counts as absent); `Err` names the first of `keys` whose value has another type.
 fn string_members<'v, 'a>(
-    members: &'v [(Cow<'a, str>, JsonValue<'a>)],
+    object: &'v JsonValue<'a>,
     keys: &[&'static str],
     found: &mut [Option<&'v Cow<'a, str>>],
 ) -> std::result::Result<(), &'static str> {
-    let mut last: [Option<&JsonValue<'a>>; 4] = [None; 4];
-    for (name, value) in members {
-        if let Some(slot) = keys.iter().position(|key| *key == name) {
-            last[slot] = Some(value);
-        }
-    }
-    for ((key, value), out) in keys.iter().zip(last).zip(found) {
-        *out = match value {
+    for (key, out) in keys.iter().zip(found) {
+        *out = match object.get(key) {
             None | Some(JsonValue::Null) => None,
             Some(JsonValue::String(text)) => Some(text),
             Some(_) => return Err(key),
@@ -219,11 +212,11 @@ pub fn decode_put_records_response(
     let mut failed = 0usize;
     let mut records = Vec::with_capacity(entries.len());
     for (index, entry) in entries.iter().enumerate() {
-        let JsonValue::Object(members) = entry else {
+        if !matches!(entry, JsonValue::Object(_)) {
             return Err(invalid(&text!("Records entry {} is not an object", index)));
-        };
+        }
         let mut fields = [None; 4];
-        string_members(members, &ENTRY_KEYS, &mut fields)
+        string_members(entry, &ENTRY_KEYS, &mut fields)
             .map_err(|key| invalid(&text!("Records entry {} {} is not a string", index, key)))?;
         let [shard_id, error_message, error_code, sequence_number] = fields;
         let result = if let Some(error_code) = error_code {
@@ -278,8 +271,8 @@ pub fn decode_error_body(body: &[u8]) -> Option<AwsErrorBody> {
     let value = json::parse_bytes(body).ok();
     let mut fields = [None; 3];
     let is_error_json = match &value {
-        Some(JsonValue::Object(members)) => {
-            string_members(members, &["__type", "message", "Message"], &mut fields).is_ok()
+        Some(object @ JsonValue::Object(_)) => {
+            string_members(object, &["__type", "message", "Message"], &mut fields).is_ok()
         }
         _ => false,
     };

@@ -162,9 +162,15 @@ pub fn char_count(text: &str) -> usize {
 /// `text` before and after the first `separator` byte, like `text.split_once(separator as char)`;
 /// `separator` must be ASCII (never part of a multi-byte character).
 pub fn split_once_ascii(text: &str, separator: u8) -> Option<(&str, &str)> {
-    let at = text.bytes().position(|byte| byte == separator)?;
-    let (before, after) = text.split_at_checked(at)?;
-    Some((before, after.get(1..)?))
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] == separator {
+            return Some((text.get(..at)?, text.get(at + 1..)?));
+        }
+        at += 1;
+    }
+    None
 }
 
 /// `text` without leading and trailing whitespace, what `text.trim()` returns (Unicode

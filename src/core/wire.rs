@@ -350,10 +350,12 @@ fn unescape_xml(text: &str) -> String {
 /// (`com.amazonaws.kinesis.v20131202#ResourceNotFoundException` → `ResourceNotFoundException`).
 pub fn normalize_error_name(raw: &str) -> &str {
     // '#' and ':' are ASCII, so the cuts are char boundaries and `get` never fails.
-    let after_hash = match raw.bytes().rposition(|byte| byte == b'#') {
-        Some(hash) => raw.get(hash + 1..).unwrap_or_default(),
-        None => raw,
-    };
+    let bytes = raw.as_bytes();
+    let mut start = bytes.len();
+    while start > 0 && bytes[start - 1] != b'#' {
+        start -= 1;
+    }
+    let after_hash = raw.get(start..).unwrap_or_default();
     let name = split_once_ascii(after_hash, b':').map_or(after_hash, |(name, _)| name);
     trim(name)
 }

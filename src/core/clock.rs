@@ -97,13 +97,13 @@ impl ClockSkew {
             remove_first(&mut self.samples);
         }
         self.samples.push(sample);
-        let best = self
-            .samples
-            .iter()
-            .rev()
-            .min_by_key(|s| s.round_trip_ms)
-            .copied()
-            .unwrap_or(sample);
+        // The shortest round trip; among equals the latest.
+        let mut best = sample;
+        for candidate in self.samples.iter().rev() {
+            if candidate.round_trip_ms < best.round_trip_ms {
+                best = *candidate;
+            }
+        }
         let distance = best.offset_ms.abs_diff(self.offset_ms);
         if distance > best.uncertainty_ms() + DATE_RESOLUTION_MS {
             self.offset_ms = best.offset_ms;

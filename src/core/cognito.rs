@@ -46,17 +46,19 @@ pub fn default_endpoint(region: &str) -> String {
     text!("https://cognito-identity.{}.amazonaws.com/", region)
 }
 
+/// Whether `part` is a non-empty run of ASCII letters, digits and '-'.
+fn is_id_part(part: &str) -> bool {
+    let mut well_formed = !part.is_empty();
+    for &byte in part.as_bytes() {
+        well_formed &= byte.is_ascii_alphanumeric() || byte == b'-';
+    }
+    well_formed
+}
+
 fn check_id(field: &str, value: &str) -> Result<()> {
     let len = char_count(value);
     let well_formed = match split_once_ascii(value, b':') {
-        Some((region, id)) => {
-            !region.is_empty()
-                && !id.is_empty()
-                && region
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        }
+        Some((region, id)) => is_id_part(region) && is_id_part(id),
         None => false,
     };
     if !well_formed || len > MAX_ID_LENGTH {

@@ -234,7 +234,8 @@ pub fn parse_http_date(value: &str) -> Result<u64> {
     let mut fields = [0u32; 5];
     let mut field = 0;
     let mut shape_ok = bytes.len() == IMF_FIXDATE_SHAPE.len();
-    for (at, (&byte, &expected)) in bytes.iter().zip(IMF_FIXDATE_SHAPE).enumerate() {
+    for (at, &expected) in IMF_FIXDATE_SHAPE.iter().enumerate() {
+        let byte = bytes.get(at).copied().unwrap_or_default();
         match expected {
             b'#' => {
                 shape_ok &= byte.is_ascii_digit();

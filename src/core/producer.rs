@@ -940,16 +940,12 @@ impl Producer {
 
     /// A snapshot of the counters and of what is held at `now_ms`.
     pub fn stats(&self, now_ms: u64) -> Stats {
-        let oldest_in_flight = self
-            .in_flight
-            .iter()
-            .filter_map(|request| request.records.first().map(|r| r.put_at_ms))
-            .min();
-        let oldest_buffered = self.queue.oldest().map(|r| r.put_at_ms);
-        let oldest = match (oldest_in_flight, oldest_buffered) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        let mut oldest = self.queue.oldest().map(|r| r.put_at_ms);
+        for request in &self.in_flight {
+            if let Some(record) = request.records.first() {
+                oldest = Some(oldest.map_or(record.put_at_ms, |at| at.min(record.put_at_ms)));
+            }
+        }
         Stats {
             buffered_records: self.queue.len(),
             buffered_bytes: self.queue.bytes(),

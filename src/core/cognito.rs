@@ -196,8 +196,9 @@ fn millis_from_seconds(number: &str) -> Option<u64> {
     let (mantissa, exponent) = bytes.split_at(exponent_at);
     let mut exponent_value: i64 = 0;
     let mut exponent_sign = 1;
-    for (index, &byte) in exponent.iter().enumerate().skip(1) {
+    for (index, &byte) in exponent.iter().enumerate() {
         match byte {
+            _ if index == 0 => {}
             b'+' if index == 1 => {}
             b'-' if index == 1 => exponent_sign = -1,
             b'0'..=b'9' => {

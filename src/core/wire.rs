@@ -294,7 +294,7 @@ pub fn decode_error_body(body: &[u8]) -> Option<AwsErrorBody> {
 /// The `<Code>` and `<Message>` of an AWS XML error body; `None` without a `<Code>`.
 fn decode_xml_error_body(body: &[u8]) -> Option<AwsErrorBody> {
     let text = std::str::from_utf8(body).ok()?;
-    if !trim(text).starts_with('<') {
+    if trim(text).as_bytes().first() != Some(&b'<') {
         return None;
     }
     let element = |open: &[u8], close: &[u8]| -> Option<String> {

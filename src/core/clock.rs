@@ -20,6 +20,7 @@
 //! and the request can be re-signed.
 
 use crate::core::error::Result;
+use crate::core::flush::remove_first;
 use crate::core::http_date::parse_http_date;
 
 /// How many recent `Date` samples are kept.
@@ -93,16 +94,16 @@ impl ClockSkew {
     ) -> Result<bool> {
         let sample = Sample::from_response(date_header, sent_at_ms, received_at_ms)?;
         if self.samples.len() == MAX_SAMPLES {
-            self.samples.remove(0);
+            remove_first(&mut self.samples);
         }
         self.samples.push(sample);
-        let best = self
-            .samples
-            .iter()
-            .rev()
-            .min_by_key(|s| s.round_trip_ms)
-            .copied()
-            .unwrap_or(sample);
+        // The shortest round trip; among equals the latest.
+        let mut best = sample;
+        for candidate in self.samples.iter().rev() {
+            if candidate.round_trip_ms < best.round_trip_ms {
+                best = *candidate;
+            }
+        }
         let distance = best.offset_ms.abs_diff(self.offset_ms);
         if distance > best.uncertainty_ms() + DATE_RESOLUTION_MS {
             self.offset_ms = best.offset_ms;

@@ -46,17 +46,19 @@ pub fn default_endpoint(region: &str) -> String {
     text!("https://cognito-identity.{}.amazonaws.com/", region)
 }
 
+/// Whether `part` is a non-empty run of ASCII letters, digits and '-'.
+fn is_id_part(part: &str) -> bool {
+    let mut well_formed = !part.is_empty();
+    for &byte in part.as_bytes() {
+        well_formed &= byte.is_ascii_alphanumeric() || byte == b'-';
+    }
+    well_formed
+}
+
 fn check_id(field: &str, value: &str) -> Result<()> {
     let len = char_count(value);
     let well_formed = match split_once_ascii(value, b':') {
-        Some((region, id)) => {
-            !region.is_empty()
-                && !id.is_empty()
-                && region
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        }
+        Some((region, id)) => is_id_part(region) && is_id_part(id),
         None => false,
     };
     if !well_formed || len > MAX_ID_LENGTH {
@@ -194,8 +196,9 @@ fn millis_from_seconds(number: &str) -> Option<u64> {
     let (mantissa, exponent) = bytes.split_at(exponent_at);
     let mut exponent_value: i64 = 0;
     let mut exponent_sign = 1;
-    for (index, &byte) in exponent.iter().enumerate().skip(1) {
+    for (index, &byte) in exponent.iter().enumerate() {
         match byte {
+            _ if index == 0 => {}
             b'+' if index == 1 => {}
             b'-' if index == 1 => exponent_sign = -1,
             b'0'..=b'9' => {

@@ -167,8 +167,8 @@ impl ProducerConfig {
             self.retry_max_ms,
             self.paused_retry_ms,
         ];
-        for (option, value) in OPTION_TABLE.iter().zip(values) {
-            option.check(value)?;
+        for (option, value) in OPTION_TABLE.iter().zip(&values) {
+            option.check(*value)?;
         }
         if self.retry_max_ms < self.retry_base_ms {
             return Err(Error::new(

@@ -63,8 +63,9 @@ impl Credentials {
             return Err(invalid("accessKeyId is missing or empty".into()));
         }
         if !access_key_id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            .as_bytes()
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'_')
         {
             return Err(invalid(text!(
                 "accessKeyId may hold only ASCII letters, digits and '_' ({} characters given)",
@@ -80,7 +81,7 @@ impl Credentials {
                     "sessionToken is empty; omit it for credentials without a session token".into(),
                 ));
             }
-            if !token.bytes().all(|b| b.is_ascii_graphic()) {
+            if !token.as_bytes().iter().all(u8::is_ascii_graphic) {
                 return Err(invalid(text!(
                     "sessionToken may hold only visible ASCII characters ({} characters given)",
                     char_count(token)

@@ -106,10 +106,17 @@ impl std::error::Error for Error {}
 /// The first `max_chars` characters of `text` (all of it when shorter), for messages that show a
 /// bounded part of a user's value.
 pub fn char_prefix(text: &str, max_chars: usize) -> &str {
-    match text.char_indices().nth(max_chars) {
-        Some((end, _)) => text.get(..end).unwrap_or(text),
-        None => text,
+    let mut chars = 0;
+    for (at, &byte) in text.as_bytes().iter().enumerate() {
+        // Every character starts with a byte that is not a continuation byte (0b10xx_xxxx).
+        if (byte as i8) >= -0x40 {
+            if chars == max_chars {
+                return text.get(..at).unwrap_or(text);
+            }
+            chars += 1;
+        }
     }
+    text
 }
 
 /// `text` in double quotes for a message showing a user's value: `"` and `\` get a backslash,

@@ -113,14 +113,15 @@ impl FromStr for EventId {
             return Err(bad());
         }
         let mut value: u128 = 0;
-        for (index, c) in text.chars().enumerate() {
+        // 36 bytes: a byte that is part of a longer character is neither '-' nor a hex digit.
+        for (index, &byte) in text.as_bytes().iter().enumerate() {
             if matches!(index, 8 | 13 | 18 | 23) {
-                if c != '-' {
+                if byte != b'-' {
                     return Err(bad());
                 }
                 continue;
             }
-            let digit = c.to_digit(16).ok_or_else(bad)?;
+            let digit = char::from(byte).to_digit(16).ok_or_else(bad)?;
             value = (value << 4) | u128::from(digit);
         }
         Ok(EventId(value))

@@ -35,12 +35,21 @@ pub enum Resolution {
     Dropped,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 struct OpenFlush {
     id: FlushId,
     mark: u64,
     outstanding: u64,
     report: FlushReport,
+}
+
+/// Removes the first element of `items` (if any) by moving the others down: for `Copy` elements, no
+/// `Vec::remove` in the `.wasm`.
+pub(crate) fn remove_first<T: Copy>(items: &mut Vec<T>) {
+    if !items.is_empty() {
+        items.copy_within(1.., 0);
+        items.pop();
+    }
 }
 
 /// Completed reports kept for `flush_report`; older completed flushes read as an all-zero report.
@@ -114,15 +123,15 @@ impl FlushTracker {
     /// Completes the oldest open flush if it has nothing outstanding (or any open one when
     /// `held_by_pause`) and returns it; call until `None` to complete them in order.
     pub fn complete_next(&mut self, held_by_pause: bool) -> Option<(FlushId, FlushReport)> {
-        let flush = self.open.first()?;
+        let mut flush = *self.open.first()?;
         if flush.outstanding > 0 && !held_by_pause {
             return None;
         }
-        let mut flush = self.open.remove(0);
+        remove_first(&mut self.open);
         flush.report.pending = flush.outstanding;
         self.completed.push((flush.id, flush.report));
         if self.completed.len() > RETAINED_FLUSH_REPORTS {
-            self.completed.remove(0);
+            remove_first(&mut self.completed);
         }
         Some((flush.id, flush.report))
     }

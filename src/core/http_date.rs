@@ -214,42 +214,59 @@ fn digits(text: &[u8]) -> Option<u32> {
     })
 }
 
+/// The shape of an IMF-fixdate: `#` stands for a digit, `a` for a letter of the day or month name,
+/// any other byte for itself.
+const IMF_FIXDATE_SHAPE: &[u8; 29] = b"aaa, ## aaa #### ##:##:## GMT";
+
 /// Milliseconds since the epoch of an HTTP `Date` header in IMF-fixdate form. Leading and trailing
 /// whitespace is ignored; the weekday name must be a valid one but is not cross-checked. A leap second
 /// (`:60`) counts as the last second of its minute.
 pub fn parse_http_date(value: &str) -> Result<u64> {
-    let expected = "an IMF-fixdate like \"Thu, 26 Nov 2026 13:44:37 GMT\"";
-    let fail = || date_error("Date header", value, expected);
-    let text = trim(value);
-    let bytes = text.as_bytes();
-    if bytes.len() != 29
-        || !text.is_ascii()
-        || &bytes[3..5] != b", "
-        || bytes[7] != b' '
-        || bytes[11] != b' '
-        || bytes[16] != b' '
-        || bytes[19] != b':'
-        || bytes[22] != b':'
-        || &bytes[25..] != b" GMT"
-    {
-        return Err(fail());
+    let fail = || {
+        date_error(
+            "Date header",
+            value,
+            "an IMF-fixdate like \"Thu, 26 Nov 2026 13:44:37 GMT\"",
+        )
+    };
+    let bytes = trim(value).as_bytes();
+    // Day, year, hour, minute, second: the digit runs of the shape, in order.
+    let mut fields = [0u32; 5];
+    let mut field = 0;
+    let mut shape_ok = bytes.len() == IMF_FIXDATE_SHAPE.len();
+    for (at, &expected) in IMF_FIXDATE_SHAPE.iter().enumerate() {
+        let byte = bytes.get(at).copied().unwrap_or_default();
+        match expected {
+            b'#' => {
+                shape_ok &= byte.is_ascii_digit();
+                fields[field] = fields[field] * 10 + u32::from(byte.wrapping_sub(b'0'));
+                if IMF_FIXDATE_SHAPE.get(at + 1) != Some(&b'#') {
+                    field += 1;
+                }
+            }
+            b'a' => {}
+            _ => shape_ok &= byte == expected,
+        }
     }
-    if !DAY_NAMES.iter().any(|name| name.as_bytes() == &bytes[0..3]) {
+    let name_at = |names: &[&str], from: usize| {
+        names
+            .iter()
+            .position(|name| bytes.get(from..from + 3) == Some(name.as_bytes()))
+    };
+    let (Some(_), Some(month), true, [day, year, hour, minute, second]) = (
+        name_at(&DAY_NAMES, 0),
+        name_at(&MONTH_NAMES, 8),
+        shape_ok && field == fields.len(),
+        fields,
+    ) else {
         return Err(fail());
-    }
-    let month = MONTH_NAMES
-        .iter()
-        .position(|name| name.as_bytes() == &bytes[8..11])
-        .ok_or_else(fail)? as u32
-        + 1;
-    let field = |range: std::ops::Range<usize>| digits(&bytes[range]).ok_or_else(fail);
-    let second = field(23..25)?;
+    };
     UtcDateTime {
-        year: field(12..16)?,
-        month,
-        day: field(5..7)?,
-        hour: field(17..19)?,
-        minute: field(20..22)?,
+        year,
+        month: month as u32 + 1,
+        day,
+        hour,
+        minute,
         second: if second == 60 { 59 } else { second },
         millisecond: 0,
     }
@@ -442,6 +459,21 @@ mod tests {
             let error = parse_http_date(bad).unwrap_err();
             assert_eq!(error.code(), ErrorCode::ProtocolError, "{bad}");
             assert!(error.message().contains("Date header"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn http_date_with_any_byte_out_of_shape_is_rejected() {
+        let good = "Thu, 26 Nov 2026 13:44:37 GMT";
+        for at in 0..good.len() {
+            for replacement in ["#", "a", "é", "/", ":", " "] {
+                let mut bad = good.to_owned();
+                bad.replace_range(at..at + 1, replacement);
+                if good.as_bytes()[at] == replacement.as_bytes()[0] || bad.trim() != bad {
+                    continue;
+                }
+                assert!(parse_http_date(&bad).is_err(), "{bad}");
+            }
         }
     }
 

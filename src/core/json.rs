@@ -62,14 +62,18 @@ impl<'a> JsonValue<'a> {
     /// The member `key` of an object (the last one when the key repeats); `None` for a missing key or
     /// a value that is not an object.
     pub fn get(&self, key: &str) -> Option<&JsonValue<'a>> {
-        match self {
-            JsonValue::Object(members) => members
-                .iter()
-                .rev()
-                .find(|(name, _)| name == key)
-                .map(|(_, value)| value),
-            _ => None,
+        let JsonValue::Object(members) = self else {
+            return None;
+        };
+        let mut at = members.len();
+        while at > 0 {
+            at -= 1;
+            let (name, value) = &members[at];
+            if name == key {
+                return Some(value);
+            }
         }
+        None
     }
 
     /// The text of a string value.
@@ -94,13 +98,14 @@ impl<'a> JsonValue<'a> {
         let JsonValue::Number(text) = self else {
             return None;
         };
-        text.bytes().try_fold(0u64, |total, byte| {
-            if byte.is_ascii_digit() {
-                total.checked_mul(10)?.checked_add(u64::from(byte - b'0'))
-            } else {
-                None
+        let mut total = 0u64;
+        for &byte in text.as_bytes() {
+            if !byte.is_ascii_digit() {
+                return None;
             }
-        })
+            total = total.checked_mul(10)?.checked_add(u64::from(byte - b'0'))?;
+        }
+        Some(total)
     }
 }
 

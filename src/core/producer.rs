@@ -561,7 +561,13 @@ impl Producer {
         let mut delivered = Vec::new();
         let mut settlement = Settlement::default();
         let mut pause_failure = None;
-        for (record, result) in request.records.into_iter().zip(decoded.records) {
+        // Records are taken off the end of the reversed vector: request order, no `IntoIter`.
+        let mut records = request.records;
+        records.reverse();
+        for result in &decoded.records {
+            let Some(record) = records.pop() else {
+                break;
+            };
             match result {
                 RecordResult::Accepted { .. } => {
                     self.counters.sent += 1;
@@ -572,11 +578,11 @@ impl Producer {
                     error_code,
                     error_message,
                 } => {
-                    let class = classify(200, Some(&error_code), &error_message);
+                    let class = classify(200, Some(error_code), error_message);
                     let failure = Arc::new(Failure {
                         code: ErrorCode::ServiceError,
-                        aws_error: Some(error_code.into_owned()),
-                        message: error_message.into_owned(),
+                        aws_error: Some(String::from(&**error_code)),
+                        message: String::from(&**error_message),
                     });
                     let retry = if class == Classification::NotRetryable {
                         pause_failure = Some(failure.clone());
@@ -694,7 +700,9 @@ impl Producer {
             requeue: Vec::with_capacity(request.records.len()),
             ..Settlement::default()
         };
-        for record in request.records {
+        let mut records = request.records;
+        records.reverse();
+        while let Some(record) = records.pop() {
             self.settle_one(&mut settlement, record, failure.clone(), retry, now_ms);
         }
         self.finish_settlement(request.id, &key_hashes, settlement, now_ms);
@@ -772,36 +780,49 @@ impl Producer {
         self.fail_records(settlement.failed);
     }
 
-    /// Reports records that will not be sent again, grouped by their last error.
+    /// Reports records that will not be sent again, grouped by their last error: one
+    /// `RecordsFailed` event per distinct (error, reason), in order of first appearance.
     fn fail_records(&mut self, failed: Vec<(QueuedRecord, GiveUp)>) {
-        let mut groups: Vec<(Arc<Failure>, GiveUp, Vec<EventId>)> = Vec::new();
-        for (record, reason) in failed {
+        let first_new = self.events.len();
+        for &(ref record, reason) in &failed {
             let failure = record
                 .last_failure
                 .clone()
                 .unwrap_or_else(|| self.never_sent_failure());
             self.flushes.on_resolved(record.seq, Resolution::Failed);
-            match groups
-                .iter_mut()
-                .find(|(f, r, _)| *r == reason && (Arc::ptr_eq(f, &failure) || **f == *failure))
-            {
-                Some((_, _, ids)) => ids.push(record.id),
-                None => groups.push((failure, reason, vec![record.id])),
-            }
-        }
-        for (failure, reason, ids) in groups {
             let code_name = failure
                 .aws_error
                 .as_deref()
                 .unwrap_or(failure.code.as_str());
-            self.counters.count_failed(code_name, ids.len() as u64);
-            self.events.push(ProducerEvent::RecordsFailed {
-                ids,
-                code: failure.code,
-                aws_error: failure.aws_error.clone(),
-                message: failure.message.clone(),
-                reason,
-            });
+            self.counters.count_failed(code_name, 1);
+            let group = self.events[first_new..]
+                .iter_mut()
+                .find_map(|event| match event {
+                    ProducerEvent::RecordsFailed {
+                        ids,
+                        code,
+                        aws_error,
+                        message,
+                        reason: group_reason,
+                    } if *group_reason == reason
+                        && *code == failure.code
+                        && *aws_error == failure.aws_error
+                        && *message == failure.message =>
+                    {
+                        Some(ids)
+                    }
+                    _ => None,
+                });
+            match group {
+                Some(ids) => ids.push(record.id),
+                None => self.events.push(ProducerEvent::RecordsFailed {
+                    ids: vec![record.id],
+                    code: failure.code,
+                    aws_error: failure.aws_error.clone(),
+                    message: failure.message.clone(),
+                    reason,
+                }),
+            }
         }
     }
 
@@ -919,16 +940,12 @@ impl Producer {
 
     /// A snapshot of the counters and of what is held at `now_ms`.
     pub fn stats(&self, now_ms: u64) -> Stats {
-        let oldest_in_flight = self
-            .in_flight
-            .iter()
-            .filter_map(|request| request.records.first().map(|r| r.put_at_ms))
-            .min();
-        let oldest_buffered = self.queue.oldest().map(|r| r.put_at_ms);
-        let oldest = match (oldest_in_flight, oldest_buffered) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        let mut oldest = self.queue.oldest().map(|r| r.put_at_ms);
+        for request in &self.in_flight {
+            if let Some(record) = request.records.first() {
+                oldest = Some(oldest.map_or(record.put_at_ms, |at| at.min(record.put_at_ms)));
+            }
+        }
         Stats {
             buffered_records: self.queue.len(),
             buffered_bytes: self.queue.bytes(),

@@ -13,8 +13,6 @@
 //! record's `seq` (the globally oldest pending record, for TTL expiry and drop-oldest), and keys in
 //! backoff by the end of their backoff. `put` costs one hash lookup and at most two heap pushes.
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
 use std::fmt;
 use std::sync::Arc;
 
@@ -62,8 +60,55 @@ pub fn key_hash(partition_key: &str) -> u64 {
     hash
 }
 
+/// One key's pending records in put order, as two vectors: `front` holds the oldest ones reversed
+/// (the next to go last), `back` the newer ones in order. Every operation is amortised O(1) and
+/// reuses the `Vec<QueuedRecord>` code the batches need anyway, instead of a `VecDeque`'s own.
+#[derive(Default)]
+struct Fifo {
+    front: Vec<QueuedRecord>,
+    back: Vec<QueuedRecord>,
+}
+
+impl Fifo {
+    fn len(&self) -> usize {
+        self.front.len() + self.back.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.front.is_empty() && self.back.is_empty()
+    }
+
+    fn capacity(&self) -> usize {
+        self.front.capacity() + self.back.capacity()
+    }
+
+    fn front(&self) -> Option<&QueuedRecord> {
+        self.front.last().or_else(|| self.back.first())
+    }
+
+    fn back(&self) -> Option<&QueuedRecord> {
+        self.back.last().or_else(|| self.front.first())
+    }
+
+    fn push_back(&mut self, record: QueuedRecord) {
+        self.back.push(record);
+    }
+
+    fn push_front(&mut self, record: QueuedRecord) {
+        self.front.push(record);
+    }
+
+    fn pop_front(&mut self) -> Option<QueuedRecord> {
+        if self.front.is_empty() {
+            self.back.reverse();
+            std::mem::swap(&mut self.front, &mut self.back);
+        }
+        self.front.pop()
+    }
+}
+
 struct KeyState {
-    pending: VecDeque<QueuedRecord>,
+    pending: Fifo,
     pending_bytes: usize,
     in_flight: Option<RequestId>,
     not_before: u64,
@@ -74,7 +119,7 @@ struct KeyState {
 }
 
 impl KeyState {
-    fn new(pending: VecDeque<QueuedRecord>) -> Self {
+    fn new(pending: Fifo) -> Self {
         KeyState {
             pending,
             pending_bytes: 0,
@@ -99,13 +144,71 @@ impl KeyState {
 /// The state of the key with hash `hash`, new (with a FIFO from `spare` when one is left) if absent.
 fn key_state<'a>(
     keys: &'a mut KeyMap<KeyState>,
-    spare: &mut Vec<VecDeque<QueuedRecord>>,
+    spare: &mut Vec<Fifo>,
     hash: u64,
 ) -> &'a mut KeyState {
     keys.get_or_insert_with(hash, || KeyState::new(spare.pop().unwrap_or_default()))
 }
 
-type MinHeap = BinaryHeap<Reverse<(u64, u64)>>;
+/// A binary min-heap of `(order, key hash)` pairs: the few operations the index needs, in less code
+/// than `BinaryHeap<Reverse<_>>`.
+#[derive(Default)]
+struct MinHeap {
+    items: Vec<(u64, u64)>,
+}
+
+impl MinHeap {
+    fn peek(&self) -> Option<&(u64, u64)> {
+        self.items.first()
+    }
+
+    fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    fn clear(&mut self) {
+        self.items.clear();
+    }
+
+    fn push(&mut self, item: (u64, u64)) {
+        let mut at = self.items.len();
+        self.items.push(item);
+        while at > 0 {
+            let parent = (at - 1) / 2;
+            if self.items[parent] <= item {
+                break;
+            }
+            self.items[at] = self.items[parent];
+            at = parent;
+        }
+        self.items[at] = item;
+    }
+
+    fn pop(&mut self) -> Option<(u64, u64)> {
+        let last = self.items.pop()?;
+        let Some(&top) = self.items.first() else {
+            return Some(last);
+        };
+        let len = self.items.len();
+        let mut at = 0;
+        loop {
+            let mut child = 2 * at + 1;
+            if child >= len {
+                break;
+            }
+            if child + 1 < len && self.items[child + 1] < self.items[child] {
+                child += 1;
+            }
+            if last <= self.items[child] {
+                break;
+            }
+            self.items[at] = self.items[child];
+            at = child;
+        }
+        self.items[at] = last;
+        Some(top)
+    }
+}
 
 #[derive(Default)]
 struct Index {
@@ -138,16 +241,16 @@ impl Index {
             return;
         };
         if should_be_ready && state.ready_entry != Some(front) {
-            self.ready.push(Reverse((front, hash)));
+            self.ready.push((front, hash));
             state.ready_entry = Some(front);
         }
         if state.head_entry != Some(front) {
-            self.heads.push(Reverse((front, hash)));
+            self.heads.push((front, hash));
             state.head_entry = Some(front);
         }
         let backing_off = state.in_flight.is_none() && state.not_before > now_ms;
         if backing_off && state.backoff_entry != Some(state.not_before) {
-            self.backoff.push(Reverse((state.not_before, hash)));
+            self.backoff.push((state.not_before, hash));
             state.backoff_entry = Some(state.not_before);
         }
     }
@@ -157,7 +260,7 @@ impl Index {
 #[derive(Default)]
 pub struct RecordQueue {
     keys: KeyMap<KeyState>,
-    spare: Vec<VecDeque<QueuedRecord>>,
+    spare: Vec<Fifo>,
     index: Index,
     records: usize,
     bytes: usize,
@@ -230,7 +333,7 @@ impl RecordQueue {
 
     /// The oldest ready record (the next one a batch would take), if any.
     pub fn oldest_ready(&self) -> Option<&QueuedRecord> {
-        let Reverse((_, hash)) = self.index.ready.peek()?;
+        let (_, hash) = self.index.ready.peek()?;
         self.keys.get(*hash)?.pending.front()
     }
 
@@ -241,18 +344,18 @@ impl RecordQueue {
 
     /// The oldest held record, if any.
     pub fn oldest(&self) -> Option<&QueuedRecord> {
-        let Reverse((_, hash)) = self.index.heads.peek()?;
+        let (_, hash) = self.index.heads.peek()?;
         self.keys.get(*hash)?.pending.front()
     }
 
     /// When the earliest backoff ends (may be early, never late).
     pub fn next_backoff_end(&self) -> Option<u64> {
-        self.index.backoff.peek().map(|Reverse((at, _))| *at)
+        self.index.backoff.peek().map(|(at, _)| *at)
     }
 
     /// Makes keys whose backoff ended by `now_ms` ready.
     pub fn end_backoffs(&mut self, now_ms: u64) {
-        while let Some(&Reverse((at, hash))) = self.index.backoff.peek() {
+        while let Some(&(at, hash)) = self.index.backoff.peek() {
             if at > now_ms {
                 break;
             }
@@ -292,7 +395,7 @@ impl RecordQueue {
         let mut batch = Vec::new();
         let mut spent = 0usize;
         while batch.len() < max_records {
-            let Some(&Reverse((seq, hash))) = self.index.ready.peek() else {
+            let Some(&(seq, hash)) = self.index.ready.peek() else {
                 break;
             };
             let state = match self.keys.get_mut(hash) {
@@ -336,10 +439,10 @@ impl RecordQueue {
             self.bytes -= size;
             spent += price;
             if let Some(next) = state.front_seq() {
-                self.index.ready.push(Reverse((next, hash)));
+                self.index.ready.push((next, hash));
                 state.ready_entry = Some(next);
                 if state.head_entry != Some(next) {
-                    self.index.heads.push(Reverse((next, hash)));
+                    self.index.heads.push((next, hash));
                     state.head_entry = Some(next);
                 }
             }
@@ -356,11 +459,12 @@ impl RecordQueue {
         &mut self,
         request: RequestId,
         key_hashes: &[u64],
-        requeue: Vec<QueuedRecord>,
+        mut requeue: Vec<QueuedRecord>,
         not_before_ms: u64,
         now_ms: u64,
     ) {
-        for record in requeue.into_iter().rev() {
+        // Last first, each to the front: the records end up in request order.
+        while let Some(record) = requeue.pop() {
             let size = record.bytes();
             let state = key_state(&mut self.keys, &mut self.spare, record.key_hash);
             state.pending.push_front(record);
@@ -392,7 +496,7 @@ impl RecordQueue {
         now_ms: u64,
         condition: &dyn Fn(&QueuedRecord) -> bool,
     ) -> Option<QueuedRecord> {
-        let &Reverse((_, hash)) = self.index.heads.peek()?;
+        let &(_, hash) = self.index.heads.peek()?;
         let state = self.keys.get_mut(hash)?;
         if !condition(state.pending.front()?) {
             return None;
@@ -415,9 +519,9 @@ impl RecordQueue {
     fn remove_if_idle(&mut self, hash: u64) {
         if self.keys.get(hash).is_some_and(KeyState::idle) {
             if let Some(state) = self.keys.remove(hash) {
-                let mut queue = state.pending;
+                let queue = state.pending;
+                // Idle: the FIFO is already empty.
                 if self.spare.len() < SPARE_QUEUES && queue.capacity() <= SPARE_CAPACITY {
-                    queue.clear();
                     self.spare.push(queue);
                 }
             }
@@ -434,7 +538,7 @@ impl RecordQueue {
             return;
         }
         let index = &mut self.index;
-        while let Some(&Reverse((seq, hash))) = index.ready.peek() {
+        while let Some(&(seq, hash)) = index.ready.peek() {
             match self.keys.get_mut(hash) {
                 Some(state) if state.ready && state.front_seq() == Some(seq) => break,
                 Some(state) if state.ready_entry == Some(seq) => state.ready_entry = None,
@@ -442,7 +546,7 @@ impl RecordQueue {
             }
             index.ready.pop();
         }
-        while let Some(&Reverse((seq, hash))) = index.heads.peek() {
+        while let Some(&(seq, hash)) = index.heads.peek() {
             match self.keys.get_mut(hash) {
                 Some(state) if state.front_seq() == Some(seq) => break,
                 Some(state) if state.head_entry == Some(seq) => state.head_entry = None,
@@ -464,13 +568,13 @@ impl RecordQueue {
             let Some(front) = state.front_seq() else {
                 continue;
             };
-            index.heads.push(Reverse((front, hash)));
+            index.heads.push((front, hash));
             state.head_entry = Some(front);
             if state.ready {
-                index.ready.push(Reverse((front, hash)));
+                index.ready.push((front, hash));
                 state.ready_entry = Some(front);
             } else if state.in_flight.is_none() {
-                index.backoff.push(Reverse((state.not_before, hash)));
+                index.backoff.push((state.not_before, hash));
                 state.backoff_entry = Some(state.not_before);
             }
         }

@@ -94,7 +94,12 @@ pub fn validate_partition_key(key: &str) -> Result<()> {
             MIN_PARTITION_KEY_CHARS
         }
     } else {
-        key.encode_utf16().count()
+        // One code unit per character, two for a character of four UTF-8 bytes (lead byte 0xF0..).
+        let mut units = 0;
+        for &byte in key.as_bytes() {
+            units += usize::from((byte as i8) >= -0x40) + usize::from(byte >= 0xf0);
+        }
+        units
     };
     if chars < MIN_PARTITION_KEY_CHARS {
         return Err(Error::new(
@@ -118,4 +123,34 @@ pub fn validate_partition_key(key: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partition_key_length_is_counted_in_utf16_code_units() {
+        for piece in ["a", "é", "日", "\u{1F600}"] {
+            for count in [1, 63, 64, 65, 85, 86, 128, 129, 255, 256, 257, 300] {
+                let key = piece.repeat(count);
+                let units = key.encode_utf16().count();
+                let result = validate_partition_key(&key);
+                assert_eq!(
+                    result.is_ok(),
+                    units <= MAX_PARTITION_KEY_CHARS,
+                    "{piece} x {count}"
+                );
+                if let Err(error) = result {
+                    assert!(
+                        error.message().contains(&format!("has {units} Unicode")),
+                        "{error}"
+                    );
+                }
+            }
+        }
+        let mixed = "a\u{1F600}é日".repeat(60);
+        assert!(validate_partition_key(&mixed).is_err());
+        assert!(validate_partition_key(&mixed[..mixed.len() / 2]).is_ok());
+    }
 }

@@ -162,25 +162,29 @@ pub fn char_count(text: &str) -> usize {
 /// `text` before and after the first `separator` byte, like `text.split_once(separator as char)`;
 /// `separator` must be ASCII (never part of a multi-byte character).
 pub fn split_once_ascii(text: &str, separator: u8) -> Option<(&str, &str)> {
-    let at = text.bytes().position(|byte| byte == separator)?;
-    let (before, after) = text.split_at_checked(at)?;
-    Some((before, after.get(1..)?))
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] == separator {
+            return Some((text.get(..at)?, text.get(at + 1..)?));
+        }
+        at += 1;
+    }
+    None
 }
 
 /// `text` without leading and trailing whitespace, what `text.trim()` returns (Unicode
-/// `White_Space`), found with one forward and one backward walk over its characters.
+/// `White_Space`), found with one forward walk over its characters.
 pub fn trim(text: &str) -> &str {
-    let start = text
-        .char_indices()
-        .find(|&(_, c)| !c.is_whitespace())
-        .map_or(text.len(), |(at, _)| at);
-    let rest = text.get(start..).unwrap_or_default();
-    let end = rest
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| !c.is_whitespace())
-        .map_or(0, |(at, c)| at + c.len_utf8());
-    rest.get(..end).unwrap_or_default()
+    let mut start = None;
+    let mut end = 0;
+    for (at, c) in text.char_indices() {
+        if !c.is_whitespace() {
+            start.get_or_insert(at);
+            end = at + c.len_utf8();
+        }
+    }
+    text.get(start.unwrap_or(0)..end).unwrap_or_default()
 }
 
 #[cfg(test)]

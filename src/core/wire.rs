@@ -152,6 +152,30 @@ fn optional_string<'v, 'a>(
     }
 }
 
+/// The value of each of `keys` in `object` (the last one when a key repeats), each a string or absent
+/// (`null` counts as absent); `Err` names the first of `keys` whose value has another type.
+fn string_members<'v, 'a>(
+    object: &'v JsonValue<'a>,
+    keys: &[&'static str],
+    found: &mut [Option<&'v Cow<'a, str>>],
+) -> std::result::Result<(), &'static str> {
+    for (key, out) in keys.iter().zip(found) {
+        *out = match object.get(key) {
+            None | Some(JsonValue::Null) => None,
+            Some(JsonValue::String(text)) => Some(text),
+            Some(_) => return Err(key),
+        };
+    }
+    Ok(())
+}
+
+fn owned_or_empty<'a>(field: Option<&Cow<'a, str>>) -> Cow<'a, str> {
+    field.cloned().unwrap_or(Cow::Borrowed(""))
+}
+
+/// The members of a PutRecords response entry the decoder reads, in the order their types are checked.
+const ENTRY_KEYS: [&str; 4] = ["ShardId", "ErrorMessage", "ErrorCode", "SequenceNumber"];
+
 /// Decodes a 200 PutRecords response for a request of `expected_records` records. Unknown fields
 /// are ignored; `ProtocolError` when the body is not the expected JSON, when `Records` has another
 /// length than the request, when `FailedRecordCount` disagrees with the failed entries, or when an
@@ -191,31 +215,26 @@ pub fn decode_put_records_response(
         if !matches!(entry, JsonValue::Object(_)) {
             return Err(invalid(&text!("Records entry {} is not an object", index)));
         }
-        let field = |key: &str| {
-            optional_string(entry, key)
-                .map(|text| text.cloned())
-                .map_err(|()| invalid(&text!("Records entry {} {} is not a string", index, key)))
-        };
-        let shard_id = field("ShardId")?;
-        let error_message = field("ErrorMessage")?;
-        let result = match (field("ErrorCode")?, field("SequenceNumber")?) {
-            (Some(error_code), _) => {
-                failed += 1;
-                RecordResult::Failed {
-                    error_code,
-                    error_message: error_message.unwrap_or(Cow::Borrowed("")),
-                }
+        let mut fields = [None; 4];
+        string_members(entry, &ENTRY_KEYS, &mut fields)
+            .map_err(|key| invalid(&text!("Records entry {} {} is not a string", index, key)))?;
+        let [shard_id, error_message, error_code, sequence_number] = fields;
+        let result = if let Some(error_code) = error_code {
+            failed += 1;
+            RecordResult::Failed {
+                error_code: error_code.clone(),
+                error_message: owned_or_empty(error_message),
             }
-            (None, Some(sequence_number)) => RecordResult::Accepted {
-                shard_id: shard_id.unwrap_or(Cow::Borrowed("")),
-                sequence_number,
-            },
-            (None, None) => {
-                return Err(protocol_error(text!(
-                    "PutRecords response entry {} has neither ErrorCode nor SequenceNumber",
-                    index
-                )))
+        } else if sequence_number.is_some() {
+            RecordResult::Accepted {
+                shard_id: owned_or_empty(shard_id),
+                sequence_number: owned_or_empty(sequence_number),
             }
+        } else {
+            return Err(protocol_error(text!(
+                "PutRecords response entry {} has neither ErrorCode nor SequenceNumber",
+                index
+            )));
         };
         records.push(result);
     }
@@ -250,16 +269,17 @@ pub struct AwsErrorBody {
 /// `null` counts as not JSON.
 pub fn decode_error_body(body: &[u8]) -> Option<AwsErrorBody> {
     let value = json::parse_bytes(body).ok();
-    let json_members = value.as_ref().and_then(|value| {
-        if !matches!(value, JsonValue::Object(_)) {
-            return None;
+    let mut fields = [None; 3];
+    let is_error_json = match &value {
+        Some(object @ JsonValue::Object(_)) => {
+            string_members(object, &["__type", "message", "Message"], &mut fields).is_ok()
         }
-        let member = |key| optional_string(value, key).ok();
-        Some((member("__type")?, member("message")?, member("Message")?))
-    });
-    let Some((error_type, message, message_capitalised)) = json_members else {
-        return decode_xml_error_body(body);
+        _ => false,
     };
+    if !is_error_json {
+        return decode_xml_error_body(body);
+    }
+    let [error_type, message, message_capitalised] = fields;
     if error_type.is_none() && message.is_none() && message_capitalised.is_none() {
         return None;
     }
@@ -274,7 +294,7 @@ pub fn decode_error_body(body: &[u8]) -> Option<AwsErrorBody> {
 /// The `<Code>` and `<Message>` of an AWS XML error body; `None` without a `<Code>`.
 fn decode_xml_error_body(body: &[u8]) -> Option<AwsErrorBody> {
     let text = std::str::from_utf8(body).ok()?;
-    if !trim(text).starts_with('<') {
+    if trim(text).as_bytes().first() != Some(&b'<') {
         return None;
     }
     let element = |open: &[u8], close: &[u8]| -> Option<String> {
@@ -330,10 +350,12 @@ fn unescape_xml(text: &str) -> String {
 /// (`com.amazonaws.kinesis.v20131202#ResourceNotFoundException` → `ResourceNotFoundException`).
 pub fn normalize_error_name(raw: &str) -> &str {
     // '#' and ':' are ASCII, so the cuts are char boundaries and `get` never fails.
-    let after_hash = match raw.bytes().rposition(|byte| byte == b'#') {
-        Some(hash) => raw.get(hash + 1..).unwrap_or_default(),
-        None => raw,
-    };
+    let bytes = raw.as_bytes();
+    let mut start = bytes.len();
+    while start > 0 && bytes[start - 1] != b'#' {
+        start -= 1;
+    }
+    let after_hash = raw.get(start..).unwrap_or_default();
     let name = split_once_ascii(after_hash, b':').map_or(after_hash, |(name, _)| name);
     trim(name)
 }

@@ -10,11 +10,18 @@ pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; DIGEST_BYTES] {
     } else {
         block_key[..key.len()].copy_from_slice(key);
     }
+    // The inner pad is the key XOR 0x36; XOR with 0x36 ^ 0x5c turns it into the outer pad.
+    for byte in &mut block_key {
+        *byte ^= 0x36;
+    }
     let mut inner = Sha256::new();
-    inner.update(&block_key.map(|byte| byte ^ 0x36));
+    inner.update(&block_key);
     inner.update(message);
+    for byte in &mut block_key {
+        *byte ^= 0x36 ^ 0x5c;
+    }
     let mut outer = Sha256::new();
-    outer.update(&block_key.map(|byte| byte ^ 0x5c));
+    outer.update(&block_key);
     outer.update(&inner.finish());
     outer.finish()
 }

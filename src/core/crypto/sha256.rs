@@ -68,11 +68,10 @@ impl Sha256 {
             compress(&mut self.state, &block);
             self.filled = 0;
         }
-        let mut blocks = data.chunks_exact(BLOCK_BYTES);
-        for block in &mut blocks {
+        let (blocks, rest) = data.as_chunks::<BLOCK_BYTES>();
+        for block in blocks {
             compress(&mut self.state, block);
         }
-        let rest = blocks.remainder();
         self.block[..rest.len()].copy_from_slice(rest);
         self.filled = rest.len();
     }
@@ -89,8 +88,8 @@ impl Sha256 {
         padding[end..end + 8].copy_from_slice(&bit_length.to_be_bytes());
         self.update(&padding[..end + 8]);
         let mut digest = [0u8; DIGEST_BYTES];
-        for (out, word) in digest.chunks_exact_mut(4).zip(self.state) {
-            out.copy_from_slice(&word.to_be_bytes());
+        for (out, word) in digest.as_chunks_mut::<4>().0.iter_mut().zip(self.state) {
+            *out = word.to_be_bytes();
         }
         digest
     }
@@ -105,10 +104,10 @@ pub fn sha256(data: &[u8]) -> [u8; DIGEST_BYTES] {
 
 /// One application of the compression function to a 64-byte block. The message schedule is kept
 /// as a rolling window of 16 words, indexed modulo 16.
-fn compress(state: &mut [u32; 8], block: &[u8]) {
+fn compress(state: &mut [u32; 8], block: &[u8; BLOCK_BYTES]) {
     let mut window = [0u32; 16];
-    for (word, bytes) in window.iter_mut().zip(block.chunks_exact(4)) {
-        *word = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+    for (word, bytes) in window.iter_mut().zip(block.as_chunks::<4>().0) {
+        *word = u32::from_be_bytes(*bytes);
     }
     let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut h] = *state;
     for t in 0..64 {

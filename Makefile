@@ -16,11 +16,12 @@ test: bootstrap
 demo: bootstrap build
 	@node scripts/demo.mjs
 
-## Browser build of the package into pkg/ (wasm-pack, then wasm-opt from the binaryen npm package).
+## Browser builds of the package into pkg/ and, without durable delivery, pkg-lite/ (wasm-pack, then wasm-opt
+## from the binaryen npm package).
 build: bootstrap
 	@bash scripts/build.sh
 
-## Prints the shipped size raw / gzip / brotli and fails above the budget.
+## Prints the shipped sizes raw / gzip / brotli of both builds; fails when the lite build is over the budget.
 size: build
 	@node scripts/size.mjs
 
@@ -32,9 +33,9 @@ bench: bootstrap
 	@node bench/run.mjs $(BENCH_ARGS)
 
 clean:
-	rm -rf target pkg dist tests/artifacts
+	rm -rf target pkg pkg-lite dist tests/artifacts
 
-## The npm package: pkg/ plus pkg-config/ staged in dist/package/, packed to dist/kinesis-clickstream-<version>.tgz.
+## The npm package: pkg/ (and pkg-lite/ under lite/) plus pkg-config/ staged in dist/package/, packed to dist/kinesis-clickstream-<version>.tgz.
 package: bootstrap
 	@bash scripts/package.sh
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the package: `pkg/` (wasm-pack --target web: an ES module + .wasm + .d.ts).
+# Builds the package: `pkg/` (wasm-pack --target web: an ES module + .wasm + .d.ts), and the same
+# without durable delivery (`--no-default-features`, see src/wasm/memory_only.rs) in `pkg-lite/`.
 #
 # One build serves every runtime. Browsers and bundlers call `await init()` (the .wasm is fetched next to
 # the module); Node 20 and workerd load the same .wasm with `initSync({ module })` (Node reads the file,
@@ -7,10 +8,10 @@
 # (node_modules/.bin on PATH); its flags are in Cargo.toml [package.metadata.wasm-pack.profile.release].
 # The wasm-bindgen glue is minified in place by rolldown, and the import and export names are shortened in
 # both files.
-# Ends by loading the built module in Node and checking it exports Producer, so a broken build fails here.
+# Ends each build by loading the module in Node and checking it exports Producer, so a broken build fails here.
 #
 #   bash scripts/build.sh             always builds
-#   bash scripts/build.sh --if-stale  builds only when pkg/ is older than src/, Cargo.toml, Cargo.lock or
+#   bash scripts/build.sh --if-stale  builds only when pkg/ or pkg-lite/ is older than src/, Cargo.toml, Cargo.lock or
 #                                     the build scripts; concurrent callers (parallel test files) wait on one
 #                                     lock and build once
 set -euo pipefail
@@ -21,9 +22,15 @@ if [ "${1:-}" = "--if-stale" ]; then
   mkdir -p target
   exec 9>target/.pkg-build.lock
   flock 9
-  wasm=pkg/kinesis_clickstream_bg.wasm
-  if [ -f "$wasm" ] && [ -z "$(find src Cargo.toml Cargo.lock scripts/build.sh scripts/shorten-names.mjs scripts/order-functions.mjs -newer "$wasm" -print -quit)" ]; then
-    echo "build: pkg/ is up to date"
+  inputs=(src Cargo.toml Cargo.lock scripts/build.sh scripts/shorten-names.mjs scripts/order-functions.mjs)
+  fresh=0
+  for wasm in pkg/kinesis_clickstream_bg.wasm pkg-lite/kinesis_clickstream_bg.wasm; do
+    if [ -f "$wasm" ] && [ -z "$(find "${inputs[@]}" -newer "$wasm" -print -quit)" ]; then
+      fresh=$((fresh + 1))
+    fi
+  done
+  if [ "$fresh" = 2 ]; then
+    echo "build: pkg/ and pkg-lite/ are up to date"
     exit 0
   fi
 fi
@@ -37,25 +44,33 @@ command -v wasm-opt >/dev/null || { echo "build: wasm-opt missing (npm ci instal
 # uses Debug formatting.
 [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library/std" ] ||
   { echo "build: rust-src missing (scripts/bootstrap.sh installs it)" >&2; exit 1; }
-RUSTC_BOOTSTRAP=1 \
-  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
-  wasm-pack build --release --target web --out-dir pkg . \
-  -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
-rm -f pkg/.gitignore
-# Function bodies reordered so that similar ones sit together (-1.1 KiB gzip; see the script).
-node scripts/order-functions.mjs pkg/kinesis_clickstream_bg.wasm pkg/kinesis_clickstream_bg.wasm
-# The glue ships minified (rolldown, a pinned dev dependency): 29 -> 12 KiB raw, 6.4 -> 4.0 KiB gzip.
-# Its exports (Producer, default init, initSync) keep their names.
-command -v rolldown >/dev/null || { echo "build: rolldown missing (npm ci installs it)" >&2; exit 1; }
-rolldown pkg/kinesis_clickstream.js --minify --format esm --file pkg/kinesis_clickstream.min.js --logLevel silent
-mv pkg/kinesis_clickstream.min.js pkg/kinesis_clickstream.js
-# Import and export names shortened in the .wasm and the glue alike (-2.7 and -0.2 KiB gzip; see the script).
-node scripts/shorten-names.mjs pkg/kinesis_clickstream_bg.wasm pkg/kinesis_clickstream.js
+# build_into DIR [cargo options]: one release build of the package into DIR.
+build_into() {
+  local dir=$1
+  shift
+  RUSTC_BOOTSTRAP=1 \
+    RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
+    wasm-pack build --release --target web --out-dir "$dir" . \
+    -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "$@"
+  rm -f "$dir/.gitignore"
+  # Function bodies reordered so that similar ones sit together (-1.2 KiB gzip; see the script).
+  node scripts/order-functions.mjs "$dir/kinesis_clickstream_bg.wasm" "$dir/kinesis_clickstream_bg.wasm"
+  # The glue ships minified (rolldown, a pinned dev dependency): 29 -> 12 KiB raw, 6.4 -> 4.0 KiB gzip.
+  # Its exports (Producer, default init, initSync) keep their names.
+  rolldown "$dir/kinesis_clickstream.js" --minify --format esm --file "$dir/kinesis_clickstream.min.js" --logLevel silent
+  mv "$dir/kinesis_clickstream.min.js" "$dir/kinesis_clickstream.js"
+  # Import and export names shortened in the .wasm and the glue alike (-2.7 and -0.2 KiB gzip; see the script).
+  node scripts/shorten-names.mjs "$dir/kinesis_clickstream_bg.wasm" "$dir/kinesis_clickstream.js"
+  DIR=$dir node --input-type=module -e "
+    import { readFileSync } from 'node:fs';
+    const dir = process.env.DIR;
+    const glue = await import('./' + dir + '/kinesis_clickstream.js');
+    glue.initSync({ module: readFileSync(dir + '/kinesis_clickstream_bg.wasm') });
+    if (typeof glue.Producer?.create !== 'function') throw new Error(dir + ': Producer.create is not exported');
+    console.log('build: ' + dir + '/ loads in Node and exports Producer');
+  "
+}
 
-node --input-type=module -e "
-  import { readFileSync } from 'node:fs';
-  const glue = await import('./pkg/kinesis_clickstream.js');
-  glue.initSync({ module: readFileSync('pkg/kinesis_clickstream_bg.wasm') });
-  if (typeof glue.Producer?.create !== 'function') throw new Error('pkg: Producer.create is not exported');
-  console.log('build: pkg/ loads in Node and exports Producer');
-"
+command -v rolldown >/dev/null || { echo "build: rolldown missing (npm ci installs it)" >&2; exit 1; }
+build_into pkg
+build_into pkg-lite --no-default-features

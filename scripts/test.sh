@@ -38,6 +38,7 @@ run_stage() {
 run_stage fmt check cargo fmt --check
 run_stage clippy-native check cargo clippy --all-targets --locked -- -D warnings
 run_stage clippy-wasm32 check cargo clippy --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+run_stage clippy-wasm32-lite check cargo clippy --target wasm32-unknown-unknown --all-targets --no-default-features --locked -- -D warnings
 run_stage native cargo cargo test --locked
 for stage in scripts/test-stages/*.sh; do
   [ -e "$stage" ] || continue

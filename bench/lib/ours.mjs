@@ -8,6 +8,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The package build directory and its two shipped files. */
 export const PKG_DIR = path.join(REPO_ROOT, 'pkg');
+/** The same build without durable delivery (`kinesis-clickstream/lite`), measured for size only. */
+export const PKG_LITE_DIR = path.join(REPO_ROOT, 'pkg-lite');
 export const GLUE_FILE = 'kinesis_clickstream.js';
 export const WASM_FILE = 'kinesis_clickstream_bg.wasm';
 

@@ -36,6 +36,12 @@ export function targetRows(r) {
     const ratio = ours && sdkCognito ? ours.gzip / sdkCognito.gzip : NaN;
     const s = Number.isFinite(ratio) ? { median: ratio, min: ratio, max: ratio, n: 1 } : undefined;
     rows.push(['Size: ours gzip / SDK + Cognito gzip', '≤ 0.75', s ? num(ratio) : 'n/a', verdict(s, (x) => x <= 0.75), sdkCognito ? `0.75 × SDK + Cognito = ${kib(0.75 * sdkCognito.gzip)} KiB gzip` : '']);
+    const lite = size.find((x) => x.id === 'ours-lite');
+    if (lite && sdkCognito) {
+      const liteRatio = lite.gzip / sdkCognito.gzip;
+      const l = { median: liteRatio, min: liteRatio, max: liteRatio, n: 1 };
+      rows.push(['Size: ours/lite gzip / SDK + Cognito gzip', '≤ 0.75', num(liteRatio), verdict(l, (x) => x <= 0.75), 'the lite entry, without durable delivery']);
+    }
   }
   for (const [env, label] of [['node', 'Node 20'], ['chromium', 'Chromium']]) {
     const sec = r.sections[env];

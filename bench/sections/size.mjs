@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { BENCH_DIR, BUILD_DIR, bundleMinified } from '../lib/bundle.mjs';
-import { GLUE_FILE, PKG_DIR, REPO_ROOT, WASM_FILE } from '../lib/ours.mjs';
+import { GLUE_FILE, PKG_DIR, PKG_LITE_DIR, REPO_ROOT, WASM_FILE } from '../lib/ours.mjs';
 import { compressedSizes } from '../../scripts/compressed-sizes.mjs';
 
 /** The anchors of issue 9, in report order. */
@@ -19,13 +19,13 @@ const add = (a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.br
 
 /**
  * The package's browser entry (pkg-config/browser.js and the helper modules it imports, as
- * scripts/package.sh ships them) staged beside the wasm-bindgen glue, so the bundle holds what a user's
- * import pulls in; the glue alone without it.
+ * scripts/package.sh ships them) staged beside the wasm-bindgen glue of the build in `pkgDir`, so the
+ * bundle holds what a user's import pulls in; the glue alone without it.
  */
-function stageBrowserEntry() {
+function stageBrowserEntry(pkgDir, name) {
   const browserEntry = path.join(REPO_ROOT, 'pkg-config', 'browser.js');
-  if (!existsSync(browserEntry)) return path.join(PKG_DIR, GLUE_FILE);
-  const dir = path.join(BUILD_DIR, 'size', 'package');
+  if (!existsSync(browserEntry)) return path.join(pkgDir, GLUE_FILE);
+  const dir = path.join(BUILD_DIR, 'size', name);
   mkdirSync(dir, { recursive: true });
   copyFileSync(browserEntry, path.join(dir, 'browser.js'));
   // The entry's own helper modules ship beside it (scripts/package.sh copies them too).
@@ -33,8 +33,29 @@ function stageBrowserEntry() {
     const file = path.join(REPO_ROOT, 'pkg-config', helper);
     if (existsSync(file)) copyFileSync(file, path.join(dir, helper));
   }
-  copyFileSync(path.join(PKG_DIR, GLUE_FILE), path.join(dir, GLUE_FILE));
+  copyFileSync(path.join(pkgDir, GLUE_FILE), path.join(dir, GLUE_FILE));
   return path.join(dir, 'browser.js');
+}
+
+/** Bundles our browser entry over the build in `pkgDir` the way a user's bundler would; its sizes. */
+async function measureOurs(pkgDir, name) {
+  const out = path.join(BUILD_DIR, 'size', `${name}.js`);
+  await esbuild.build({
+    entryPoints: [path.join(BENCH_DIR, 'size-entries', 'ours.js')],
+    outfile: out,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    legalComments: 'none',
+    logLevel: 'error',
+    alias: { 'kinesis-clickstream': stageBrowserEntry(pkgDir, name) },
+  });
+  const glue = compressedSizes(readFileSync(out));
+  const wasm = compressedSizes(readFileSync(path.join(pkgDir, WASM_FILE)));
+  const glueAsShipped = compressedSizes(readFileSync(path.join(pkgDir, GLUE_FILE)));
+  return { ...add(glue, wasm), parts: { wasm, glue, glueAsShipped } };
 }
 
 /** Builds every bundle and measures it; `withOurs` adds our package. Resolves rows with sizes. */
@@ -46,24 +67,10 @@ export async function runSize({ withOurs }) {
     rows.push({ ...v, ...compressedSizes(readFileSync(out)) });
   }
   if (withOurs) {
-    const out = path.join(BUILD_DIR, 'size', 'ours.js');
-    const entry = stageBrowserEntry();
-    await esbuild.build({
-      entryPoints: [path.join(BENCH_DIR, 'size-entries', 'ours.js')],
-      outfile: out,
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2020',
-      legalComments: 'none',
-      logLevel: 'error',
-      alias: { 'kinesis-clickstream': entry },
-    });
-    const glue = compressedSizes(readFileSync(out));
-    const wasm = compressedSizes(readFileSync(path.join(PKG_DIR, WASM_FILE)));
-    const glueAsShipped = compressedSizes(readFileSync(path.join(PKG_DIR, GLUE_FILE)));
-    rows.unshift({ id: 'ours', label: 'kinesis-clickstream (wasm + minified JS)', ...add(glue, wasm), parts: { wasm, glue, glueAsShipped } });
+    if (existsSync(path.join(PKG_LITE_DIR, WASM_FILE))) {
+      rows.unshift({ id: 'ours-lite', label: 'kinesis-clickstream/lite, without durable delivery (wasm + minified JS)', ...(await measureOurs(PKG_LITE_DIR, 'ours-lite')) });
+    }
+    rows.unshift({ id: 'ours', label: 'kinesis-clickstream (wasm + minified JS)', ...(await measureOurs(PKG_DIR, 'ours')) });
   }
   return rows;
 }

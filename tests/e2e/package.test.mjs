@@ -74,14 +74,20 @@ after(async () => {
   if (project) rmSync(project, { recursive: true, force: true });
 });
 
-test('the tarball holds one entry per environment, the types, the README and one .wasm', () => {
+test('the tarball holds one entry per environment, the types, the README, one .wasm, and the same again under lite/', () => {
   const installed = path.join(project, 'node_modules/kinesis-clickstream');
   const manifest = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8'));
   assert.equal(manifest.sideEffects, false);
   assert.deepEqual(Object.keys(manifest.exports['.']), ['types', 'workerd', 'worker', 'browser', 'node', 'default']);
+  assert.deepEqual(Object.keys(manifest.exports['./lite']), Object.keys(manifest.exports['.']));
   assert.deepEqual(readdirSync(installed).sort(), [
-    'README.md', 'browser.js', 'index.d.ts', 'kinesis_clickstream.js', 'kinesis_clickstream_bg.wasm', 'loading-on-create.js', 'node.js', 'package.json', 'workerd.js',
+    'README.md', 'browser.js', 'index.d.ts', 'kinesis_clickstream.js', 'kinesis_clickstream_bg.wasm', 'lite', 'loading-on-create.js', 'node.js', 'package.json', 'workerd.js',
   ]);
+  assert.deepEqual(readdirSync(path.join(installed, 'lite')).sort(), [
+    'browser.js', 'kinesis_clickstream.js', 'kinesis_clickstream_bg.wasm', 'loading-on-create.js', 'node.js', 'workerd.js',
+  ]);
+  const wasmBytes = (dir) => readFileSync(path.join(installed, dir, 'kinesis_clickstream_bg.wasm')).length;
+  assert.ok(wasmBytes('lite') < wasmBytes('.'), 'the lite .wasm is the smaller one');
   const readme = readFileSync(path.join(installed, 'README.md'), 'utf8');
   for (const heading of ['## Usage', '### In a Cloudflare Worker (workerd)', '## Configuration', '## Error codes', '## Delivery guarantees', '## Running against real AWS']) {
     assert.ok(readme.includes(`\n${heading}\n`), `the npm README has ${heading}`);
@@ -229,6 +235,61 @@ try {
   } finally {
     await site.stop();
   }
+});
+
+test('kinesis-clickstream/lite in a page and in Node: records are read back; a requested IndexedDB falls back to memory, counted', async () => {
+  const streamName = await freshStream();
+  write('lite/index.html', `<!doctype html>
+<title>lite page</title>
+<script type="importmap">{ "imports": { "kinesis-clickstream/lite": "/node_modules/kinesis-clickstream/lite/browser.js" } }</script>
+<script type="module">
+import { Producer } from 'kinesis-clickstream/lite';
+try {
+  const config = await (await fetch('/config.json')).json();
+  const producer = await Producer.create({ ...config, persistence: 'indexeddb', logLevel: 'silent' });
+  for (let i = 0; i < 20; i++) producer.put('lite ' + i, { partitionKey: 'lite-' + (i % 2) });
+  const report = await producer.flush();
+  const { persistence, persistenceFallback, persisted } = producer.stats();
+  window.result = { report, persistence, persistenceFallback, persisted, hasIndexedDb: typeof indexedDB === 'object' };
+} catch (error) {
+  window.failure = error.code + ': ' + error.message;
+}
+</script>
+`);
+  const site = await startStaticServer({
+    routes: [
+      { prefix: '/node_modules/', dir: path.join(project, 'node_modules') },
+      { prefix: '/', dir: path.join(project, 'lite') },
+    ],
+    config: { streamName, region: LOCAL_REGION, endpoint: standins.kinesaliteUrl, credentials },
+  });
+  try {
+    const result = await resultOfPage(`${site.url}/`);
+    assert.deepEqual(result, {
+      report: { sent: 20, failed: 0, retried: 0, dropped: 0, pending: 0 },
+      persistence: 'memory', persistenceFallback: { unavailable: 1 }, persisted: 0, hasIndexedDb: true,
+    });
+  } finally {
+    await site.stop();
+  }
+  write('lite-node.mjs', `
+import { Producer } from 'kinesis-clickstream/lite';
+const producer = await Producer.create({
+  streamName: process.env.STREAM_NAME, region: 'us-east-1', endpoint: process.env.ENDPOINT,
+  credentials: ${JSON.stringify(credentials)},
+});
+for (let i = 0; i < 10; i++) producer.put({ i, from: 'lite-node' }, { partitionKey: 'lite-node' });
+console.log(JSON.stringify(await producer.close()));
+`);
+  const { stdout } = await run(process.execPath, ['lite-node.mjs'], {
+    cwd: project, env: { ...process.env, STREAM_NAME: streamName, ENDPOINT: standins.kinesaliteUrl }, timeout: 60000,
+  });
+  assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()), { sent: 10, failed: 0, retried: 0, dropped: 0, pending: 0 });
+  const expected = [
+    ...Array.from({ length: 20 }, (_, i) => ({ partitionKey: `lite-${i % 2}`, data: `lite ${i}` })),
+    ...Array.from({ length: 10 }, (_, i) => ({ partitionKey: 'lite-node', data: JSON.stringify({ i, from: 'lite-node' }) })),
+  ];
+  assertSameRecords(expected, await readAllRecords({ endpoint: standins.kinesaliteUrl, streamName }));
 });
 
 test('a Cloudflare-style Worker bundled with the workerd conditions runs in miniflare; ctx.waitUntil(flush()) delivers, with fixed and with Cognito credentials', async () => {

@@ -18,7 +18,7 @@ use crate::core::decimal::Decimal;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::text::text;
 use crate::core::text::{char_count, split_once_ascii};
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::js_error::type_name;
@@ -328,7 +328,7 @@ pub fn parse_endpoint(text: &str) -> Result<Endpoint> {
         "construct",
         &[
             &super::dynamic::get(&global, "URL"),
-            &Array::of1(&JsValue::from_str(text)),
+            &super::dynamic::js_array(&[&JsValue::from_str(text)]),
         ],
     )
     .map_err(|_| must_be("endpoint", "an absolute URL", &quoted(text)))?;

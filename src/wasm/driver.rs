@@ -24,9 +24,9 @@ use crate::core::text::text;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Function, Promise};
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::clock::ClockSkew;
 use crate::core::cognito_flow::CognitoFlow;
@@ -229,11 +229,9 @@ impl Edge {
 /// Whether this runtime ties I/O to requests: Cloudflare Workers / workerd, which identify themselves
 /// through `navigator.userAgent`.
 pub fn is_request_scoped_runtime() -> bool {
-    let navigator =
-        Reflect::get(&js_sys::global(), &JsValue::from_str("navigator")).unwrap_or_default();
-    Reflect::get(&navigator, &JsValue::from_str("userAgent"))
-        .ok()
-        .and_then(|agent| agent.as_string())
+    let navigator = get(&super::dynamic::global_object(), "navigator");
+    get(&navigator, "userAgent")
+        .as_string()
         .is_some_and(|agent| agent == "Cloudflare-Workers")
 }
 
@@ -425,9 +423,15 @@ fn drive_step(shared: Shared, id: FlushId, generation: u64) {
             });
             match wake {
                 Some(at) => {
-                    let race =
-                        js_sys::Array::of2(&kick, &sleep_promise(at.saturating_sub(now_ms())));
-                    Promise::race(&race)
+                    // `Promise.race` called by name: no binding of its own.
+                    let sleep = sleep_promise(at.saturating_sub(now_ms()));
+                    super::dynamic::call(
+                        &get(&super::dynamic::global_object(), "Promise"),
+                        "race",
+                        &[&super::dynamic::js_array(&[&kick, &sleep])],
+                    )
+                    .unwrap_or_default()
+                    .unchecked_into()
                 }
                 None => kick,
             }

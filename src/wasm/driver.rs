@@ -418,9 +418,8 @@ fn drive_step(shared: Shared, id: FlushId, generation: u64) {
         if superseded {
             sleep_promise(SUPERSEDED_POLL_MS)
         } else {
-            let kick = Promise::new(&mut |resolve: Function, _reject: Function| {
-                edge.kick = Some((id, resolve));
-            });
+            let (kick, resolve, _reject) = transport::pending();
+            edge.kick = Some((id, resolve));
             match wake {
                 Some(at) => {
                     // `Promise.race` called by name: no binding of its own.

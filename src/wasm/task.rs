@@ -4,7 +4,6 @@
 
 use std::rc::Rc;
 
-use js_sys::Promise;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 
@@ -32,10 +31,9 @@ pub enum Task {
 pub fn spawn(shared: &Shared, task: Task) {
     let shared = Rc::clone(shared);
     let job: Box<dyn FnOnce(JsValue)> = Box::new(move |_| run(&shared, task));
-    super::transport::then(
-        &Promise::resolve(&JsValue::UNDEFINED),
-        &Closure::once_into_js(job),
-    );
+    let (resolved, resolve, _reject) = super::transport::pending();
+    let _ = resolve.call1(&JsValue::UNDEFINED, &JsValue::UNDEFINED);
+    super::transport::then(&resolved, &Closure::once_into_js(job));
 }
 
 fn run(shared: &Shared, task: Task) {

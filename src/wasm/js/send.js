@@ -58,3 +58,11 @@ export async function send(bytes, hashHere, sign) {
 
 // A promise resolved after `ms` by the global setTimeout.
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// A new pending promise; its `resolve` and `reject` functions are set on `holder`.
+export function pending(holder) {
+  return new Promise((resolve, reject) => {
+    holder.resolve = resolve;
+    holder.reject = reject;
+  });
+}

@@ -454,11 +454,15 @@ fn collect_events(edge: &mut Edge, deferred: &mut Deferred) {
         edge.durable.on_event(&event);
         match event {
             ProducerEvent::FlushCompleted { id, report } => {
-                let (done, waiting): (Vec<_>, Vec<_>) =
-                    edge.waiters.drain(..).partition(|w| w.id == id);
-                edge.waiters = waiting;
-                for waiter in done {
-                    deferred.calls.push((waiter.resolve, report_to_js(&report)));
+                // In place, in order: no generic partition/drain code for the waiter type.
+                let mut index = 0;
+                while index < edge.waiters.len() {
+                    if edge.waiters[index].id == id {
+                        let waiter = edge.waiters.remove(index);
+                        deferred.calls.push((waiter.resolve, report_to_js(&report)));
+                    } else {
+                        index += 1;
+                    }
                 }
             }
             ProducerEvent::BatchDelivered { ids, .. } => {
@@ -556,7 +560,8 @@ fn report_unavailable(edge: &mut Edge, error: &Error, deferred: &mut Deferred) {
     }
     let stats = edge.core.stats(now_ms());
     let pending = (stats.buffered_records + stats.in_flight_records) as u64;
-    for waiter in edge.waiters.drain(..) {
+    while !edge.waiters.is_empty() {
+        let waiter = edge.waiters.remove(0);
         let report = FlushReport {
             sent: stats.sent.saturating_sub(waiter.sent_before),
             failed: stats.failed_total().saturating_sub(waiter.failed_before),
@@ -679,7 +684,14 @@ fn finish_send(
         let mut edge = shared.borrow_mut();
         if keepalive {
             edge.keepalive_bytes -= request.body.len();
-            edge.keepalive_requests.retain(|id| *id != request.id);
+            // Each request id is listed once.
+            if let Some(index) = edge
+                .keepalive_requests
+                .iter()
+                .position(|id| *id == request.id)
+            {
+                edge.keepalive_requests.remove(index);
+            }
         }
         super::page_exit::on_request_finished(&mut edge, request.id);
         let offset_before = edge.clock.offset_ms();

@@ -12,29 +12,18 @@ use js_sys::{JsString, Uint8Array};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
+#[wasm_bindgen(module = "/src/wasm/js/binary.js")]
+extern "C" {
+    /// Writes the UTF-8 of `source` into `destination` (a view the caller keeps, see [`Scratch`])
+    /// with the snippet's `TextEncoder`; returns the bytes written. Never `None`: the `Option`
+    /// gives the import a glue adapter, so that it is imported through the glue like every other
+    /// (references and a plain number alone would import the snippet module directly).
+    #[wasm_bindgen(js_name = encodeInto)]
+    fn encode_into(source: &JsString, destination: &Uint8Array) -> Option<u32>;
+}
+
 #[wasm_bindgen]
 extern "C" {
-    /// The global `TextEncoder`.
-    type TextEncoder;
-
-    #[wasm_bindgen(constructor)]
-    fn new() -> TextEncoder;
-
-    /// `encoder.encodeInto(source, destination)` into a view the caller keeps (see [`Scratch`]).
-    #[wasm_bindgen(method, js_name = encodeInto)]
-    fn encode_into(
-        this: &TextEncoder,
-        source: &JsString,
-        destination: &Uint8Array,
-    ) -> EncodeIntoResult;
-
-    /// `{read, written}` of one `encodeInto` call.
-    type EncodeIntoResult;
-
-    /// UTF-8 bytes written.
-    #[wasm_bindgen(method, getter)]
-    fn written(this: &EncodeIntoResult) -> u32;
-
     /// `String.fromCharCode` of 36 code units: a UUID's text without a `TextDecoder` call, which
     /// costs several times more for so short a string.
     #[allow(clippy::too_many_arguments)]
@@ -97,7 +86,6 @@ pub fn js_string(text: &str) -> JsValue {
 
 /// JS strings made once per thread.
 pub struct Interned {
-    encoder: TextEncoder,
     /// `"partitionKey"`.
     pub partition_key: JsValue,
     /// `"explicitHashKey"`.
@@ -106,7 +94,6 @@ pub struct Interned {
 
 thread_local! {
     static INTERNED: Interned = Interned {
-        encoder: TextEncoder::new(),
         partition_key: JsValue::from_str("partitionKey"),
         explicit_hash_key: JsValue::from_str("explicitHashKey"),
     };
@@ -119,7 +106,7 @@ pub fn with_interned<R>(f: impl FnOnce(&Interned) -> R) -> R {
 
 /// The UTF-8 bytes of `text`.
 pub fn utf8_bytes(text: &JsString) -> Vec<u8> {
-    INTERNED.with(|interned| encode(&interned.encoder, text))
+    encode(text)
 }
 
 /// Strings up to this many UTF-16 units are copied by wasm-bindgen's own conversion, cheaper than an
@@ -150,14 +137,14 @@ impl Scratch {
 
     /// Encodes `text` (at most a third of the buffer's length in UTF-16 units, and not empty) into
     /// the buffer; returns the bytes written.
-    fn encode(&mut self, encoder: &TextEncoder, text: &JsString) -> usize {
-        let written = encoder.encode_into(text, &self.view).written();
+    fn encode(&mut self, text: &JsString) -> usize {
+        let written = encode_into(text, &self.view).unwrap_or_default();
         if written > 0 {
             return written as usize;
         }
         // A non-empty string wrote nothing: growing the memory detached the view's buffer.
         self.view = view_of(&self.bytes);
-        encoder.encode_into(text, &self.view).written() as usize
+        encode_into(text, &self.view).unwrap_or_default() as usize
     }
 }
 
@@ -175,14 +162,14 @@ thread_local! {
     static SCRATCH: RefCell<Option<Scratch>> = const { RefCell::new(None) };
 }
 
-fn encode(encoder: &TextEncoder, text: &JsString) -> Vec<u8> {
+fn encode(text: &JsString) -> Vec<u8> {
     let units = text.length() as usize;
     if units <= SHORT_UNITS {
         return String::from(text).into_bytes();
     }
     if units > SCRATCH_UNITS {
         let mut scratch = Scratch::for_units(units);
-        let written = scratch.encode(encoder, text);
+        let written = scratch.encode(text);
         let mut bytes = scratch.bytes.into_vec();
         bytes.truncate(written);
         bytes.shrink_to_fit();
@@ -191,7 +178,7 @@ fn encode(encoder: &TextEncoder, text: &JsString) -> Vec<u8> {
     SCRATCH.with(|cell| {
         let mut kept = cell.borrow_mut();
         let scratch = kept.get_or_insert_with(|| Scratch::for_units(SCRATCH_UNITS));
-        let written = scratch.encode(encoder, text);
+        let written = scratch.encode(text);
         scratch.bytes[..written].to_vec()
     })
 }

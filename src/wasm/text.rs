@@ -10,7 +10,7 @@ use std::cell::RefCell;
 
 use js_sys::{JsString, Uint8Array};
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 #[wasm_bindgen(module = "/src/wasm/js/binary.js")]
 extern "C" {
@@ -20,6 +20,10 @@ extern "C" {
     /// (references and a plain number alone would import the snippet module directly).
     #[wasm_bindgen(js_name = encodeInto)]
     fn encode_into(source: &JsString, destination: &Uint8Array) -> Option<u32>;
+
+    /// A `Uint8Array` over `bytes` in the current wasm memory buffer (the glue's own view of them).
+    #[wasm_bindgen(js_name = memoryView)]
+    fn view_of(bytes: &[u8]) -> Uint8Array;
 }
 
 #[wasm_bindgen]
@@ -146,16 +150,6 @@ impl Scratch {
         self.view = view_of(&self.bytes);
         encode_into(text, &self.view).unwrap_or_default() as usize
     }
-}
-
-/// A `Uint8Array` over `bytes` in the current wasm memory buffer.
-fn view_of(bytes: &[u8]) -> Uint8Array {
-    let memory = wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>();
-    Uint8Array::new_with_byte_offset_and_length(
-        &memory.buffer(),
-        bytes.as_ptr() as usize as u32,
-        bytes.len() as u32,
-    )
 }
 
 thread_local! {

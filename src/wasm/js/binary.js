@@ -19,3 +19,6 @@ const encoder = new TextEncoder();
 export function encodeInto(text, view) {
   return encoder.encodeInto(text, view).written;
 }
+
+// `bytes` as the glue passes it: a Uint8Array view of the wasm memory it lies in, kept by the caller.
+export const memoryView = (bytes) => bytes;

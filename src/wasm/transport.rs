@@ -32,14 +32,10 @@ extern "C" {
         keepalive: bool,
     ) -> Promise;
 
-    /// A promise resolved after `delay_ms` by the global `setTimeout`.
-    pub fn sleep(delay_ms: u32) -> Promise;
-
-    /// A new pending promise whose `resolve` and `reject` functions are set on `holder`. Never
-    /// throws; `catch` gives the import a glue adapter, so that it is imported through the glue
-    /// like every other (a binding of references only would import the snippet module directly).
-    #[wasm_bindgen(catch, js_name = pending)]
-    fn pending_on(holder: &JsValue) -> Result<JsValue, JsValue>;
+    /// A new pending promise whose `resolve` and `reject` functions are set on `holder`; it
+    /// resolves after `resolve_after_ms` by the global `setTimeout` when that is given.
+    #[wasm_bindgen(js_name = pending)]
+    fn pending_on(holder: &JsValue, resolve_after_ms: Option<u32>) -> Promise;
 
     /// SHA-256 of `body` as lowercase hex through node:crypto, else WebCrypto; a promise of
     /// `undefined` where neither works (the caller then hashes in Rust).
@@ -65,12 +61,17 @@ pub fn then(promise: &Promise, callback: &JsValue) {
 /// `Promise::new` brings a closure shim of its own into the `.wasm` and the glue.
 pub fn pending() -> (Promise, Function, Function) {
     let holder: JsValue = Object::new().into();
-    let promise = pending_on(&holder).unwrap_or_default().unchecked_into();
+    let promise = pending_on(&holder, None);
     (
         promise,
         get(&holder, "resolve").unchecked_into(),
         get(&holder, "reject").unchecked_into(),
     )
+}
+
+/// A promise resolved after `delay_ms` by the global `setTimeout`.
+pub fn sleep(delay_ms: u32) -> Promise {
+    pending_on(&Object::new(), Some(delay_ms))
 }
 
 /// A complete HTTP response.

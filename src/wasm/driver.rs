@@ -365,7 +365,8 @@ fn pump_now(shared: &Shared) -> Option<u64> {
             match wake {
                 Some(at) => {
                     let weak = Rc::downgrade(shared);
-                    edge.timer.schedule_at(at, now, move || wake_up(&weak));
+                    edge.timer
+                        .schedule_at(at, now, Box::new(move |_| wake_up(&weak)));
                 }
                 None => edge.timer.cancel(),
             }
@@ -754,17 +755,29 @@ fn finish_send(
 /// Gets credentials from the provider function or Cognito and hands them to the manager. The I/O
 /// runs in send.js and calls back; the pump runs again when the result is in.
 pub fn refresh(shared: &Shared) {
-    let (source, cognito, timeout_ms) = {
+    // Only what the refresh needs is copied out of the state (never the whole source).
+    let (provider, cognito, timeout_ms) = {
         let edge = shared.borrow();
-        (
-            edge.source.clone(),
-            edge.cognito.clone(),
-            edge.request_timeout_ms,
-        )
+        let provider = match &edge.source {
+            CredentialSource::Provider(function) => Some(function.clone()),
+            _ => None,
+        };
+        let cognito = match (&edge.source, &edge.cognito) {
+            (CredentialSource::Cognito(pool), Some(flow)) => Some((
+                flow.clone(),
+                pool.endpoint.clone(),
+                // Authenticated identities belong to the logged-in user: never kept.
+                pool.logins
+                    .is_empty()
+                    .then(|| pool.identity_pool_id.clone()),
+            )),
+            _ => None,
+        };
+        (provider, cognito, edge.request_timeout_ms)
     };
     let done = Rc::clone(shared);
-    match (source, cognito) {
-        (CredentialSource::Provider(function), _) => credentials::call_provider(
+    if let Some(function) = provider {
+        credentials::call_provider(
             &function,
             Box::new(move |result| {
                 finish_refresh(
@@ -773,42 +786,38 @@ pub fn refresh(shared: &Shared) {
                 );
                 schedule_pump(&done);
             }),
-        ),
-        (CredentialSource::Cognito(pool), Some(flow)) => {
-            let identity_before = flow.identity_id().map(str::to_owned);
-            let endpoint = pool.endpoint.clone();
-            credentials::cognito_refresh(
-                flow,
-                endpoint,
-                timeout_ms,
-                Box::new(move |flow, result| {
+        );
+    } else if let Some((flow, endpoint, kept_pool)) = cognito {
+        let identity_before = flow.identity_id().map(str::to_owned);
+        credentials::cognito_refresh(
+            flow,
+            endpoint,
+            timeout_ms,
+            Box::new(move |flow, result| {
+                {
+                    let mut edge = done.borrow_mut();
+                    if let (Some(cache), Some(identity), Some(pool_id)) =
+                        (&edge.cache, flow.identity_id(), &kept_pool)
                     {
-                        let mut edge = done.borrow_mut();
-                        if let (Some(cache), Some(identity)) = (&edge.cache, flow.identity_id()) {
-                            // Authenticated identities belong to the logged-in user: never kept.
-                            if pool.logins.is_empty()
-                                && identity_before.as_deref() != Some(identity)
-                            {
-                                cache.store_identity_id(&pool.identity_pool_id, identity);
-                            }
+                        if identity_before.as_deref() != Some(identity) {
+                            cache.store_identity_id(pool_id, identity);
                         }
-                        edge.cognito = Some(flow);
                     }
-                    finish_refresh(&done, result);
-                    schedule_pump(&done);
-                }),
-            );
-        }
-        _ => {
-            finish_refresh(
-                shared,
-                Err(Error::new(
-                    ErrorCode::CredentialsError,
-                    "these credentials cannot be refreshed",
-                )),
-            );
-            schedule_pump(shared);
-        }
+                    edge.cognito = Some(flow);
+                }
+                finish_refresh(&done, result);
+                schedule_pump(&done);
+            }),
+        );
+    } else {
+        finish_refresh(
+            shared,
+            Err(Error::new(
+                ErrorCode::CredentialsError,
+                "these credentials cannot be refreshed",
+            )),
+        );
+        schedule_pump(shared);
     }
 }
 

@@ -368,6 +368,7 @@ impl Producer {
         }
     }
 
+    #[inline(never)]
     fn put_options(&self, options: &JsValue, data: &JsValue) -> Result<PutOptions> {
         let mut partition_key = None;
         let mut explicit_hash_key = None;

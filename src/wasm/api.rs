@@ -12,7 +12,7 @@ use crate::core::text::text;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -40,6 +40,7 @@ use super::random::{random_seed, uuid_v4};
 use super::storage::{self, DurableQueue, Mode as StorageMode};
 use super::task::{self, Task};
 use super::text;
+use super::transport;
 use crate::core::rng::Rng;
 
 /// A clickstream producer: buffers events and sends them to Kinesis with signed `fetch` requests.
@@ -367,6 +368,7 @@ impl Producer {
         }
     }
 
+    #[inline(never)]
     fn put_options(&self, options: &JsValue, data: &JsValue) -> Result<PutOptions> {
         let mut partition_key = None;
         let mut explicit_hash_key = None;
@@ -430,21 +432,19 @@ impl Producer {
     }
 
     fn flush_promise(&self, close: bool) -> Promise {
-        let shared = Rc::clone(&self.shared);
-        let mut flush_id = None;
-        let promise = Promise::new(&mut |resolve: Function, _reject: Function| {
-            let mut edge = shared.borrow_mut();
-            let now = now_ms();
-            if edge.is_stopped() {
-                // Closed and done: nothing will be sent any more; report what is still held.
-                let stats = edge.core.stats(now);
-                let report = FlushReport {
-                    pending: (stats.buffered_records + stats.in_flight_records) as u64,
-                    ..FlushReport::default()
-                };
-                let _ = resolve.call1(&JsValue::UNDEFINED, &driver::report_to_js(&report));
-                return;
-            }
+        let (promise, resolve, _reject) = transport::pending();
+        let mut edge = self.shared.borrow_mut();
+        let now = now_ms();
+        if edge.is_stopped() {
+            // Closed and done: nothing will be sent any more; report what is still held.
+            let stats = edge.core.stats(now);
+            let report = FlushReport {
+                pending: (stats.buffered_records + stats.in_flight_records) as u64,
+                ..FlushReport::default()
+            };
+            drop(edge);
+            let _ = resolve.call1(&JsValue::UNDEFINED, &driver::report_to_js(&report));
+        } else {
             let id = if close {
                 edge.closing = true;
                 edge.core.close(now)
@@ -452,14 +452,13 @@ impl Producer {
                 edge.core.flush(now)
             };
             edge.add_waiter(id, resolve);
-            flush_id = Some(id);
-        });
-        if self.shared.borrow().request_scoped {
-            if let Some(id) = flush_id {
+            let request_scoped = edge.request_scoped;
+            drop(edge);
+            if request_scoped {
                 task::spawn(&self.shared, Task::DriveFlush(id));
+            } else {
+                driver::schedule_pump(&self.shared);
             }
-        } else {
-            driver::schedule_pump(&self.shared);
         }
         promise
     }
@@ -474,13 +473,12 @@ impl Producer {
         #[wasm_bindgen(unchecked_param_type = "ProducerConfig")] config: JsValue,
     ) -> Promise {
         // Built synchronously: a settled promise needs no future (and no state machine) in the .wasm.
-        match Producer::build(&config) {
-            Ok(producer) => Promise::resolve(&JsValue::from(producer)),
-            // Through the executor (no `Promise.reject` binding in the glue).
-            Err(error) => Promise::new(&mut |_resolve: Function, reject: Function| {
-                let _ = reject.call1(&JsValue::UNDEFINED, &to_js_error(&error));
-            }),
-        }
+        let (promise, resolve, reject) = transport::pending();
+        let _ = match Producer::build(&config) {
+            Ok(producer) => resolve.call1(&JsValue::UNDEFINED, &JsValue::from(producer)),
+            Err(error) => reject.call1(&JsValue::UNDEFINED, &to_js_error(&error)),
+        };
+        promise
     }
 
     /// Buffers one event and returns its id (a UUIDv7). Throws `InvalidData`, `InvalidPartitionKey`,

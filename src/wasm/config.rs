@@ -18,7 +18,7 @@ use crate::core::decimal::Decimal;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::text::text;
 use crate::core::text::{char_count, split_once_ascii};
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::js_error::type_name;
@@ -328,7 +328,7 @@ pub fn parse_endpoint(text: &str) -> Result<Endpoint> {
         "construct",
         &[
             &super::dynamic::get(&global, "URL"),
-            &Array::of1(&JsValue::from_str(text)),
+            &super::dynamic::js_array(&[&JsValue::from_str(text)]),
         ],
     )
     .map_err(|_| must_be("endpoint", "an absolute URL", &quoted(text)))?;
@@ -421,6 +421,81 @@ fn parse_credentials(config: &JsValue) -> Result<JsValue> {
     }
 }
 
+/// The options read after the endpoint, in the order their errors take precedence.
+struct LaterOptions {
+    credentials: JsValue,
+    numbers: [u64; OPTION_TABLE.len()],
+    overflow: Option<OverflowChoice>,
+    request_timeout_ms: u32,
+    partition_key: PartitionKeyMode,
+    log_level: LogLevel,
+    on_error: Option<Function>,
+    on_flush: Option<Function>,
+    persistence: Persistence,
+}
+
+/// Reads [`LaterOptions`]: apart from the strings read before them, so that a failure here has
+/// one set of values to drop.
+fn read_later_options(config: &JsValue) -> Result<LaterOptions> {
+    let credentials = parse_credentials(config)?;
+    let mut numbers = [0; OPTION_TABLE.len()];
+    for (number, bounds) in numbers.iter_mut().zip(&OPTION_TABLE) {
+        *number = number_option(config, bounds)?;
+    }
+    let overflow = choice_option(
+        config,
+        "overflow",
+        &["rejectNew", "dropOldest"],
+        "\"rejectNew\" or \"dropOldest\"",
+    )?
+    .map(|index| [OverflowChoice::RejectNew, OverflowChoice::DropOldest][index]);
+    // At most 600 000 after the range check.
+    let request_timeout_ms = number_option(config, &REQUEST_TIMEOUT)? as u32;
+    let partition_key = parse_partition_key(config)?;
+    let log_level = choice_option(
+        config,
+        "logLevel",
+        &["silent", "error", "warn", "info", "debug"],
+        "one of \"silent\", \"error\", \"warn\", \"info\", \"debug\"",
+    )?
+    .map_or(LogLevel::DEFAULT, |index| {
+        [
+            LogLevel::Silent,
+            LogLevel::Error,
+            LogLevel::Warn,
+            LogLevel::Info,
+            LogLevel::Debug,
+        ][index]
+    });
+    let on_error = function_option(config, "onError")?;
+    let on_flush = function_option(config, "onFlush")?;
+    let persistence = choice_option(
+        config,
+        "persistence",
+        &["memory", "auto", "indexeddb", "localstorage"],
+        "\"auto\", \"indexeddb\", \"localstorage\" or \"memory\"",
+    )?
+    .map_or(Persistence::Memory, |index| {
+        [
+            Persistence::Memory,
+            Persistence::Auto,
+            Persistence::IndexedDb,
+            Persistence::LocalStorage,
+        ][index]
+    });
+    Ok(LaterOptions {
+        credentials,
+        numbers,
+        overflow,
+        request_timeout_ms,
+        partition_key,
+        log_level,
+        on_error,
+        on_flush,
+        persistence,
+    })
+}
+
 impl EdgeConfig {
     /// Reads and checks the config object. Errors are `InvalidConfig` naming the option.
     pub fn from_js(config: &JsValue) -> Result<EdgeConfig> {
@@ -441,65 +516,20 @@ impl EdgeConfig {
             Some(text) => parse_endpoint(&text)?,
             None => default_endpoint(&region),
         };
-        let credentials = parse_credentials(config)?;
-        let mut numbers = [0; OPTION_TABLE.len()];
-        for (number, bounds) in numbers.iter_mut().zip(&OPTION_TABLE) {
-            *number = number_option(config, bounds)?;
-        }
-        let overflow = choice_option(
-            config,
-            "overflow",
-            &["rejectNew", "dropOldest"],
-            "\"rejectNew\" or \"dropOldest\"",
-        )?
-        .map(|index| [OverflowChoice::RejectNew, OverflowChoice::DropOldest][index]);
-        // At most 600 000 after the range check.
-        let request_timeout_ms = number_option(config, &REQUEST_TIMEOUT)? as u32;
-        let partition_key = parse_partition_key(config)?;
-        let log_level = choice_option(
-            config,
-            "logLevel",
-            &["silent", "error", "warn", "info", "debug"],
-            "one of \"silent\", \"error\", \"warn\", \"info\", \"debug\"",
-        )?
-        .map_or(LogLevel::DEFAULT, |index| {
-            [
-                LogLevel::Silent,
-                LogLevel::Error,
-                LogLevel::Warn,
-                LogLevel::Info,
-                LogLevel::Debug,
-            ][index]
-        });
-        let on_error = function_option(config, "onError")?;
-        let on_flush = function_option(config, "onFlush")?;
-        let persistence = choice_option(
-            config,
-            "persistence",
-            &["memory", "auto", "indexeddb", "localstorage"],
-            "\"auto\", \"indexeddb\", \"localstorage\" or \"memory\"",
-        )?
-        .map_or(Persistence::Memory, |index| {
-            [
-                Persistence::Memory,
-                Persistence::Auto,
-                Persistence::IndexedDb,
-                Persistence::LocalStorage,
-            ][index]
-        });
+        let later = read_later_options(config)?;
         Ok(EdgeConfig {
             stream,
             region,
             endpoint,
-            credentials,
-            numbers,
-            overflow,
-            request_timeout_ms,
-            partition_key,
-            log_level,
-            on_error,
-            on_flush,
-            persistence,
+            credentials: later.credentials,
+            numbers: later.numbers,
+            overflow: later.overflow,
+            request_timeout_ms: later.request_timeout_ms,
+            partition_key: later.partition_key,
+            log_level: later.log_level,
+            on_error: later.on_error,
+            on_flush: later.on_flush,
+            persistence: later.persistence,
         })
     }
 }

@@ -265,7 +265,7 @@ pub fn call_provider(provider: &Function, done: Box<dyn FnOnce(Result<Credential
     let settled = super::dynamic::call(
         &get(&super::dynamic::global_object(), "Promise"),
         "allSettled",
-        &[&Array::of1(&returned)],
+        &[&super::dynamic::js_array(&[&returned])],
     )
     .unwrap_or_default();
     transport::then(settled.unchecked_ref(), &Closure::once_into_js(on_settled));

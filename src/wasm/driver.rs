@@ -24,9 +24,9 @@ use crate::core::text::text;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Function, Promise};
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::clock::ClockSkew;
 use crate::core::cognito_flow::CognitoFlow;
@@ -229,11 +229,9 @@ impl Edge {
 /// Whether this runtime ties I/O to requests: Cloudflare Workers / workerd, which identify themselves
 /// through `navigator.userAgent`.
 pub fn is_request_scoped_runtime() -> bool {
-    let navigator =
-        Reflect::get(&js_sys::global(), &JsValue::from_str("navigator")).unwrap_or_default();
-    Reflect::get(&navigator, &JsValue::from_str("userAgent"))
-        .ok()
-        .and_then(|agent| agent.as_string())
+    let navigator = get(&super::dynamic::global_object(), "navigator");
+    get(&navigator, "userAgent")
+        .as_string()
         .is_some_and(|agent| agent == "Cloudflare-Workers")
 }
 
@@ -367,7 +365,8 @@ fn pump_now(shared: &Shared) -> Option<u64> {
             match wake {
                 Some(at) => {
                     let weak = Rc::downgrade(shared);
-                    edge.timer.schedule_at(at, now, move || wake_up(&weak));
+                    edge.timer
+                        .schedule_at(at, now, Box::new(move |_| wake_up(&weak)));
                 }
                 None => edge.timer.cancel(),
             }
@@ -420,14 +419,19 @@ fn drive_step(shared: Shared, id: FlushId, generation: u64) {
         if superseded {
             sleep_promise(SUPERSEDED_POLL_MS)
         } else {
-            let kick = Promise::new(&mut |resolve: Function, _reject: Function| {
-                edge.kick = Some((id, resolve));
-            });
+            let (kick, resolve, _reject) = transport::pending();
+            edge.kick = Some((id, resolve));
             match wake {
                 Some(at) => {
-                    let race =
-                        js_sys::Array::of2(&kick, &sleep_promise(at.saturating_sub(now_ms())));
-                    Promise::race(&race)
+                    // `Promise.race` called by name: no binding of its own.
+                    let sleep = sleep_promise(at.saturating_sub(now_ms()));
+                    super::dynamic::call(
+                        &get(&super::dynamic::global_object(), "Promise"),
+                        "race",
+                        &[&super::dynamic::js_array(&[&kick, &sleep])],
+                    )
+                    .unwrap_or_default()
+                    .unchecked_into()
                 }
                 None => kick,
             }
@@ -451,11 +455,15 @@ fn collect_events(edge: &mut Edge, deferred: &mut Deferred) {
         edge.durable.on_event(&event);
         match event {
             ProducerEvent::FlushCompleted { id, report } => {
-                let (done, waiting): (Vec<_>, Vec<_>) =
-                    edge.waiters.drain(..).partition(|w| w.id == id);
-                edge.waiters = waiting;
-                for waiter in done {
-                    deferred.calls.push((waiter.resolve, report_to_js(&report)));
+                // In place, in order: no generic partition/drain code for the waiter type.
+                let mut index = 0;
+                while index < edge.waiters.len() {
+                    if edge.waiters[index].id == id {
+                        let waiter = edge.waiters.remove(index);
+                        deferred.calls.push((waiter.resolve, report_to_js(&report)));
+                    } else {
+                        index += 1;
+                    }
                 }
             }
             ProducerEvent::BatchDelivered { ids, .. } => {
@@ -553,7 +561,8 @@ fn report_unavailable(edge: &mut Edge, error: &Error, deferred: &mut Deferred) {
     }
     let stats = edge.core.stats(now_ms());
     let pending = (stats.buffered_records + stats.in_flight_records) as u64;
-    for waiter in edge.waiters.drain(..) {
+    while !edge.waiters.is_empty() {
+        let waiter = edge.waiters.remove(0);
         let report = FlushReport {
             sent: stats.sent.saturating_sub(waiter.sent_before),
             failed: stats.failed_total().saturating_sub(waiter.failed_before),
@@ -676,7 +685,14 @@ fn finish_send(
         let mut edge = shared.borrow_mut();
         if keepalive {
             edge.keepalive_bytes -= request.body.len();
-            edge.keepalive_requests.retain(|id| *id != request.id);
+            // Each request id is listed once.
+            if let Some(index) = edge
+                .keepalive_requests
+                .iter()
+                .position(|id| *id == request.id)
+            {
+                edge.keepalive_requests.remove(index);
+            }
         }
         super::page_exit::on_request_finished(&mut edge, request.id);
         let offset_before = edge.clock.offset_ms();
@@ -739,17 +755,29 @@ fn finish_send(
 /// Gets credentials from the provider function or Cognito and hands them to the manager. The I/O
 /// runs in send.js and calls back; the pump runs again when the result is in.
 pub fn refresh(shared: &Shared) {
-    let (source, cognito, timeout_ms) = {
+    // Only what the refresh needs is copied out of the state (never the whole source).
+    let (provider, cognito, timeout_ms) = {
         let edge = shared.borrow();
-        (
-            edge.source.clone(),
-            edge.cognito.clone(),
-            edge.request_timeout_ms,
-        )
+        let provider = match &edge.source {
+            CredentialSource::Provider(function) => Some(function.clone()),
+            _ => None,
+        };
+        let cognito = match (&edge.source, &edge.cognito) {
+            (CredentialSource::Cognito(pool), Some(flow)) => Some((
+                flow.clone(),
+                pool.endpoint.clone(),
+                // Authenticated identities belong to the logged-in user: never kept.
+                pool.logins
+                    .is_empty()
+                    .then(|| pool.identity_pool_id.clone()),
+            )),
+            _ => None,
+        };
+        (provider, cognito, edge.request_timeout_ms)
     };
     let done = Rc::clone(shared);
-    match (source, cognito) {
-        (CredentialSource::Provider(function), _) => credentials::call_provider(
+    if let Some(function) = provider {
+        credentials::call_provider(
             &function,
             Box::new(move |result| {
                 finish_refresh(
@@ -758,42 +786,38 @@ pub fn refresh(shared: &Shared) {
                 );
                 schedule_pump(&done);
             }),
-        ),
-        (CredentialSource::Cognito(pool), Some(flow)) => {
-            let identity_before = flow.identity_id().map(str::to_owned);
-            let endpoint = pool.endpoint.clone();
-            credentials::cognito_refresh(
-                flow,
-                endpoint,
-                timeout_ms,
-                Box::new(move |flow, result| {
+        );
+    } else if let Some((flow, endpoint, kept_pool)) = cognito {
+        let identity_before = flow.identity_id().map(str::to_owned);
+        credentials::cognito_refresh(
+            flow,
+            endpoint,
+            timeout_ms,
+            Box::new(move |flow, result| {
+                {
+                    let mut edge = done.borrow_mut();
+                    if let (Some(cache), Some(identity), Some(pool_id)) =
+                        (&edge.cache, flow.identity_id(), &kept_pool)
                     {
-                        let mut edge = done.borrow_mut();
-                        if let (Some(cache), Some(identity)) = (&edge.cache, flow.identity_id()) {
-                            // Authenticated identities belong to the logged-in user: never kept.
-                            if pool.logins.is_empty()
-                                && identity_before.as_deref() != Some(identity)
-                            {
-                                cache.store_identity_id(&pool.identity_pool_id, identity);
-                            }
+                        if identity_before.as_deref() != Some(identity) {
+                            cache.store_identity_id(pool_id, identity);
                         }
-                        edge.cognito = Some(flow);
                     }
-                    finish_refresh(&done, result);
-                    schedule_pump(&done);
-                }),
-            );
-        }
-        _ => {
-            finish_refresh(
-                shared,
-                Err(Error::new(
-                    ErrorCode::CredentialsError,
-                    "these credentials cannot be refreshed",
-                )),
-            );
-            schedule_pump(shared);
-        }
+                    edge.cognito = Some(flow);
+                }
+                finish_refresh(&done, result);
+                schedule_pump(&done);
+            }),
+        );
+    } else {
+        finish_refresh(
+            shared,
+            Err(Error::new(
+                ErrorCode::CredentialsError,
+                "these credentials cannot be refreshed",
+            )),
+        );
+        schedule_pump(shared);
     }
 }
 

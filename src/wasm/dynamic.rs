@@ -3,7 +3,16 @@
 
 use crate::core::text::text;
 use js_sys::{Array, Function, Reflect};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `globalThis`, present in every runtime this package supports: one import, where
+    /// `js_sys::global` imports four fallbacks (`globalThis`, `global`, `self`, `window`).
+    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
+    static GLOBAL_THIS: JsValue;
+}
 
 /// `target[key]`, `undefined` when absent or when reading throws.
 pub fn get(target: &JsValue, key: &str) -> JsValue {
@@ -12,7 +21,7 @@ pub fn get(target: &JsValue, key: &str) -> JsValue {
 
 /// The global object.
 pub fn global_object() -> JsValue {
-    js_sys::global().into()
+    GLOBAL_THIS.with(JsValue::clone)
 }
 
 /// `target[name]` when it is a function.
@@ -23,7 +32,7 @@ pub fn method(target: &JsValue, name: &str) -> Option<Function> {
 /// `globalThis[name]` when it is an object or function, `None` when absent (or throws, as
 /// `localStorage` does on opaque origins).
 pub fn global(name: &str) -> Option<JsValue> {
-    let value = get(&js_sys::global(), name);
+    let value = get(&global_object(), name);
     (value.is_object() || value.is_function()).then_some(value)
 }
 
@@ -37,7 +46,8 @@ pub fn set(target: &JsValue, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
-fn js_array(values: &[&JsValue]) -> Array {
+/// A JS array of `values`.
+pub fn js_array(values: &[&JsValue]) -> Array {
     let list = Array::new();
     for value in values {
         list.push(value);

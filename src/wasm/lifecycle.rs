@@ -42,7 +42,7 @@ impl PageLifecycle {
     /// and for `online` / `offline` on the global object where `navigator.onLine` exists; `None`
     /// when the runtime has none of these.
     pub fn attach(edge: Weak<std::cell::RefCell<Edge>>) -> Option<PageLifecycle> {
-        let global_object: JsValue = js_sys::global().into();
+        let global_object = super::dynamic::global_object();
         let mut registrations = Vec::new();
         let document = global("document").filter(listens);
         if let Some(document) = &document {

@@ -5,14 +5,14 @@ use super::dynamic::get;
 use crate::core::event_id::EventId;
 use crate::core::rng::Rng;
 use js_sys::Uint8Array;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 
 /// 64 random bits for seeding.
 pub fn random_seed() -> u64 {
-    let crypto = get(&js_sys::global(), "crypto");
+    let crypto = get(&super::dynamic::global_object(), "crypto");
     if let Some(fill) = get(&crypto, "getRandomValues").dyn_ref::<js_sys::Function>() {
-        // `new Uint8Array(8)`: the Uint8Array bindings the edge has anyway.
-        let bytes = Uint8Array::new(&JsValue::from(8));
+        // A copy of eight zero bytes: the Uint8Array bindings the edge has anyway.
+        let bytes = Uint8Array::from(&[0u8; 8][..]);
         if fill.call1(&crypto, &bytes).is_ok() {
             let mut seed = [0; 8];
             bytes.copy_to(&mut seed);

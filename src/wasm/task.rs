@@ -4,8 +4,8 @@
 
 use std::rc::Rc;
 
-use js_sys::Promise;
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use crate::core::flush::FlushId;
@@ -13,6 +13,14 @@ use crate::core::flush::FlushId;
 use super::driver::{self, Shared};
 use super::lifecycle::PageLifecycle;
 use super::{ownership, storage};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `queueMicrotask`: the job runs in the same microtask queue, in the same order, as
+    /// a reaction to an already resolved promise would.
+    #[wasm_bindgen(js_name = queueMicrotask)]
+    fn queue_microtask(job: &JsValue);
+}
 
 /// A job to run in the background.
 pub enum Task {
@@ -32,10 +40,7 @@ pub enum Task {
 pub fn spawn(shared: &Shared, task: Task) {
     let shared = Rc::clone(shared);
     let job: Box<dyn FnOnce(JsValue)> = Box::new(move |_| run(&shared, task));
-    super::transport::then(
-        &Promise::resolve(&JsValue::UNDEFINED),
-        &Closure::once_into_js(job),
-    );
+    queue_microtask(&Closure::once_into_js(job));
 }
 
 fn run(shared: &Shared, task: Task) {

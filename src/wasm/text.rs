@@ -10,31 +10,24 @@ use std::cell::RefCell;
 
 use js_sys::{JsString, Uint8Array};
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
+
+#[wasm_bindgen(module = "/src/wasm/js/binary.js")]
+extern "C" {
+    /// Writes the UTF-8 of `source` into `destination` (a view the caller keeps, see [`Scratch`])
+    /// with the snippet's `TextEncoder`; returns the bytes written. Never `None`: the `Option`
+    /// gives the import a glue adapter, so that it is imported through the glue like every other
+    /// (references and a plain number alone would import the snippet module directly).
+    #[wasm_bindgen(js_name = encodeInto)]
+    fn encode_into(source: &JsString, destination: &Uint8Array) -> Option<u32>;
+
+    /// A `Uint8Array` over `bytes` in the current wasm memory buffer (the glue's own view of them).
+    #[wasm_bindgen(js_name = memoryView)]
+    fn view_of(bytes: &[u8]) -> Uint8Array;
+}
 
 #[wasm_bindgen]
 extern "C" {
-    /// The global `TextEncoder`.
-    type TextEncoder;
-
-    #[wasm_bindgen(constructor)]
-    fn new() -> TextEncoder;
-
-    /// `encoder.encodeInto(source, destination)` into a view the caller keeps (see [`Scratch`]).
-    #[wasm_bindgen(method, js_name = encodeInto)]
-    fn encode_into(
-        this: &TextEncoder,
-        source: &JsString,
-        destination: &Uint8Array,
-    ) -> EncodeIntoResult;
-
-    /// `{read, written}` of one `encodeInto` call.
-    type EncodeIntoResult;
-
-    /// UTF-8 bytes written.
-    #[wasm_bindgen(method, getter)]
-    fn written(this: &EncodeIntoResult) -> u32;
-
     /// `String.fromCharCode` of 36 code units: a UUID's text without a `TextDecoder` call, which
     /// costs several times more for so short a string.
     #[allow(clippy::too_many_arguments)]
@@ -97,7 +90,6 @@ pub fn js_string(text: &str) -> JsValue {
 
 /// JS strings made once per thread.
 pub struct Interned {
-    encoder: TextEncoder,
     /// `"partitionKey"`.
     pub partition_key: JsValue,
     /// `"explicitHashKey"`.
@@ -106,7 +98,6 @@ pub struct Interned {
 
 thread_local! {
     static INTERNED: Interned = Interned {
-        encoder: TextEncoder::new(),
         partition_key: JsValue::from_str("partitionKey"),
         explicit_hash_key: JsValue::from_str("explicitHashKey"),
     };
@@ -119,7 +110,7 @@ pub fn with_interned<R>(f: impl FnOnce(&Interned) -> R) -> R {
 
 /// The UTF-8 bytes of `text`.
 pub fn utf8_bytes(text: &JsString) -> Vec<u8> {
-    INTERNED.with(|interned| encode(&interned.encoder, text))
+    encode(text)
 }
 
 /// Strings up to this many UTF-16 units are copied by wasm-bindgen's own conversion, cheaper than an
@@ -150,39 +141,29 @@ impl Scratch {
 
     /// Encodes `text` (at most a third of the buffer's length in UTF-16 units, and not empty) into
     /// the buffer; returns the bytes written.
-    fn encode(&mut self, encoder: &TextEncoder, text: &JsString) -> usize {
-        let written = encoder.encode_into(text, &self.view).written();
+    fn encode(&mut self, text: &JsString) -> usize {
+        let written = encode_into(text, &self.view).unwrap_or_default();
         if written > 0 {
             return written as usize;
         }
         // A non-empty string wrote nothing: growing the memory detached the view's buffer.
         self.view = view_of(&self.bytes);
-        encoder.encode_into(text, &self.view).written() as usize
+        encode_into(text, &self.view).unwrap_or_default() as usize
     }
-}
-
-/// A `Uint8Array` over `bytes` in the current wasm memory buffer.
-fn view_of(bytes: &[u8]) -> Uint8Array {
-    let memory = wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>();
-    Uint8Array::new_with_byte_offset_and_length(
-        &memory.buffer(),
-        bytes.as_ptr() as usize as u32,
-        bytes.len() as u32,
-    )
 }
 
 thread_local! {
     static SCRATCH: RefCell<Option<Scratch>> = const { RefCell::new(None) };
 }
 
-fn encode(encoder: &TextEncoder, text: &JsString) -> Vec<u8> {
+fn encode(text: &JsString) -> Vec<u8> {
     let units = text.length() as usize;
     if units <= SHORT_UNITS {
         return String::from(text).into_bytes();
     }
     if units > SCRATCH_UNITS {
         let mut scratch = Scratch::for_units(units);
-        let written = scratch.encode(encoder, text);
+        let written = scratch.encode(text);
         let mut bytes = scratch.bytes.into_vec();
         bytes.truncate(written);
         bytes.shrink_to_fit();
@@ -191,7 +172,7 @@ fn encode(encoder: &TextEncoder, text: &JsString) -> Vec<u8> {
     SCRATCH.with(|cell| {
         let mut kept = cell.borrow_mut();
         let scratch = kept.get_or_insert_with(|| Scratch::for_units(SCRATCH_UNITS));
-        let written = scratch.encode(encoder, text);
+        let written = scratch.encode(text);
         scratch.bytes[..written].to_vec()
     })
 }

@@ -29,20 +29,6 @@ impl std::fmt::Debug for JsTimer {
 }
 
 impl JsTimer {
-    /// Runs `callback` once after `delay_ms`.
-    pub fn once(delay_ms: u32, callback: Box<dyn FnOnce()>) -> JsTimer {
-        let mut callback = Some(callback);
-        JsTimer::start(
-            delay_ms,
-            false,
-            Box::new(move |_: JsValue| {
-                if let Some(callback) = callback.take() {
-                    callback();
-                }
-            }),
-        )
-    }
-
     /// Runs `callback` every `period_ms`.
     pub fn every(period_ms: u32, mut callback: Box<dyn FnMut()>) -> JsTimer {
         JsTimer::start(period_ms, true, Box::new(move |_: JsValue| callback()))
@@ -88,15 +74,16 @@ impl WakeTimer {
         WakeTimer { pending: None }
     }
 
-    /// Runs `wake` at `deadline_ms` (ms since the epoch, compared with `now_ms`), replacing any other
-    /// pending wake-up. An unchanged deadline keeps the pending timeout and drops `wake`.
-    pub fn schedule_at(&mut self, deadline_ms: u64, now_ms: u64, wake: impl FnOnce() + 'static) {
+    /// Runs `wake` (with an unused argument) at `deadline_ms` (ms since the epoch, compared with
+    /// `now_ms`), replacing any other pending wake-up. An unchanged deadline keeps the pending
+    /// timeout and drops `wake`. It runs once: `setTimeout` fires once.
+    pub fn schedule_at(&mut self, deadline_ms: u64, now_ms: u64, wake: Box<dyn FnMut(JsValue)>) {
         if matches!(self.pending, Some((at, _)) if at == deadline_ms) {
             return;
         }
         let delay = deadline_ms.saturating_sub(now_ms).min(MAX_DELAY_MS);
         // The delay is at most i32::MAX, so it fits u32.
-        let timeout = JsTimer::once(delay as u32, Box::new(wake));
+        let timeout = JsTimer::start(delay as u32, false, wake);
         self.pending = Some((deadline_ms, timeout));
     }
 

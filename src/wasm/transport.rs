@@ -6,7 +6,7 @@
 //! response (DNS, refused connection, CORS rejection, timeout, abort) becomes a [`TransportError`];
 //! an HTTP error status is a normal [`HttpReply`], interpreted by the core.
 
-use js_sys::{Object, Promise, Uint8Array};
+use js_sys::{Function, Object, Promise, Uint8Array};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -32,8 +32,10 @@ extern "C" {
         keepalive: bool,
     ) -> Promise;
 
-    /// A promise resolved after `delay_ms` by the global `setTimeout`.
-    pub fn sleep(delay_ms: u32) -> Promise;
+    /// A new pending promise whose `resolve` and `reject` functions are set on `holder`; it
+    /// resolves after `resolve_after_ms` by the global `setTimeout` when that is given.
+    #[wasm_bindgen(js_name = pending)]
+    fn pending_on(holder: &JsValue, resolve_after_ms: Option<u32>) -> Promise;
 
     /// SHA-256 of `body` as lowercase hex through node:crypto, else WebCrypto; a promise of
     /// `undefined` where neither works (the caller then hashes in Rust).
@@ -53,6 +55,23 @@ extern "C" {
 /// `promise` resolves to.
 pub fn then(promise: &Promise, callback: &JsValue) {
     promise.unchecked_ref::<Thenable>().then(callback);
+}
+
+/// A new pending promise with its `resolve` and `reject` functions: one snippet call, where
+/// `Promise::new` brings a closure shim of its own into the `.wasm` and the glue.
+pub fn pending() -> (Promise, Function, Function) {
+    let holder: JsValue = Object::new().into();
+    let promise = pending_on(&holder, None);
+    (
+        promise,
+        get(&holder, "resolve").unchecked_into(),
+        get(&holder, "reject").unchecked_into(),
+    )
+}
+
+/// A promise resolved after `delay_ms` by the global `setTimeout`.
+pub fn sleep(delay_ms: u32) -> Promise {
+    pending_on(&Object::new(), Some(delay_ms))
 }
 
 /// A complete HTTP response.

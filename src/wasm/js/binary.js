@@ -10,3 +10,15 @@ export function putData(data) {
   } catch {}
   return JSON.stringify(data);
 }
+
+const encoder = new TextEncoder();
+
+// Writes the UTF-8 of the string `text` into the Uint8Array `view` (which the caller sized for it)
+// and returns the bytes written: one call where TextEncoder.encodeInto and reading `written` take
+// three bindings.
+export function encodeInto(text, view) {
+  return encoder.encodeInto(text, view).written;
+}
+
+// `bytes` as the glue passes it: a Uint8Array view of the wasm memory it lies in, kept by the caller.
+export const memoryView = (bytes) => bytes;

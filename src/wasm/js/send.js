@@ -56,5 +56,12 @@ export async function send(bytes, hashHere, sign) {
   request.done(outcome);
 }
 
-// A promise resolved after `ms` by the global setTimeout.
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+// A new pending promise; its `resolve` and `reject` functions are set on `holder`, and it resolves
+// after `resolveAfterMs` by the global setTimeout when that is a number.
+export function pending(holder, resolveAfterMs) {
+  return new Promise((resolve, reject) => {
+    holder.resolve = resolve;
+    holder.reject = reject;
+    if (resolveAfterMs !== undefined) setTimeout(resolve, resolveAfterMs);
+  });
+}

@@ -203,27 +203,39 @@ self.onmessage = async (event) => {
   }
 });
 
-test('a plain <script type="module"> page with an import map loads the package unbundled', async () => {
-  const streamName = await freshStream();
-  write('plain/index.html', `<!doctype html>
-<title>plain page</title>
-<script type="importmap">{ "imports": { "kinesis-clickstream": "/node_modules/kinesis-clickstream/browser.js" } }</script>
+/**
+ * Serves `project/<dir>/index.html`: a page whose import map points `specifier` at `entry` (a path under
+ * the installed node_modules) and whose module script runs `body`, which sets `window.result`; a thrown
+ * error becomes `window.failure`. /config.json is the producer config for `streamName`.
+ */
+async function serveModulePage({ dir, specifier, entry, body, streamName }) {
+  write(`${dir}/index.html`, `<!doctype html>
+<title>${dir} page</title>
+<script type="importmap">{ "imports": { "${specifier}": "/node_modules/kinesis-clickstream/${entry}" } }</script>
 <script type="module">
-import { Producer } from 'kinesis-clickstream';
+import { Producer } from '${specifier}';
 try {
-  ${PAGE_CODE}
-  window.result = { report, id, sessionId: producer.sessionId };
+  ${body}
 } catch (error) {
   window.failure = error.code + ': ' + error.message;
 }
 </script>
 `);
-  const site = await startStaticServer({
+  return startStaticServer({
     routes: [
       { prefix: '/node_modules/', dir: path.join(project, 'node_modules') },
-      { prefix: '/', dir: path.join(project, 'plain') },
+      { prefix: '/', dir: path.join(project, dir) },
     ],
     config: { streamName, region: LOCAL_REGION, endpoint: standins.kinesaliteUrl, credentials },
+  });
+}
+
+test('a plain <script type="module"> page with an import map loads the package unbundled', async () => {
+  const streamName = await freshStream();
+  const site = await serveModulePage({
+    dir: 'plain', specifier: 'kinesis-clickstream', entry: 'browser.js', streamName,
+    body: `${PAGE_CODE}
+  window.result = { report, id, sessionId: producer.sessionId };`,
   });
   try {
     const result = await resultOfPage(`${site.url}/?label=plain`);
@@ -239,29 +251,14 @@ try {
 
 test('kinesis-clickstream/lite in a page and in Node: records are read back; a requested IndexedDB falls back to memory, counted', async () => {
   const streamName = await freshStream();
-  write('lite/index.html', `<!doctype html>
-<title>lite page</title>
-<script type="importmap">{ "imports": { "kinesis-clickstream/lite": "/node_modules/kinesis-clickstream/lite/browser.js" } }</script>
-<script type="module">
-import { Producer } from 'kinesis-clickstream/lite';
-try {
-  const config = await (await fetch('/config.json')).json();
+  const site = await serveModulePage({
+    dir: 'lite', specifier: 'kinesis-clickstream/lite', entry: 'lite/browser.js', streamName,
+    body: `const config = await (await fetch('/config.json')).json();
   const producer = await Producer.create({ ...config, persistence: 'indexeddb', logLevel: 'silent' });
   for (let i = 0; i < 20; i++) producer.put('lite ' + i, { partitionKey: 'lite-' + (i % 2) });
   const report = await producer.flush();
   const { persistence, persistenceFallback, persisted } = producer.stats();
-  window.result = { report, persistence, persistenceFallback, persisted, hasIndexedDb: typeof indexedDB === 'object' };
-} catch (error) {
-  window.failure = error.code + ': ' + error.message;
-}
-</script>
-`);
-  const site = await startStaticServer({
-    routes: [
-      { prefix: '/node_modules/', dir: path.join(project, 'node_modules') },
-      { prefix: '/', dir: path.join(project, 'lite') },
-    ],
-    config: { streamName, region: LOCAL_REGION, endpoint: standins.kinesaliteUrl, credentials },
+  window.result = { report, persistence, persistenceFallback, persisted, hasIndexedDb: typeof indexedDB === 'object' };`,
   });
   try {
     const result = await resultOfPage(`${site.url}/`);

@@ -213,11 +213,19 @@ pub fn decode_put_records_response(
     let mut records = Vec::with_capacity(entries.len());
     for (index, entry) in entries.iter().enumerate() {
         if !matches!(entry, JsonValue::Object(_)) {
-            return Err(invalid(&text!("Records entry {} is not an object", index)));
+            return Err(protocol_error(text!(
+                "PutRecords response is not valid: Records entry {} is not an object",
+                index
+            )));
         }
         let mut fields = [None; 4];
-        string_members(entry, &ENTRY_KEYS, &mut fields)
-            .map_err(|key| invalid(&text!("Records entry {} {} is not a string", index, key)))?;
+        string_members(entry, &ENTRY_KEYS, &mut fields).map_err(|key| {
+            protocol_error(text!(
+                "PutRecords response is not valid: Records entry {} {} is not a string",
+                index,
+                key
+            ))
+        })?;
         let [shard_id, error_message, error_code, sequence_number] = fields;
         let result = if let Some(error_code) = error_code {
             failed += 1;

@@ -189,10 +189,10 @@ fn string_field<'v>(object: &'v JsonValue<'_>, operation: &str, field: &str) -> 
 /// before the millisecond point make the integer, the digit after it decides the rounding.
 fn millis_from_seconds(number: &str) -> Option<u64> {
     let bytes = number.as_bytes();
-    let exponent_at = bytes
-        .iter()
-        .position(|&byte| byte == b'e' || byte == b'E')
-        .unwrap_or(bytes.len());
+    let mut exponent_at = 0;
+    while exponent_at < bytes.len() && !matches!(bytes[exponent_at], b'e' | b'E') {
+        exponent_at += 1;
+    }
     let (mantissa, exponent) = bytes.split_at(exponent_at);
     let mut exponent_value: i64 = 0;
     let mut exponent_sign = 1;
@@ -207,10 +207,10 @@ fn millis_from_seconds(number: &str) -> Option<u64> {
             _ => return None,
         }
     }
-    let integer_len = mantissa
-        .iter()
-        .position(|&byte| byte == b'.')
-        .unwrap_or(mantissa.len());
+    let mut integer_len = 0;
+    while integer_len < mantissa.len() && mantissa[integer_len] != b'.' {
+        integer_len += 1;
+    }
     // Digits before this position (counted over the mantissa without its '.') are whole
     // milliseconds; milliseconds are seconds times 10^3.
     let point = integer_len as i64 + 3 + exponent_sign * exponent_value;
@@ -332,6 +332,16 @@ pub struct CognitoFailure {
     pub message: String,
 }
 
+/// The string value of the first of `keys` whose member in `object` is a string.
+fn first_string<'v>(object: &'v JsonValue<'_>, keys: &[&str]) -> Option<&'v str> {
+    for key in keys {
+        if let Some(text) = object.get(key).and_then(JsonValue::as_str) {
+            return Some(text);
+        }
+    }
+    None
+}
+
 /// The AWS error name and message of an AWS JSON error body: `__type` (a `namespace#` prefix and a
 /// `:…` suffix are dropped) or `code`, then `message` or `Message`. `None` when the body says
 /// neither.
@@ -340,17 +350,12 @@ pub fn parse_aws_error_body(body: &str) -> Option<(String, String)> {
         Ok(object @ JsonValue::Object(_)) => object,
         _ => return None,
     };
-    let raw = ["__type", "code", "Code"]
-        .iter()
-        .find_map(|key| object.get(key).and_then(JsonValue::as_str))?;
+    let raw = first_string(&object, &["__type", "code", "Code"])?;
     let name = normalize_error_name(raw);
     if name.is_empty() {
         return None;
     }
-    let message = ["message", "Message"]
-        .iter()
-        .find_map(|key| object.get(key).and_then(JsonValue::as_str))
-        .unwrap_or_default();
+    let message = first_string(&object, &["message", "Message"]).unwrap_or_default();
     Some((name.to_owned(), message.to_owned()))
 }
 

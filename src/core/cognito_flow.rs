@@ -94,27 +94,31 @@ impl CognitoFlow {
                 "Cognito response received with no request pending",
             )
         })?;
-        let success = (200..300).contains(&status);
+        if !(200..300).contains(&status) {
+            let failure = CognitoFailure::from_response(status, body);
+            let operation = match call {
+                Call::GetId => "GetId",
+                Call::GetCredentials { identity_is_fresh } => {
+                    if failure.invalidates_identity() && !identity_is_fresh {
+                        self.identity_id = None;
+                        return Ok(CognitoStep::Continue);
+                    }
+                    "GetCredentialsForIdentity"
+                }
+            };
+            return Err(failure.to_error(operation));
+        }
         match call {
-            Call::GetId if success => {
+            Call::GetId => {
                 self.identity_id = Some(parse_get_id_response(body)?);
                 self.identity_is_fresh = true;
                 Ok(CognitoStep::Continue)
             }
-            Call::GetId => Err(CognitoFailure::from_response(status, body).to_error("GetId")),
-            Call::GetCredentials { .. } if success => {
+            Call::GetCredentials { .. } => {
                 let parsed = parse_get_credentials_response(body, now_ms)?;
                 self.identity_id = Some(parsed.identity_id);
                 self.identity_is_fresh = false;
                 Ok(CognitoStep::Credentials(parsed.credentials))
-            }
-            Call::GetCredentials { identity_is_fresh } => {
-                let failure = CognitoFailure::from_response(status, body);
-                if failure.invalidates_identity() && !identity_is_fresh {
-                    self.identity_id = None;
-                    return Ok(CognitoStep::Continue);
-                }
-                Err(failure.to_error("GetCredentialsForIdentity"))
             }
         }
     }

@@ -217,16 +217,29 @@ fn validate_stream(stream: &StreamTarget) -> Result<()> {
                     ),
                 ));
             }
-            if let Some(bad) = name
-                .chars()
-                .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+            let bytes = name.as_bytes();
+            let mut bad_at = 0;
+            while bad_at < bytes.len()
+                && (bytes[bad_at].is_ascii_alphanumeric()
+                    || matches!(bytes[bad_at], b'_' | b'.' | b'-'))
             {
+                bad_at += 1;
+            }
+            if let Some(&lead) = bytes.get(bad_at) {
+                // Every byte before is ASCII, so `bad_at` starts a character; its lead byte gives its length.
+                let len = match lead {
+                    0x00..=0x7f => 1,
+                    0x80..=0xdf => 2,
+                    0xe0..=0xef => 3,
+                    _ => 4,
+                };
+                let bad = name.get(bad_at..bad_at + len).unwrap_or_default();
                 return Err(Error::new(
                     ErrorCode::InvalidConfig,
                     text!(
                         "streamName {} has {}; only [a-zA-Z0-9_.-] is allowed",
                         quoted(name),
-                        quoted(bad.encode_utf8(&mut [0; 4]))
+                        quoted(bad)
                     ),
                 ));
             }

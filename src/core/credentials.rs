@@ -62,11 +62,11 @@ impl Credentials {
         if access_key_id.is_empty() {
             return Err(invalid("accessKeyId is missing or empty".into()));
         }
-        if !access_key_id
-            .as_bytes()
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || b == b'_')
-        {
+        let mut key_ok = true;
+        for &byte in access_key_id.as_bytes() {
+            key_ok &= byte.is_ascii_alphanumeric() || byte == b'_';
+        }
+        if !key_ok {
             return Err(invalid(text!(
                 "accessKeyId may hold only ASCII letters, digits and '_' ({} characters given)",
                 char_count(&access_key_id)
@@ -81,7 +81,11 @@ impl Credentials {
                     "sessionToken is empty; omit it for credentials without a session token".into(),
                 ));
             }
-            if !token.as_bytes().iter().all(u8::is_ascii_graphic) {
+            let mut token_ok = true;
+            for byte in token.as_bytes() {
+                token_ok &= byte.is_ascii_graphic();
+            }
+            if !token_ok {
                 return Err(invalid(text!(
                     "sessionToken may hold only visible ASCII characters ({} characters given)",
                     char_count(token)

@@ -249,9 +249,14 @@ pub fn parse_http_date(value: &str) -> Result<u64> {
         }
     }
     let name_at = |names: &[&str], from: usize| {
-        names
-            .iter()
-            .position(|name| bytes.get(from..from + 3) == Some(name.as_bytes()))
+        let mut index = 0;
+        while index < names.len() {
+            if bytes.get(from..from + 3) == Some(names[index].as_bytes()) {
+                return Some(index);
+            }
+            index += 1;
+        }
+        None
     };
     let (Some(_), Some(month), true, [day, year, hour, minute, second]) = (
         name_at(&DAY_NAMES, 0),

@@ -111,13 +111,22 @@ impl<'a> JsonValue<'a> {
 
 /// Parses `text` as one JSON value with optional surrounding whitespace.
 pub fn parse(text: &str) -> Result<JsonValue<'_>, JsonError> {
-    let mut reader = Reader { text, at: 0 };
-    let value = reader.value(0)?;
-    reader.skip_whitespace();
-    if reader.at != text.len() {
-        return Err(reader.error("trailing characters"));
+    let mut reader = Reader {
+        text,
+        at: 0,
+        reason: "",
+    };
+    if let Some(value) = reader.value(0) {
+        reader.skip_whitespace();
+        if reader.at == text.len() {
+            return Ok(value);
+        }
+        reader.reason = "trailing characters";
     }
-    Ok(value)
+    Err(JsonError {
+        reason: reader.reason,
+        offset: reader.at,
+    })
 }
 
 /// Parses `bytes` as UTF-8 JSON text (see [`parse`]).
@@ -129,17 +138,18 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<JsonValue<'_>, JsonError> {
     parse(text)
 }
 
+/// Parsing state. Readers answer `None` after setting `reason`; `at` is then where they noticed.
 struct Reader<'a> {
     text: &'a str,
     at: usize,
+    reason: &'static str,
 }
 
 impl<'a> Reader<'a> {
-    fn error(&self, reason: &'static str) -> JsonError {
-        JsonError {
-            reason,
-            offset: self.at,
-        }
+    /// Records why the text is not JSON, for the reader to answer `None`.
+    fn failed<T>(&mut self, reason: &'static str) -> Option<T> {
+        self.reason = reason;
+        None
     }
 
     /// The text from `from` to `to`, both on ASCII bytes the reader has seen (so always char
@@ -173,15 +183,15 @@ impl<'a> Reader<'a> {
         found
     }
 
-    fn value(&mut self, depth: usize) -> Result<JsonValue<'a>, JsonError> {
+    fn value(&mut self, depth: usize) -> Option<JsonValue<'a>> {
         self.skip_whitespace();
         let Some(first) = self.peek() else {
-            return Err(self.error("unexpected end of input"));
+            return self.failed("unexpected end of input");
         };
         match first {
             b'{' | b'[' => {
                 if depth == MAX_DEPTH {
-                    return Err(self.error("nesting too deep"));
+                    return self.failed("nesting too deep");
                 }
                 self.at += 1;
                 if first == b'{' {
@@ -190,60 +200,60 @@ impl<'a> Reader<'a> {
                     self.array(depth + 1)
                 }
             }
-            b'"' => Ok(JsonValue::String(self.string()?)),
+            b'"' => Some(JsonValue::String(self.string()?)),
             b'-' | b'0'..=b'9' => self.number(),
             _ => {
                 let (word, value): (&[u8], _) = match first {
                     b'n' => (b"null", JsonValue::Null),
                     b't' => (b"true", JsonValue::Bool(true)),
                     b'f' => (b"false", JsonValue::Bool(false)),
-                    _ => return Err(self.error("expected a value")),
+                    _ => return self.failed("expected a value"),
                 };
                 if !self.rest().starts_with(word) {
-                    return Err(self.error("expected a value"));
+                    return self.failed("expected a value");
                 }
                 self.at += word.len();
-                Ok(value)
+                Some(value)
             }
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<JsonValue<'a>, JsonError> {
+    fn array(&mut self, depth: usize) -> Option<JsonValue<'a>> {
         let mut items = Vec::new();
         if self.eat(b']') {
-            return Ok(JsonValue::Array(items));
+            return Some(JsonValue::Array(items));
         }
         loop {
             items.push(self.value(depth)?);
             if self.eat(b']') {
-                return Ok(JsonValue::Array(items));
+                return Some(JsonValue::Array(items));
             }
             if !self.eat(b',') {
-                return Err(self.error("expected ',' or ']'"));
+                return self.failed("expected ',' or ']'");
             }
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<JsonValue<'a>, JsonError> {
+    fn object(&mut self, depth: usize) -> Option<JsonValue<'a>> {
         let mut members = Vec::new();
         if self.eat(b'}') {
-            return Ok(JsonValue::Object(members));
+            return Some(JsonValue::Object(members));
         }
         loop {
             self.skip_whitespace();
             if self.peek() != Some(b'"') {
-                return Err(self.error("expected a string key"));
+                return self.failed("expected a string key");
             }
             let key = self.string()?;
             if !self.eat(b':') {
-                return Err(self.error("expected ':'"));
+                return self.failed("expected ':'");
             }
             members.push((key, self.value(depth)?));
             if self.eat(b'}') {
-                return Ok(JsonValue::Object(members));
+                return Some(JsonValue::Object(members));
             }
             if !self.eat(b',') {
-                return Err(self.error("expected ',' or '}'"));
+                return self.failed("expected ',' or '}'");
             }
         }
     }
@@ -257,7 +267,7 @@ impl<'a> Reader<'a> {
         self.at - start
     }
 
-    fn number(&mut self) -> Result<JsonValue<'a>, JsonError> {
+    fn number(&mut self) -> Option<JsonValue<'a>> {
         let start = self.at;
         if self.peek() == Some(b'-') {
             self.at += 1;
@@ -265,18 +275,16 @@ impl<'a> Reader<'a> {
         let integer_start = self.at;
         let integer_digits = self.digits();
         if integer_digits == 0 {
-            return Err(self.error("expected a digit"));
+            return self.failed("expected a digit");
         }
         if integer_digits > 1 && self.text.as_bytes().get(integer_start) == Some(&b'0') {
-            return Err(JsonError {
-                reason: "leading zero in a number",
-                offset: integer_start,
-            });
+            self.at = integer_start;
+            return self.failed("leading zero in a number");
         }
         if self.peek() == Some(b'.') {
             self.at += 1;
             if self.digits() == 0 {
-                return Err(self.error("expected a digit after '.'"));
+                return self.failed("expected a digit after '.'");
             }
         }
         if let Some(b'e' | b'E') = self.peek() {
@@ -285,27 +293,27 @@ impl<'a> Reader<'a> {
                 self.at += 1;
             }
             if self.digits() == 0 {
-                return Err(self.error("expected a digit in the exponent"));
+                return self.failed("expected a digit in the exponent");
             }
         }
-        Ok(JsonValue::Number(self.slice(start, self.at)))
+        Some(JsonValue::Number(self.slice(start, self.at)))
     }
 
     /// Reads a string starting at its opening quote.
-    fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
+    fn string(&mut self) -> Option<Cow<'a, str>> {
         self.at += 1;
         let bytes = self.text.as_bytes();
         let mut owned: Option<String> = None;
         let mut clean_from = self.at;
         loop {
             let Some(byte) = self.peek() else {
-                return Err(self.error("unterminated string"));
+                return self.failed("unterminated string");
             };
             match byte {
                 b'"' => {
                     let tail = self.slice(clean_from, self.at);
                     self.at += 1;
-                    return Ok(match owned {
+                    return Some(match owned {
                         Some(mut text) => {
                             text.push_str(tail);
                             Cow::Owned(text)
@@ -323,7 +331,7 @@ impl<'a> Reader<'a> {
                         .get(self.at + 1)
                         .and_then(|byte| LETTERS.iter().position(|letter| letter == byte));
                     let Some(letter) = letter else {
-                        return Err(self.error("invalid escape"));
+                        return self.failed("invalid escape");
                     };
                     self.at += 2;
                     text.push(match MEANINGS.get(letter) {
@@ -332,45 +340,45 @@ impl<'a> Reader<'a> {
                     });
                     clean_from = self.at;
                 }
-                0x00..=0x1f => return Err(self.error("control character in a string")),
+                0x00..=0x1f => return self.failed("control character in a string"),
                 _ => self.at += 1,
             }
         }
     }
 
     /// Reads the four hex digits of a `\u` escape.
-    fn hex4(&mut self) -> Result<u32, JsonError> {
+    fn hex4(&mut self) -> Option<u32> {
         let mut code = 0;
         for _ in 0..4 {
             let digit = self
                 .peek()
                 .and_then(|byte| char::from(byte).to_digit(16))
-                .ok_or_else(|| self.error("expected four hex digits"))?;
+                .or_else(|| self.failed("expected four hex digits"))?;
             code = code * 16 + digit;
             self.at += 1;
         }
-        Ok(code)
+        Some(code)
     }
 
     /// Decodes a `\u` escape whose hex digits start at `at`, with the low surrogate escape that must
     /// follow a high one.
-    fn unicode_escape(&mut self) -> Result<char, JsonError> {
+    fn unicode_escape(&mut self) -> Option<char> {
         let first = self.hex4()?;
         let code = match first {
             0xd800..=0xdbff => {
                 if !self.rest().starts_with(b"\\u") {
-                    return Err(self.error("lone leading surrogate"));
+                    return self.failed("lone leading surrogate");
                 }
                 self.at += 2;
                 let second = self.hex4()?;
                 if !(0xdc00..=0xdfff).contains(&second) {
-                    return Err(self.error("lone leading surrogate"));
+                    return self.failed("lone leading surrogate");
                 }
                 0x10000 + ((first - 0xd800) << 10) + (second - 0xdc00)
             }
-            0xdc00..=0xdfff => return Err(self.error("lone trailing surrogate")),
+            0xdc00..=0xdfff => return self.failed("lone trailing surrogate"),
             _ => first,
         };
-        char::from_u32(code).ok_or_else(|| self.error("invalid escape"))
+        char::from_u32(code).or_else(|| self.failed("invalid escape"))
     }
 }

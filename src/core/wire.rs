@@ -213,11 +213,19 @@ pub fn decode_put_records_response(
     let mut records = Vec::with_capacity(entries.len());
     for (index, entry) in entries.iter().enumerate() {
         if !matches!(entry, JsonValue::Object(_)) {
-            return Err(invalid(&text!("Records entry {} is not an object", index)));
+            return Err(protocol_error(text!(
+                "PutRecords response is not valid: Records entry {} is not an object",
+                index
+            )));
         }
         let mut fields = [None; 4];
-        string_members(entry, &ENTRY_KEYS, &mut fields)
-            .map_err(|key| invalid(&text!("Records entry {} {} is not a string", index, key)))?;
+        string_members(entry, &ENTRY_KEYS, &mut fields).map_err(|key| {
+            protocol_error(text!(
+                "PutRecords response is not valid: Records entry {} {} is not a string",
+                index,
+                key
+            ))
+        })?;
         let [shard_id, error_message, error_code, sequence_number] = fields;
         let result = if let Some(error_code) = error_code {
             failed += 1;
@@ -312,9 +320,14 @@ fn decode_xml_error_body(body: &[u8]) -> Option<AwsErrorBody> {
 
 /// Where `needle` (not empty) first occurs in `haystack`.
 fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
+    let mut at = 0;
+    while at + needle.len() <= haystack.len() {
+        if haystack.get(at..at + needle.len()) == Some(needle) {
+            return Some(at);
+        }
+        at += 1;
+    }
+    None
 }
 
 /// Replaces the five predefined XML entities (`&amp;` last, so `&amp;lt;` becomes `&lt;`).
@@ -332,11 +345,18 @@ fn unescape_xml(text: &str) -> String {
     let mut at = 0;
     while at < bytes.len() {
         let rest = &bytes[at..];
-        match ENTITIES.iter().find(|(entity, _)| rest.starts_with(entity)) {
-            Some((entity, replacement)) => {
+        let mut matched = None;
+        for (entity, replacement) in &ENTITIES {
+            if rest.starts_with(entity) {
+                matched = Some((entity.len(), *replacement));
+                break;
+            }
+        }
+        match matched {
+            Some((entity_len, replacement)) => {
                 out.push_str(text.get(clean_from..at).unwrap_or_default());
-                out.push(*replacement);
-                at += entity.len();
+                out.push(replacement);
+                at += entity_len;
                 clean_from = at;
             }
             None => at += 1,

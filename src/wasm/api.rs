@@ -383,22 +383,24 @@ impl Producer {
             ));
         }
         if is_object {
-            let (partition_key_name, explicit_hash_key_name) = text::with_interned(|keys| {
-                (keys.partition_key.clone(), keys.explicit_hash_key.clone())
-            });
-            for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
-                if key != partition_key_name && key != explicit_hash_key_name {
-                    return Err(invalid_data(text!(
-                        "unknown put option {}; known: partitionKey, explicitHashKey",
-                        quoted(&key.as_string().unwrap_or_default())
-                    )));
+            // The interned names are borrowed, not cloned: no JS reference to make and drop.
+            let key = text::with_interned(|keys| -> Result<JsValue> {
+                for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
+                    if key != keys.partition_key && key != keys.explicit_hash_key {
+                        return Err(invalid_data(text!(
+                            "unknown put option {}; known: partitionKey, explicitHashKey",
+                            quoted(&key.as_string().unwrap_or_default())
+                        )));
+                    }
                 }
-            }
-            let key = Reflect::get(options, &partition_key_name).unwrap_or_default();
+                Ok(Reflect::get(options, &keys.partition_key).unwrap_or_default())
+            })?;
             if !key.is_undefined() {
                 partition_key = Some(read_partition_key(&key, "partitionKey")?);
             }
-            let hash = Reflect::get(options, &explicit_hash_key_name).unwrap_or_default();
+            let hash = text::with_interned(|keys| {
+                Reflect::get(options, &keys.explicit_hash_key).unwrap_or_default()
+            });
             if !hash.is_undefined() {
                 explicit_hash_key = Some(read_explicit_hash_key(&hash)?);
             }

@@ -421,28 +421,14 @@ fn parse_credentials(config: &JsValue) -> Result<JsValue> {
     }
 }
 
-/// The options read after the endpoint, in the order their errors take precedence.
-struct LaterOptions {
-    credentials: JsValue,
-    numbers: [u64; OPTION_TABLE.len()],
-    overflow: Option<OverflowChoice>,
-    request_timeout_ms: u32,
-    partition_key: PartitionKeyMode,
-    log_level: LogLevel,
-    on_error: Option<Function>,
-    on_flush: Option<Function>,
-    persistence: Persistence,
-}
-
-/// Reads [`LaterOptions`]: apart from the strings read before them, so that a failure here has
-/// one set of values to drop.
-fn read_later_options(config: &JsValue) -> Result<LaterOptions> {
-    let credentials = parse_credentials(config)?;
-    let mut numbers = [0; OPTION_TABLE.len()];
-    for (number, bounds) in numbers.iter_mut().zip(&OPTION_TABLE) {
+/// Reads the options after the endpoint into `parsed`, in the order their errors take precedence;
+/// on a failure the caller drops `parsed` whole.
+fn read_later_options(config: &JsValue, parsed: &mut EdgeConfig) -> Result<()> {
+    parsed.credentials = parse_credentials(config)?;
+    for (number, bounds) in parsed.numbers.iter_mut().zip(&OPTION_TABLE) {
         *number = number_option(config, bounds)?;
     }
-    let overflow = choice_option(
+    parsed.overflow = choice_option(
         config,
         "overflow",
         &["rejectNew", "dropOldest"],
@@ -450,9 +436,9 @@ fn read_later_options(config: &JsValue) -> Result<LaterOptions> {
     )?
     .map(|index| [OverflowChoice::RejectNew, OverflowChoice::DropOldest][index]);
     // At most 600 000 after the range check.
-    let request_timeout_ms = number_option(config, &REQUEST_TIMEOUT)? as u32;
-    let partition_key = parse_partition_key(config)?;
-    let log_level = choice_option(
+    parsed.request_timeout_ms = number_option(config, &REQUEST_TIMEOUT)? as u32;
+    parsed.partition_key = parse_partition_key(config)?;
+    parsed.log_level = choice_option(
         config,
         "logLevel",
         &["silent", "error", "warn", "info", "debug"],
@@ -467,9 +453,9 @@ fn read_later_options(config: &JsValue) -> Result<LaterOptions> {
             LogLevel::Debug,
         ][index]
     });
-    let on_error = function_option(config, "onError")?;
-    let on_flush = function_option(config, "onFlush")?;
-    let persistence = choice_option(
+    parsed.on_error = function_option(config, "onError")?;
+    parsed.on_flush = function_option(config, "onFlush")?;
+    parsed.persistence = choice_option(
         config,
         "persistence",
         &["memory", "auto", "indexeddb", "localstorage"],
@@ -483,17 +469,7 @@ fn read_later_options(config: &JsValue) -> Result<LaterOptions> {
             Persistence::LocalStorage,
         ][index]
     });
-    Ok(LaterOptions {
-        credentials,
-        numbers,
-        overflow,
-        request_timeout_ms,
-        partition_key,
-        log_level,
-        on_error,
-        on_flush,
-        persistence,
-    })
+    Ok(())
 }
 
 impl EdgeConfig {
@@ -516,20 +492,21 @@ impl EdgeConfig {
             Some(text) => parse_endpoint(&text)?,
             None => default_endpoint(&region),
         };
-        let later = read_later_options(config)?;
-        Ok(EdgeConfig {
+        let mut parsed = EdgeConfig {
             stream,
             region,
             endpoint,
-            credentials: later.credentials,
-            numbers: later.numbers,
-            overflow: later.overflow,
-            request_timeout_ms: later.request_timeout_ms,
-            partition_key: later.partition_key,
-            log_level: later.log_level,
-            on_error: later.on_error,
-            on_flush: later.on_flush,
-            persistence: later.persistence,
-        })
+            credentials: JsValue::UNDEFINED,
+            numbers: [0; OPTION_TABLE.len()],
+            overflow: None,
+            request_timeout_ms: 0,
+            partition_key: PartitionKeyMode::Session,
+            log_level: LogLevel::DEFAULT,
+            on_error: None,
+            on_flush: None,
+            persistence: Persistence::Memory,
+        };
+        read_later_options(config, &mut parsed)?;
+        Ok(parsed)
     }
 }

@@ -24,9 +24,9 @@ use crate::core::text::text;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use js_sys::{Function, Promise};
+use js_sys::Function;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 use crate::core::clock::ClockSkew;
 use crate::core::cognito_flow::CognitoFlow;

@@ -127,8 +127,9 @@ struct Deferred {
 
 impl Deferred {
     fn run(self, logger: Logger) {
-        for (function, argument) in self.calls {
-            if let Err(thrown) = function.call1(&JsValue::UNDEFINED, &argument) {
+        // By reference: no consuming iterator for the pair type.
+        for (function, argument) in &self.calls {
+            if let Err(thrown) = function.call1(&JsValue::UNDEFINED, argument) {
                 logger.error(&text!(
                     "a callback threw: {}",
                     js_error::describe_js_value(&thrown)
@@ -664,13 +665,11 @@ fn finish_send(
         let mut edge = shared.borrow_mut();
         if keepalive {
             edge.keepalive_bytes -= request.body.len();
-            // Each request id is listed once.
-            if let Some(index) = edge
-                .keepalive_requests
-                .iter()
-                .position(|id| *id == request.id)
-            {
-                edge.keepalive_requests.remove(index);
+            // Each request id is listed once; the others keep their order.
+            let list = &mut edge.keepalive_requests;
+            if let Some(index) = list.iter().position(|id| *id == request.id) {
+                list.copy_within(index + 1.., index);
+                list.pop();
             }
         }
         super::page_exit::on_request_finished(&mut edge, request.id);

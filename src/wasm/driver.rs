@@ -24,9 +24,9 @@ use crate::core::text::text;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use js_sys::{Function, Promise};
+use js_sys::Function;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 use crate::core::clock::ClockSkew;
 use crate::core::cognito_flow::CognitoFlow;
@@ -56,7 +56,7 @@ use super::transport::{self, TransportErrorKind};
 pub const KEEPALIVE_BUDGET_BYTES: usize = 60 * 1024;
 
 /// How often a superseded flush driver checks whether its flush completed (request-scoped runtimes).
-const SUPERSEDED_POLL_MS: u64 = 100;
+const SUPERSEDED_POLL_MS: u32 = 100;
 
 /// A `flush()` or `close()` promise waiting for its report.
 struct FlushWaiter {
@@ -127,8 +127,9 @@ struct Deferred {
 
 impl Deferred {
     fn run(self, logger: Logger) {
-        for (function, argument) in self.calls {
-            if let Err(thrown) = function.call1(&JsValue::UNDEFINED, &argument) {
+        // By reference: no consuming iterator for the pair type.
+        for (function, argument) in &self.calls {
+            if let Err(thrown) = function.call1(&JsValue::UNDEFINED, argument) {
                 logger.error(&text!(
                     "a callback threw: {}",
                     js_error::describe_js_value(&thrown)
@@ -237,18 +238,20 @@ pub fn is_request_scoped_runtime() -> bool {
 
 /// The JS object a `flush()` promise resolves with.
 pub fn report_to_js(report: &FlushReport) -> JsValue {
-    let object = js_sys::Object::new();
-    for (key, value) in [
-        ("sent", report.sent),
-        ("failed", report.failed),
-        ("retried", report.retried),
-        ("dropped", report.dropped),
-        ("pending", report.pending),
-    ] {
-        // Plain data properties on a fresh object.
-        let _ = js_sys::Reflect::set(&object, &key.into(), &JsValue::from_f64(value as f64));
+    const KEYS: [&str; 5] = ["sent", "failed", "retried", "dropped", "pending"];
+    let values = [
+        report.sent,
+        report.failed,
+        report.retried,
+        report.dropped,
+        report.pending,
+    ];
+    let object: JsValue = js_sys::Object::new().into();
+    // Plain data properties on a fresh object, in this order.
+    for (index, key) in KEYS.iter().enumerate() {
+        set(&object, key, &JsValue::from_f64(values[index] as f64));
     }
-    object.into()
+    object
 }
 
 /// Runs a pump soon (in a microtask), once however often it is asked for before it runs.
@@ -385,11 +388,6 @@ fn pump_now(shared: &Shared) -> Option<u64> {
     wake
 }
 
-/// A promise resolved after `delay_ms` by the global `setTimeout`.
-fn sleep_promise(delay_ms: u64) -> Promise {
-    transport::sleep(delay_ms.min(super::timer::MAX_DELAY_MS) as u32)
-}
-
 /// Drives sending for flush `id` in a request-scoped runtime (workerd): each I/O of a request
 /// context must be started from that context and is cancelled when it ends, and a context lives
 /// until its `ctx.waitUntil(flush())` settles. So only the newest flush's driver (which covers every
@@ -417,24 +415,14 @@ fn drive_step(shared: Shared, id: FlushId, generation: u64) {
             return;
         }
         if superseded {
-            sleep_promise(SUPERSEDED_POLL_MS)
+            transport::pending_until(Some(SUPERSEDED_POLL_MS)).0
         } else {
-            let (kick, resolve, _reject) = transport::pending();
+            // Resolved by the next kick or, when the core needs a wake-up, at that time.
+            let delay =
+                wake.map(|at| at.saturating_sub(now_ms()).min(super::timer::MAX_DELAY_MS) as u32);
+            let (kick, resolve) = transport::pending_until(delay);
             edge.kick = Some((id, resolve));
-            match wake {
-                Some(at) => {
-                    // `Promise.race` called by name: no binding of its own.
-                    let sleep = sleep_promise(at.saturating_sub(now_ms()));
-                    super::dynamic::call(
-                        &get(&super::dynamic::global_object(), "Promise"),
-                        "race",
-                        &[&super::dynamic::js_array(&[&kick, &sleep])],
-                    )
-                    .unwrap_or_default()
-                    .unchecked_into()
-                }
-                None => kick,
-            }
+            kick
         }
     };
     let resume: Box<dyn FnOnce(JsValue)> = Box::new(move |_| drive_step(shared, id, generation));
@@ -470,15 +458,10 @@ fn collect_events(edge: &mut Edge, deferred: &mut Deferred) {
                 edge.logger
                     .debug(&text!("delivered a batch of {} records", ids.len()));
                 if let Some(on_flush) = &edge.on_flush {
-                    let info = js_sys::Object::new();
-                    let list = ids_to_js(&ids);
-                    let _ = js_sys::Reflect::set(
-                        &info,
-                        &"sent".into(),
-                        &JsValue::from_f64(ids.len() as f64),
-                    );
-                    let _ = js_sys::Reflect::set(&info, &"ids".into(), &list);
-                    deferred.calls.push((on_flush.clone(), info.into()));
+                    let info: JsValue = js_sys::Object::new().into();
+                    set(&info, "sent", &JsValue::from_f64(ids.len() as f64));
+                    set(&info, "ids", &ids_to_js(&ids));
+                    deferred.calls.push((on_flush.clone(), info));
                 }
             }
             ProducerEvent::RecordsFailed {
@@ -541,8 +524,7 @@ fn push_error(
     };
     let error = js_error::js_error(code, message, aws_error);
     if !ids.is_empty() {
-        let list = ids_to_js(ids);
-        let _ = js_sys::Reflect::set(&error, &"ids".into(), &list);
+        set(&error, "ids", &ids_to_js(ids));
     }
     deferred.calls.push((on_error.clone(), error));
 }
@@ -625,7 +607,8 @@ fn sign_request(
     let payload_hash = get(message, "hash")
         .as_string()
         .unwrap_or_else(|| sigv4::payload_sha256_hex(&request.body));
-    let (url, host, region, timeout_ms, keepalive, signing_time, sent_at) = {
+    // Signing is pure Rust: the state stays borrowed rather than its strings copied out.
+    let (keepalive, sent_at) = {
         let mut edge = shared.borrow_mut();
         let keepalive =
             reserved || edge.keepalive_bytes + request.body.len() <= KEEPALIVE_BUDGET_BYTES;
@@ -634,27 +617,24 @@ fn sign_request(
             edge.keepalive_requests.push(request.id);
         }
         let sent_at = now_ms();
-        (
-            edge.endpoint.url.clone(),
-            edge.endpoint.host.clone(),
-            edge.region.clone(),
-            edge.request_timeout_ms,
-            keepalive,
-            edge.clock.signing_time_ms(sent_at),
-            sent_at,
-        )
+        let signed = sigv4::sign(
+            &credentials,
+            &SigningRequest::put_records(
+                &edge.region,
+                &edge.endpoint.host,
+                &payload_hash,
+                edge.clock.signing_time_ms(sent_at),
+            ),
+        );
+        set(message, "url", &JsValue::from_str(&edge.endpoint.url));
+        set(
+            message,
+            "headers",
+            &transport::headers_to_js(&signed.to_pairs()),
+        );
+        set(message, "timeout", &JsValue::from(edge.request_timeout_ms));
+        (keepalive, sent_at)
     };
-    let signed = sigv4::sign(
-        &credentials,
-        &SigningRequest::put_records(&region, &host, &payload_hash, signing_time),
-    );
-    set(message, "url", &JsValue::from_str(&url));
-    set(
-        message,
-        "headers",
-        &transport::headers_to_js(&signed.to_pairs()),
-    );
-    set(message, "timeout", &JsValue::from(timeout_ms));
     set(message, "keepalive", &JsValue::from_bool(keepalive));
     let done: Box<dyn FnOnce(JsValue)> = Box::new(move |outcome| {
         finish_send(
@@ -685,13 +665,11 @@ fn finish_send(
         let mut edge = shared.borrow_mut();
         if keepalive {
             edge.keepalive_bytes -= request.body.len();
-            // Each request id is listed once.
-            if let Some(index) = edge
-                .keepalive_requests
-                .iter()
-                .position(|id| *id == request.id)
-            {
-                edge.keepalive_requests.remove(index);
+            // Each request id is listed once; the others keep their order.
+            let list = &mut edge.keepalive_requests;
+            if let Some(index) = list.iter().position(|id| *id == request.id) {
+                list.copy_within(index + 1.., index);
+                list.pop();
             }
         }
         super::page_exit::on_request_finished(&mut edge, request.id);

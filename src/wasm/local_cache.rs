@@ -73,14 +73,28 @@ impl LocalCache {
 
     /// The clock offset (ms) kept for `host`, if one was stored and reads as a whole number.
     pub fn clock_offset_ms(&self, host: &str) -> Option<i64> {
-        // Read as a sign and a u64 (whose parser the edge links anyway) rather than with i64's own.
+        // A sign, an optional `+` and decimal digits (what `str::parse` accepts), read byte by byte.
         let text = self.get(&clock_offset_key(host))?;
-        let text = crate::core::text::trim(&text);
-        let (negative, digits) = match text.strip_prefix('-') {
-            Some(digits) => (true, digits),
-            None => (false, text),
+        let bytes = crate::core::text::trim(&text).as_bytes();
+        let (negative, mut digits) = match bytes {
+            [b'-', rest @ ..] => (true, rest),
+            _ => (false, bytes),
         };
-        let magnitude = i64::try_from(digits.parse::<u64>().ok()?).ok()?;
+        if let [b'+', rest @ ..] = digits {
+            digits = rest;
+        }
+        if digits.is_empty() {
+            return None;
+        }
+        let mut magnitude: i64 = 0;
+        for &byte in digits {
+            if !byte.is_ascii_digit() {
+                return None;
+            }
+            magnitude = magnitude
+                .checked_mul(10)?
+                .checked_add(i64::from(byte - b'0'))?;
+        }
         Some(if negative { -magnitude } else { magnitude })
     }
 

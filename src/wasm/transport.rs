@@ -69,9 +69,12 @@ pub fn pending() -> (Promise, Function, Function) {
     )
 }
 
-/// A promise resolved after `delay_ms` by the global `setTimeout`.
-pub fn sleep(delay_ms: u32) -> Promise {
-    pending_on(&Object::new(), Some(delay_ms))
+/// A new pending promise with its `resolve` function; it also resolves (with `undefined`) after
+/// `resolve_after_ms` by the global `setTimeout` when that is given.
+pub fn pending_until(resolve_after_ms: Option<u32>) -> (Promise, Function) {
+    let holder: JsValue = Object::new().into();
+    let promise = pending_on(&holder, resolve_after_ms);
+    (promise, get(&holder, "resolve").unchecked_into())
 }
 
 /// A complete HTTP response.

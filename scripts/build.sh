@@ -22,7 +22,8 @@ if [ "${1:-}" = "--if-stale" ]; then
   mkdir -p target
   exec 9>target/.pkg-build.lock
   flock 9
-  inputs=(src Cargo.toml Cargo.lock scripts/build.sh scripts/shorten-names.mjs scripts/order-functions.mjs)
+  inputs=(src Cargo.toml Cargo.lock scripts/build.sh scripts/shorten-names.mjs scripts/order-functions.mjs
+    scripts/wasm-binary.mjs)
   fresh=0
   for wasm in pkg/kinesis_clickstream_bg.wasm pkg-lite/kinesis_clickstream_bg.wasm; do
     if [ -f "$wasm" ] && [ -z "$(find "${inputs[@]}" -newer "$wasm" -print -quit)" ]; then

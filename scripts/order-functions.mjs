@@ -13,6 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
+import { CODE_SECTION, CUSTOM_SECTION, IMPORT_SECTION, Reader, nameBytes, readImport, sections, u32Bytes } from './wasm-binary.mjs';
 
 const WINDOW = 256;
 const CONTEXT = 4096;
@@ -20,71 +21,28 @@ const CONTEXT = 4096;
 const FEATURES = readFileSync(new URL('../Cargo.toml', import.meta.url), 'utf8').match(/"--enable-[a-z-]+"/g)
   .map((flag) => flag.slice(1, -1));
 
-function readLeb(bytes, at) {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const byte = bytes[at++];
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (byte < 0x80) return [value, at];
-  }
-}
-
-function leb(value) {
-  const out = [];
-  do {
-    const low = value % 128;
-    value = Math.floor(value / 128);
-    out.push(value ? low | 0x80 : low);
-  } while (value);
-  return out;
-}
-
-function skipLimits(bytes, at) {
-  const flags = bytes[at++];
-  at = readLeb(bytes, at)[1];
-  return flags & 1 ? readLeb(bytes, at)[1] : at;
-}
-
 /** The module's sections, its imported function count and its function bodies. */
 function parse(bytes) {
-  const sections = [];
+  const found = sections(bytes);
   let importedFunctions = 0;
   let bodies = null;
-  for (let at = 8; at < bytes.length;) {
-    const id = bytes[at];
-    const [size, start] = readLeb(bytes, at + 1);
-    const payload = bytes.subarray(start, start + size);
-    sections.push({ id, whole: bytes.subarray(at, start + size), payload });
-    at = start + size;
-    if (id === 2) {
-      let [count, p] = readLeb(payload, 0);
-      while (count--) {
-        for (let name = 0; name < 2; name++) {
-          const [length, next] = readLeb(payload, p);
-          p = next + length;
-        }
-        const kind = payload[p++];
-        if (kind === 0) { p = readLeb(payload, p)[1]; importedFunctions++; }
-        else if (kind === 1) p = skipLimits(payload, p + 1);
-        else if (kind === 2) p = skipLimits(payload, p);
-        else if (kind === 3) p += 2;
-        else if (kind === 4) p = readLeb(payload, p + 1)[1];
-        else throw new Error(`order-functions: unknown import kind ${kind}`);
+  for (const { id, contentStart } of found) {
+    const reader = new Reader(bytes, contentStart);
+    if (id === IMPORT_SECTION) {
+      for (let count = reader.u32(); count > 0; count--) {
+        if (readImport(reader).kind === 0) importedFunctions++;
       }
-    } else if (id === 10) {
+    } else if (id === CODE_SECTION) {
       bodies = [];
-      let [count, p] = readLeb(payload, 0);
-      while (count--) {
-        const [length, next] = readLeb(payload, p);
-        bodies.push(payload.subarray(next, next + length));
-        p = next + length;
+      for (let count = reader.u32(); count > 0; count--) {
+        const length = reader.u32();
+        bodies.push(bytes.subarray(reader.at, reader.at + length));
+        reader.at += length;
       }
     }
   }
   if (!bodies) throw new Error('order-functions: no code section');
-  return { sections, importedFunctions, bodies };
+  return { sections: found, importedFunctions, bodies };
 }
 
 /** Function indices (into `bodies`) in the order to write them. */
@@ -111,20 +69,19 @@ function chooseOrder(bodies) {
 }
 
 /** The module with its name section replaced by one naming each defined function by its rank. */
-function withRankNames(bytes, { sections, importedFunctions, bodies }, order) {
+function withRankNames(bytes, { sections: found, importedFunctions, bodies }, order) {
   const rank = new Array(bodies.length);
   order.forEach((index, position) => { rank[index] = position; });
-  const entries = [...leb(importedFunctions + bodies.length)];
-  const name = (text) => [...leb(text.length), ...Buffer.from(text)];
-  for (let index = 0; index < importedFunctions; index++) entries.push(...leb(index), ...name(`i${index}`));
+  const entries = [...u32Bytes(importedFunctions + bodies.length)];
+  for (let index = 0; index < importedFunctions; index++) entries.push(...u32Bytes(index), ...nameBytes(`i${index}`));
   bodies.forEach((_, index) => {
-    entries.push(...leb(importedFunctions + index), ...name(`f${String(rank[index]).padStart(6, '0')}`));
+    entries.push(...u32Bytes(importedFunctions + index), ...nameBytes(`f${String(rank[index]).padStart(6, '0')}`));
   });
-  const payload = [...name('name'), 1, ...leb(entries.length), ...entries];
-  const kept = sections
-    .filter(({ id, payload: p }) => !(id === 0 && Buffer.from(p.subarray(0, 5)).equals(Buffer.from([4, ...Buffer.from('name')]))))
-    .map(({ whole }) => whole);
-  return Buffer.concat([bytes.subarray(0, 8), ...kept, Buffer.from([0, ...leb(payload.length), ...payload])]);
+  const payload = [...nameBytes('name'), 1, ...u32Bytes(entries.length), ...entries];
+  const kept = found
+    .filter(({ id, contentStart }) => !(id === CUSTOM_SECTION && new Reader(bytes, contentStart).name() === 'name'))
+    .map(({ start, end }) => bytes.subarray(start, end));
+  return Buffer.concat([bytes.subarray(0, 8), ...kept, Buffer.from([CUSTOM_SECTION, ...u32Bytes(payload.length), ...payload])]);
 }
 
 const [input, output] = process.argv.slice(2);

@@ -11,9 +11,8 @@
 //
 //   node scripts/shorten-names.mjs pkg/kinesis_clickstream_bg.wasm pkg/kinesis_clickstream.js
 import { readFileSync, writeFileSync } from 'node:fs';
+import { EXPORT_SECTION, IMPORT_SECTION, Reader, nameBytes, readImport, sections, u32Bytes } from './wasm-binary.mjs';
 
-const IMPORT_SECTION = 2;
-const EXPORT_SECTION = 7;
 const KEPT_EXPORTS = new Set(['memory']);
 const MODULE_NAME = 'w';
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -28,53 +27,6 @@ function shortName(index, first = 'a') {
   }
 }
 
-/** A cursor reading the wasm binary format's LEB128 integers and names. */
-class Reader {
-  constructor(bytes, at = 0) {
-    this.bytes = bytes;
-    this.at = at;
-  }
-  u32() {
-    let value = 0;
-    for (let shift = 0; ; shift += 7) {
-      const byte = this.bytes[this.at++];
-      value += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) return value;
-    }
-  }
-  byte() {
-    return this.bytes[this.at++];
-  }
-  name() {
-    const length = this.u32();
-    const text = new TextDecoder().decode(this.bytes.subarray(this.at, this.at + length));
-    this.at += length;
-    return text;
-  }
-  /** Skips a `limits` (table or memory size). */
-  limits() {
-    const flags = this.byte();
-    this.u32();
-    if (flags & 1) this.u32();
-  }
-}
-
-function u32Bytes(value) {
-  const out = [];
-  do {
-    let byte = value & 0x7f;
-    value = Math.floor(value / 128);
-    if (value) byte |= 0x80;
-    out.push(byte);
-  } while (value);
-  return out;
-}
-
-function nameBytes(text) {
-  const utf8 = new TextEncoder().encode(text);
-  return [...u32Bytes(utf8.length), ...utf8];
-}
-
 /** The import section rebuilt with renamed names; returns it and the old → new names. */
 function renameImports(bytes, start, end) {
   const reader = new Reader(bytes, start);
@@ -83,15 +35,8 @@ function renameImports(bytes, start, end) {
   const renamed = new Map();
   const modules = new Set();
   for (let i = 0; i < count; i++) {
-    modules.add(reader.name());
-    const field = reader.name();
-    const descriptionStart = reader.at;
-    const kind = reader.byte();
-    if (kind === 0) reader.u32();
-    else if (kind === 1) (reader.byte(), reader.limits());
-    else if (kind === 2) reader.limits();
-    else if (kind === 3) (reader.byte(), reader.byte());
-    else throw new Error(`import ${field}: unknown kind ${kind}`);
+    const { module, field, descriptionStart } = readImport(reader);
+    modules.add(module);
     if (renamed.has(field)) throw new Error(`import ${field} appears twice`);
     renamed.set(field, shortName(i));
     out.push(...nameBytes(MODULE_NAME), ...nameBytes(shortName(i)), ...bytes.subarray(descriptionStart, reader.at));
@@ -146,29 +91,23 @@ const [wasmPath, gluePath] = process.argv.slice(2);
 const wasm = readFileSync(wasmPath);
 let glue = readFileSync(gluePath, 'utf8');
 
-const reader = new Reader(wasm, 8);
 const pieces = [];
 let pieceStart = 0;
 let imports;
 let exports;
-while (reader.at < wasm.length) {
-  const sectionStart = reader.at;
-  const id = reader.byte();
-  const size = reader.u32();
-  const contentStart = reader.at;
-  reader.at += size;
+for (const { id, start, contentStart, end } of sections(wasm)) {
   let section;
   if (id === IMPORT_SECTION) {
-    imports = renameImports(wasm, contentStart, reader.at);
+    imports = renameImports(wasm, contentStart, end);
     section = imports.section;
   } else if (id === EXPORT_SECTION) {
-    exports = renameExports(wasm, contentStart, reader.at, glue);
+    exports = renameExports(wasm, contentStart, end, glue);
     section = exports.section;
   } else {
     continue;
   }
-  pieces.push(wasm.subarray(pieceStart, sectionStart), Uint8Array.of(id, ...u32Bytes(section.length)), section);
-  pieceStart = reader.at;
+  pieces.push(wasm.subarray(pieceStart, start), Uint8Array.of(id, ...u32Bytes(section.length)), section);
+  pieceStart = end;
 }
 if (!imports || !exports) throw new Error(`${wasmPath} lacks an import or export section`);
 pieces.push(wasm.subarray(pieceStart));

@@ -6,8 +6,8 @@
 # the module); Node 20 and workerd load the same .wasm with `initSync({ module })` (Node reads the file,
 # workerd imports it as a WebAssembly.Module). wasm-opt comes from the binaryen npm package
 # (node_modules/.bin on PATH); its flags are in Cargo.toml [package.metadata.wasm-pack.profile.release].
-# The wasm-bindgen glue is minified in place by rolldown, and the import and export names are shortened in
-# both files.
+# The wasm-bindgen glue is trimmed of code our entries never run and minified in place by rolldown, and the
+# import and export names are shortened in both files.
 # Ends each build by loading the module in Node and checking it exports Producer, so a broken build fails here.
 #
 #   bash scripts/build.sh             always builds
@@ -23,7 +23,7 @@ if [ "${1:-}" = "--if-stale" ]; then
   exec 9>target/.pkg-build.lock
   flock 9
   inputs=(src Cargo.toml Cargo.lock scripts/build.sh scripts/shorten-names.mjs scripts/order-functions.mjs
-    scripts/wasm-binary.mjs)
+    scripts/wasm-binary.mjs scripts/trim-glue.mjs)
   fresh=0
   for wasm in pkg/kinesis_clickstream_bg.wasm pkg-lite/kinesis_clickstream_bg.wasm; do
     if [ -f "$wasm" ] && [ -z "$(find "${inputs[@]}" -newer "$wasm" -print -quit)" ]; then
@@ -56,6 +56,8 @@ build_into() {
   rm -f "$dir/.gitignore"
   # Function bodies reordered so that similar ones sit together (-1.2 KiB gzip; see the script).
   node scripts/order-functions.mjs "$dir/kinesis_clickstream_bg.wasm" "$dir/kinesis_clickstream_bg.wasm"
+  # Glue code our entries never run (deprecated init forms, polyfills) removed first (see the script).
+  node scripts/trim-glue.mjs "$dir/kinesis_clickstream.js"
   # The glue ships minified (rolldown, a pinned dev dependency): 29 -> 12 KiB raw, 6.4 -> 4.0 KiB gzip.
   # Its exports (Producer, default init, initSync) keep their names.
   rolldown "$dir/kinesis_clickstream.js" --minify --format esm --file "$dir/kinesis_clickstream.min.js" --logLevel silent

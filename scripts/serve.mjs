@@ -38,7 +38,7 @@ export const DEFAULT_ROUTES = [
 
 /**
  * Serves files under each route's `dir` at its URL `prefix` (first matching prefix wins; a directory
- * serves its index.html) on 127.0.0.1:`port` (0 = free port). `config`, when given, is answered as
+ * serves its index.html; a route's `types`, by extension, override MIME_TYPES) on 127.0.0.1:`port` (0 = free port). `config`, when given, is answered as
  * `/config.json`. `api(pathname, searchParams)`, when given, answers GETs under `/api/` with
  * `{status, body}` (sent as JSON) or undefined (404). Never serves a path outside a route's directory.
  * Resolves `{url, port, stop()}`.
@@ -87,7 +87,8 @@ async function serve(req, res, routes, config, api) {
   }
   if (!stat?.isFile()) return send(res, 404, 'text/plain; charset=utf-8', `not found: ${pathname}\n`);
   const body = await fs.readFile(file);
-  const type = MIME_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  const extension = path.extname(file).toLowerCase();
+  const type = route.types?.[extension] ?? MIME_TYPES[extension] ?? 'application/octet-stream';
   send(res, 200, type, body, {}, req.method === 'HEAD');
 }
 

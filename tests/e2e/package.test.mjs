@@ -206,9 +206,10 @@ self.onmessage = async (event) => {
 /**
  * Serves `project/<dir>/index.html`: a page whose import map points `specifier` at `entry` (a path under
  * the installed node_modules) and whose module script runs `body`, which sets `window.result`; a thrown
- * error becomes `window.failure`. /config.json is the producer config for `streamName`.
+ * error becomes `window.failure`. /config.json is the producer config for `streamName`. `packageTypes`
+ * overrides the content types of the package's files by extension.
  */
-async function serveModulePage({ dir, specifier, entry, body, streamName }) {
+async function serveModulePage({ dir, specifier, entry, body, streamName, packageTypes }) {
   write(`${dir}/index.html`, `<!doctype html>
 <title>${dir} page</title>
 <script type="importmap">{ "imports": { "${specifier}": "/node_modules/kinesis-clickstream/${entry}" } }</script>
@@ -223,7 +224,7 @@ try {
 `);
   return startStaticServer({
     routes: [
-      { prefix: '/node_modules/', dir: path.join(project, 'node_modules') },
+      { prefix: '/node_modules/', dir: path.join(project, 'node_modules'), types: packageTypes },
       { prefix: '/', dir: path.join(project, dir) },
     ],
     config: { streamName, region: LOCAL_REGION, endpoint: standins.kinesaliteUrl, credentials },
@@ -247,6 +248,36 @@ test('a plain <script type="module"> page with an import map loads the package u
   } finally {
     await site.stop();
   }
+});
+
+test('a .wasm served without the application/wasm type still loads (without streaming), with one warning naming the type', async () => {
+  const streamName = await freshStream();
+  const site = await serveModulePage({
+    dir: 'octet-stream', specifier: 'kinesis-clickstream', entry: 'browser.js', streamName,
+    packageTypes: { '.wasm': 'application/octet-stream' },
+    body: `const config = await (await fetch('/config.json')).json();
+  const producer = await Producer.create(config);
+  for (let i = 0; i < 5; i++) producer.put('octet ' + i, { partitionKey: 'octet' });
+  window.result = { report: await producer.close() };`,
+  });
+  const page = await browser.newPage();
+  const warnings = [];
+  page.on('console', (message) => {
+    if (message.type() === 'warning') warnings.push(message.text());
+  });
+  try {
+    await page.goto(`${site.url}/`);
+    await page.waitForFunction(() => window.result !== undefined || window.failure !== undefined, null, { timeout: 30000 });
+    assert.equal(await page.evaluate(() => window.failure), undefined);
+    assert.deepEqual((await page.evaluate(() => window.result)).report, { sent: 5, failed: 0, retried: 0, dropped: 0, pending: 0 });
+    const typeWarnings = warnings.filter((text) => text.includes('not served as application/wasm'));
+    assert.equal(typeWarnings.length, 1, `warnings: ${warnings.join(' | ')}`);
+  } finally {
+    await page.close();
+    await site.stop();
+  }
+  const expected = Array.from({ length: 5 }, (_, i) => ({ partitionKey: 'octet', data: `octet ${i}` }));
+  assertSameRecords(expected, await readAllRecords({ endpoint: standins.kinesaliteUrl, streamName }));
 });
 
 test('kinesis-clickstream/lite in a page and in Node: records are read back; a requested IndexedDB falls back to memory, counted', async () => {

@@ -295,20 +295,16 @@ pub fn pump(shared: &Shared) {
 fn pump_now(shared: &Shared) -> Option<u64> {
     let now = now_ms();
     let mut deferred = Deferred::default();
-    let mut sends = Vec::new();
     let mut start_refresh = false;
-    let logger;
-    let credentials;
+    let mut unavailable: Option<Error> = None;
     let mut wake: Option<u64> = None;
-    {
+    let credentials = {
         let mut edge = shared.borrow_mut();
-        logger = edge.logger;
         edge.pump_scheduled = false;
         if edge.stopped {
             return None;
         }
-        let mut unavailable: Option<Error> = None;
-        credentials = match edge.credentials.poll(now) {
+        let credentials = match edge.credentials.poll(now) {
             CredentialStep::Ready(credentials) => Some(credentials.clone()),
             CredentialStep::StartRefresh => {
                 start_refresh = true;
@@ -325,17 +321,27 @@ fn pump_now(shared: &Shared) -> Option<u64> {
         };
         if credentials.is_some() {
             edge.reported_unavailable = false;
-            loop {
-                match edge.core.poll(now) {
-                    Action::Send(request) => sends.push(request),
-                    Action::WaitUntil(at) => {
-                        wake = Some(wake.map_or(at, |w| w.min(at)));
-                        break;
-                    }
-                    Action::Idle => break,
+        }
+        credentials
+    };
+    if let Some(credentials) = &credentials {
+        // Each request is taken with the state borrowed and sent without it (signing borrows it).
+        // Sending changes nothing the core's next poll reads: the same as polling them all first.
+        loop {
+            let action = shared.borrow_mut().core.poll(now);
+            match action {
+                Action::Send(request) => send(shared, request, credentials.clone(), false),
+                Action::WaitUntil(at) => {
+                    wake = Some(wake.map_or(at, |w| w.min(at)));
+                    break;
                 }
+                Action::Idle => break,
             }
-        } else {
+        }
+    }
+    let logger = {
+        let mut edge = shared.borrow_mut();
+        if credentials.is_none() {
             // Nothing can be signed, yet records still expire by TTL and flushes settle.
             let expiry = edge.core.poll_unsigned(now);
             if unavailable.is_none() {
@@ -374,12 +380,8 @@ fn pump_now(shared: &Shared) -> Option<u64> {
                 None => edge.timer.cancel(),
             }
         }
-    }
-    if let Some(credentials) = credentials {
-        for request in sends {
-            send(shared, request, credentials.clone(), false);
-        }
-    }
+        edge.logger
+    };
     if start_refresh {
         refresh(shared);
     }

@@ -180,7 +180,7 @@ impl Edge {
             closing: false,
             urgent: false,
             lifecycle: None,
-            request_scoped: is_request_scoped_runtime(),
+            request_scoped: transport::is_request_scoped_runtime(),
             kick: None,
             driver_generation: 0,
             stopped: false,
@@ -225,15 +225,6 @@ impl Edge {
             retried_before: stats.retried,
         });
     }
-}
-
-/// Whether this runtime ties I/O to requests: Cloudflare Workers / workerd, which identify themselves
-/// through `navigator.userAgent`.
-pub fn is_request_scoped_runtime() -> bool {
-    let navigator = get(&super::dynamic::global_object(), "navigator");
-    get(&navigator, "userAgent")
-        .as_string()
-        .is_some_and(|agent| agent == "Cloudflare-Workers")
 }
 
 /// The JS object a `flush()` promise resolves with.

@@ -432,10 +432,11 @@ fn wake_up(weak: &Weak<RefCell<Edge>>) {
 
 /// Moves the core's events to callbacks and resolves finished `flush()` promises.
 fn collect_events(edge: &mut Edge, deferred: &mut Deferred) {
-    for event in edge.core.drain_events() {
-        edge.durable.on_event(&event);
+    // By reference: no consuming iterator for the event type.
+    for event in &edge.core.drain_events() {
+        edge.durable.on_event(event);
         match event {
-            ProducerEvent::FlushCompleted { id, report } => {
+            &ProducerEvent::FlushCompleted { id, report } => {
                 // In place, in order: no generic partition/drain code for the waiter type.
                 let mut index = 0;
                 while index < edge.waiters.len() {
@@ -453,7 +454,7 @@ fn collect_events(edge: &mut Edge, deferred: &mut Deferred) {
                 if let Some(on_flush) = &edge.on_flush {
                     let info: JsValue = js_sys::Object::new().into();
                     set(&info, "sent", &JsValue::from_f64(ids.len() as f64));
-                    set(&info, "ids", &ids_to_js(&ids));
+                    set(&info, "ids", &ids_to_js(ids));
                     deferred.calls.push((on_flush.clone(), info));
                 }
             }
@@ -471,12 +472,12 @@ fn collect_events(edge: &mut Edge, deferred: &mut Deferred) {
                     message
                 );
                 edge.logger.error(&text);
-                push_error(edge, deferred, code, &text, aws_error.as_deref(), &ids);
+                push_error(edge, deferred, *code, &text, aws_error.as_deref(), ids);
             }
             ProducerEvent::RecordsDropped { ids, reason } => {
                 let text = text!("{} records dropped ({})", ids.len(), reason.as_str());
                 edge.logger.warn(&text);
-                push_error(edge, deferred, ErrorCode::BufferFull, &text, None, &ids);
+                push_error(edge, deferred, ErrorCode::BufferFull, &text, None, ids);
             }
             ProducerEvent::Paused { aws_error, message } => {
                 let text = text!("sending paused: {}", message);

@@ -407,16 +407,17 @@ fn drive_step(shared: Shared, id: FlushId, generation: u64) {
         if !edge.is_waiting(id) || edge.stopped {
             return;
         }
-        if superseded {
-            transport::pending_until(Some(SUPERSEDED_POLL_MS)).0
+        // Resolved by the next kick or, when the core needs a wake-up, at that time.
+        let delay = if superseded {
+            Some(SUPERSEDED_POLL_MS)
         } else {
-            // Resolved by the next kick or, when the core needs a wake-up, at that time.
-            let delay =
-                wake.map(|at| at.saturating_sub(now_ms()).min(super::timer::MAX_DELAY_MS) as u32);
-            let (kick, resolve) = transport::pending_until(delay);
+            wake.map(|at| at.saturating_sub(now_ms()).min(super::timer::MAX_DELAY_MS) as u32)
+        };
+        let (wait, resolve) = transport::pending_until(delay);
+        if !superseded {
             edge.kick = Some((id, resolve));
-            kick
         }
+        wait
     };
     let resume: Box<dyn FnOnce(JsValue)> = Box::new(move |_| drive_step(shared, id, generation));
     transport::then(&wait, &Closure::once_into_js(resume));

@@ -180,7 +180,7 @@ impl Edge {
             closing: false,
             urgent: false,
             lifecycle: None,
-            request_scoped: is_request_scoped_runtime(),
+            request_scoped: transport::is_request_scoped_runtime(),
             kick: None,
             driver_generation: 0,
             stopped: false,
@@ -225,15 +225,6 @@ impl Edge {
             retried_before: stats.retried,
         });
     }
-}
-
-/// Whether this runtime ties I/O to requests: Cloudflare Workers / workerd, which identify themselves
-/// through `navigator.userAgent`.
-pub fn is_request_scoped_runtime() -> bool {
-    let navigator = get(&super::dynamic::global_object(), "navigator");
-    get(&navigator, "userAgent")
-        .as_string()
-        .is_some_and(|agent| agent == "Cloudflare-Workers")
 }
 
 /// The JS object a `flush()` promise resolves with.
@@ -295,20 +286,16 @@ pub fn pump(shared: &Shared) {
 fn pump_now(shared: &Shared) -> Option<u64> {
     let now = now_ms();
     let mut deferred = Deferred::default();
-    let mut sends = Vec::new();
     let mut start_refresh = false;
-    let logger;
-    let credentials;
+    let mut unavailable: Option<Error> = None;
     let mut wake: Option<u64> = None;
-    {
+    let credentials = {
         let mut edge = shared.borrow_mut();
-        logger = edge.logger;
         edge.pump_scheduled = false;
         if edge.stopped {
             return None;
         }
-        let mut unavailable: Option<Error> = None;
-        credentials = match edge.credentials.poll(now) {
+        let credentials = match edge.credentials.poll(now) {
             CredentialStep::Ready(credentials) => Some(credentials.clone()),
             CredentialStep::StartRefresh => {
                 start_refresh = true;
@@ -325,17 +312,27 @@ fn pump_now(shared: &Shared) -> Option<u64> {
         };
         if credentials.is_some() {
             edge.reported_unavailable = false;
-            loop {
-                match edge.core.poll(now) {
-                    Action::Send(request) => sends.push(request),
-                    Action::WaitUntil(at) => {
-                        wake = Some(wake.map_or(at, |w| w.min(at)));
-                        break;
-                    }
-                    Action::Idle => break,
+        }
+        credentials
+    };
+    if let Some(credentials) = &credentials {
+        // Each request is taken with the state borrowed and sent without it (signing borrows it).
+        // Sending changes nothing the core's next poll reads: the same as polling them all first.
+        loop {
+            let action = shared.borrow_mut().core.poll(now);
+            match action {
+                Action::Send(request) => send(shared, request, credentials.clone(), false),
+                Action::WaitUntil(at) => {
+                    wake = Some(wake.map_or(at, |w| w.min(at)));
+                    break;
                 }
+                Action::Idle => break,
             }
-        } else {
+        }
+    }
+    let logger = {
+        let mut edge = shared.borrow_mut();
+        if credentials.is_none() {
             // Nothing can be signed, yet records still expire by TTL and flushes settle.
             let expiry = edge.core.poll_unsigned(now);
             if unavailable.is_none() {
@@ -374,12 +371,8 @@ fn pump_now(shared: &Shared) -> Option<u64> {
                 None => edge.timer.cancel(),
             }
         }
-    }
-    if let Some(credentials) = credentials {
-        for request in sends {
-            send(shared, request, credentials.clone(), false);
-        }
-    }
+        edge.logger
+    };
     if start_refresh {
         refresh(shared);
     }
@@ -414,16 +407,17 @@ fn drive_step(shared: Shared, id: FlushId, generation: u64) {
         if !edge.is_waiting(id) || edge.stopped {
             return;
         }
-        if superseded {
-            transport::pending_until(Some(SUPERSEDED_POLL_MS)).0
+        // Resolved by the next kick or, when the core needs a wake-up, at that time.
+        let delay = if superseded {
+            Some(SUPERSEDED_POLL_MS)
         } else {
-            // Resolved by the next kick or, when the core needs a wake-up, at that time.
-            let delay =
-                wake.map(|at| at.saturating_sub(now_ms()).min(super::timer::MAX_DELAY_MS) as u32);
-            let (kick, resolve) = transport::pending_until(delay);
+            wake.map(|at| at.saturating_sub(now_ms()).min(super::timer::MAX_DELAY_MS) as u32)
+        };
+        let (wait, resolve) = transport::pending_until(delay);
+        if !superseded {
             edge.kick = Some((id, resolve));
-            kick
         }
+        wait
     };
     let resume: Box<dyn FnOnce(JsValue)> = Box::new(move |_| drive_step(shared, id, generation));
     transport::then(&wait, &Closure::once_into_js(resume));
@@ -439,10 +433,11 @@ fn wake_up(weak: &Weak<RefCell<Edge>>) {
 
 /// Moves the core's events to callbacks and resolves finished `flush()` promises.
 fn collect_events(edge: &mut Edge, deferred: &mut Deferred) {
-    for event in edge.core.drain_events() {
-        edge.durable.on_event(&event);
+    // By reference: no consuming iterator for the event type.
+    for event in &edge.core.drain_events() {
+        edge.durable.on_event(event);
         match event {
-            ProducerEvent::FlushCompleted { id, report } => {
+            &ProducerEvent::FlushCompleted { id, report } => {
                 // In place, in order: no generic partition/drain code for the waiter type.
                 let mut index = 0;
                 while index < edge.waiters.len() {
@@ -460,7 +455,7 @@ fn collect_events(edge: &mut Edge, deferred: &mut Deferred) {
                 if let Some(on_flush) = &edge.on_flush {
                     let info: JsValue = js_sys::Object::new().into();
                     set(&info, "sent", &JsValue::from_f64(ids.len() as f64));
-                    set(&info, "ids", &ids_to_js(&ids));
+                    set(&info, "ids", &ids_to_js(ids));
                     deferred.calls.push((on_flush.clone(), info));
                 }
             }
@@ -478,12 +473,12 @@ fn collect_events(edge: &mut Edge, deferred: &mut Deferred) {
                     message
                 );
                 edge.logger.error(&text);
-                push_error(edge, deferred, code, &text, aws_error.as_deref(), &ids);
+                push_error(edge, deferred, *code, &text, aws_error.as_deref(), ids);
             }
             ProducerEvent::RecordsDropped { ids, reason } => {
                 let text = text!("{} records dropped ({})", ids.len(), reason.as_str());
                 edge.logger.warn(&text);
-                push_error(edge, deferred, ErrorCode::BufferFull, &text, None, &ids);
+                push_error(edge, deferred, ErrorCode::BufferFull, &text, None, ids);
             }
             ProducerEvent::Paused { aws_error, message } => {
                 let text = text!("sending paused: {}", message);

@@ -73,17 +73,15 @@ impl LocalCache {
 
     /// The clock offset (ms) kept for `host`, if one was stored and reads as a whole number.
     pub fn clock_offset_ms(&self, host: &str) -> Option<i64> {
-        // A sign, an optional `+` and decimal digits (what `str::parse` accepts), read byte by byte.
+        // An optional sign and at most 18 decimal digits (no overflow), read byte by byte.
         let text = self.get(&clock_offset_key(host))?;
         let bytes = crate::core::text::trim(&text).as_bytes();
-        let (negative, mut digits) = match bytes {
+        let (negative, digits) = match bytes {
             [b'-', rest @ ..] => (true, rest),
+            [b'+', rest @ ..] => (false, rest),
             _ => (false, bytes),
         };
-        if let [b'+', rest @ ..] = digits {
-            digits = rest;
-        }
-        if digits.is_empty() {
+        if digits.is_empty() || digits.len() > 18 {
             return None;
         }
         let mut magnitude: i64 = 0;
@@ -91,9 +89,7 @@ impl LocalCache {
             if !byte.is_ascii_digit() {
                 return None;
             }
-            magnitude = magnitude
-                .checked_mul(10)?
-                .checked_add(i64::from(byte - b'0'))?;
+            magnitude = magnitude * 10 + i64::from(byte - b'0');
         }
         Some(if negative { -magnitude } else { magnitude })
     }

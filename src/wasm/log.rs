@@ -3,8 +3,15 @@
 //! Levels, quietest first: `"silent"`, `"error"`, `"warn"` (default), `"info"`, `"debug"`. A message is
 //! printed when its level is at or below the configured one. Messages never contain credentials.
 
-use crate::core::text::text;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
+
+#[wasm_bindgen(module = "/src/wasm/js/log.js")]
+extern "C" {
+    /// Prints `kinesis-clickstream: {message}` with `console.error`, `warn`, `info` or `debug` for
+    /// `level` 1 to 4; nothing when `console` is missing or throws.
+    #[wasm_bindgen(js_name = log)]
+    fn print(level: u32, message: &str);
+}
 
 /// How much the producer prints through `console`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -48,18 +55,8 @@ impl Logger {
         if !self.enabled(level) {
             return;
         }
-        let method = match level {
-            LogLevel::Silent => return,
-            LogLevel::Error => "error",
-            LogLevel::Warn => "warn",
-            LogLevel::Info => "info",
-            LogLevel::Debug => "debug",
-        };
-        // `console[method](text)` looked up at call time: one dynamic call instead of four bindings.
-        if let Some(console) = super::dynamic::global("console") {
-            let text = JsValue::from_str(&text!("kinesis-clickstream: {}", message));
-            let _ = super::dynamic::call(&console, method, &[&text]);
-        }
+        // The level's number picks the `console` method in JS: one import instead of four bindings.
+        print(level as u32, message);
     }
 
     /// Prints at [`LogLevel::Error`].

@@ -6,9 +6,23 @@
 //! Node process alive).
 
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
-use super::dynamic::{call, global_object};
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(callback: &JsValue, delay_ms: u32) -> JsValue;
+
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue);
+
+    #[wasm_bindgen(js_name = setInterval)]
+    fn set_interval(callback: &JsValue, period_ms: u32) -> JsValue;
+
+    #[wasm_bindgen(js_name = clearInterval)]
+    fn clear_interval(id: &JsValue);
+}
 
 /// The longest delay `setTimeout` honours (2^31 - 1 ms); longer waits wake early and re-poll.
 pub const MAX_DELAY_MS: u64 = i32::MAX as u64;
@@ -18,7 +32,8 @@ pub const MAX_DELAY_MS: u64 = i32::MAX as u64;
 /// so the `.wasm` and its glue hold one closure shim for them all.
 pub struct JsTimer {
     id: JsValue,
-    repeat: bool,
+    /// `clearTimeout` or `clearInterval`, whichever matches how it was started.
+    clear: fn(&JsValue),
     _callback: Closure<dyn FnMut(JsValue)>,
 }
 
@@ -31,21 +46,20 @@ impl std::fmt::Debug for JsTimer {
 impl JsTimer {
     /// Runs `callback` every `period_ms`.
     pub fn every(period_ms: u32, mut callback: Box<dyn FnMut()>) -> JsTimer {
-        JsTimer::start(period_ms, true, Box::new(move |_: JsValue| callback()))
+        let callback = Closure::wrap(Box::new(move |_: JsValue| callback()) as Box<dyn FnMut(_)>);
+        JsTimer {
+            id: set_interval(callback.as_ref(), period_ms),
+            clear: clear_interval,
+            _callback: callback,
+        }
     }
 
-    fn start(delay_ms: u32, repeat: bool, callback: Box<dyn FnMut(JsValue)>) -> JsTimer {
+    /// Runs `callback` (with an unused argument) once after `delay_ms`.
+    fn once(delay_ms: u32, callback: Box<dyn FnMut(JsValue)>) -> JsTimer {
         let callback = Closure::wrap(callback);
-        let method = if repeat { "setInterval" } else { "setTimeout" };
-        let id = call(
-            &global_object(),
-            method,
-            &[callback.as_ref(), &JsValue::from(delay_ms)],
-        )
-        .unwrap_or_default();
         JsTimer {
-            id,
-            repeat,
+            id: set_timeout(callback.as_ref(), delay_ms),
+            clear: clear_timeout,
             _callback: callback,
         }
     }
@@ -53,12 +67,7 @@ impl JsTimer {
 
 impl Drop for JsTimer {
     fn drop(&mut self) {
-        let method = if self.repeat {
-            "clearInterval"
-        } else {
-            "clearTimeout"
-        };
-        let _ = call(&global_object(), method, &[&self.id]);
+        (self.clear)(&self.id);
     }
 }
 
@@ -83,7 +92,7 @@ impl WakeTimer {
         }
         let delay = deadline_ms.saturating_sub(now_ms).min(MAX_DELAY_MS);
         // The delay is at most i32::MAX, so it fits u32.
-        let timeout = JsTimer::start(delay as u32, false, wake);
+        let timeout = JsTimer::once(delay as u32, wake);
         self.pending = Some((deadline_ms, timeout));
     }
 

@@ -33,9 +33,14 @@ extern "C" {
     ) -> Promise;
 
     /// A new pending promise whose `resolve` and `reject` functions are set on `holder`; it
-    /// resolves after `resolve_after_ms` by the global `setTimeout` when that is given.
+    /// resolves after `resolve_after_ms` by the global `setTimeout` when that is below 2^31 (never
+    /// for `u32::MAX`).
     #[wasm_bindgen(js_name = pending)]
-    fn pending_on(holder: &JsValue, resolve_after_ms: Option<u32>) -> Promise;
+    fn pending_on(holder: &JsValue, resolve_after_ms: u32) -> Promise;
+
+    /// Whether the global `navigator.userAgent` is `agent`.
+    #[wasm_bindgen(js_name = isUserAgent)]
+    fn is_user_agent(agent: &str) -> bool;
 
     /// SHA-256 of `body` as lowercase hex through node:crypto, else WebCrypto; a promise of
     /// `undefined` where neither works (the caller then hashes in Rust).
@@ -61,7 +66,7 @@ pub fn then(promise: &Promise, callback: &JsValue) {
 /// `Promise::new` brings a closure shim of its own into the `.wasm` and the glue.
 pub fn pending() -> (Promise, Function, Function) {
     let holder: JsValue = Object::new().into();
-    let promise = pending_on(&holder, None);
+    let promise = pending_on(&holder, u32::MAX);
     (
         promise,
         get(&holder, "resolve").unchecked_into(),
@@ -70,11 +75,18 @@ pub fn pending() -> (Promise, Function, Function) {
 }
 
 /// A new pending promise with its `resolve` function; it also resolves (with `undefined`) after
-/// `resolve_after_ms` by the global `setTimeout` when that is given.
+/// `resolve_after_ms` by the global `setTimeout` when that is given (at most `i32::MAX`, the longest
+/// delay `setTimeout` honours).
 pub fn pending_until(resolve_after_ms: Option<u32>) -> (Promise, Function) {
     let holder: JsValue = Object::new().into();
-    let promise = pending_on(&holder, resolve_after_ms);
+    let promise = pending_on(&holder, resolve_after_ms.unwrap_or(u32::MAX));
     (promise, get(&holder, "resolve").unchecked_into())
+}
+
+/// Whether this runtime ties I/O to requests: Cloudflare Workers / workerd, which identify
+/// themselves through `navigator.userAgent`.
+pub fn is_request_scoped_runtime() -> bool {
+    is_user_agent("Cloudflare-Workers")
 }
 
 /// A complete HTTP response.

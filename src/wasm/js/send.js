@@ -57,11 +57,16 @@ export async function send(bytes, hashHere, sign) {
 }
 
 // A new pending promise; its `resolve` and `reject` functions are set on `holder`, and it resolves
-// after `resolveAfterMs` by the global setTimeout when that is a number.
+// after `resolveAfterMs` by the global setTimeout when that is a delay setTimeout honours (< 2^31).
 export function pending(holder, resolveAfterMs) {
   return new Promise((resolve, reject) => {
     holder.resolve = resolve;
     holder.reject = reject;
-    if (resolveAfterMs !== undefined) setTimeout(resolve, resolveAfterMs);
+    if (resolveAfterMs < 2 ** 31) setTimeout(resolve, resolveAfterMs);
   });
+}
+
+// Whether the global `navigator.userAgent` is `agent`.
+export function isUserAgent(agent) {
+  return globalThis.navigator?.userAgent === agent;
 }

@@ -134,7 +134,7 @@ pub fn signing_key(
     secret.extend_from_slice(b"AWS4");
     secret.extend_from_slice(secret_access_key.as_bytes());
     let mut key = hmac_sha256(&secret, date_stamp.as_bytes());
-    for part in [region, service, "aws4_request"] {
+    for part in &[region, service, "aws4_request"] {
         key = hmac_sha256(&key, part.as_bytes());
     }
     key

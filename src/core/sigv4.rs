@@ -175,8 +175,10 @@ pub fn canonical_request(
 /// Signs `request` with `credentials` and returns the headers to add.
 pub fn sign(credentials: &Credentials, request: &SigningRequest<'_>) -> SignedHeaders {
     let amz_date = format_amz_date(request.time_ms);
-    // The date stamp is the `YYYYMMDD` that starts the `X-Amz-Date`.
-    let date_stamp = amz_date.get(..8).unwrap_or_default();
+    // The date stamp is the `X-Amz-Date` without its `THHMMSSZ` (a year past 9999 has more digits).
+    let date_stamp = amz_date
+        .get(..amz_date.len().saturating_sub(8))
+        .unwrap_or_default();
     let scope = text!(
         "{}/{}/{}/aws4_request",
         date_stamp,
@@ -289,6 +291,19 @@ mod tests {
 
     fn credentials(token: Option<&str>) -> Credentials {
         Credentials::new("ASIAEXAMPLE", "secret", token.map(str::to_owned), None, NOW).unwrap()
+    }
+
+    #[test]
+    fn the_scope_date_is_the_date_stamp_in_any_year() {
+        // 10000-01-01T00:00:00Z: the year takes five digits.
+        for time_ms in [NOW, 253_402_300_800_000] {
+            let request = SigningRequest::put_records("us-east-1", "h", "00", time_ms);
+            let signed = sign(&credentials(None), &request);
+            let stamp = crate::core::http_date::format_date_stamp(time_ms);
+            let scope = format!("/{stamp}/us-east-1/kinesis/aws4_request, ");
+            assert!(signed.authorization.contains(&scope), "{stamp}");
+            assert!(signed.amz_date.starts_with(&format!("{stamp}T")));
+        }
     }
 
     #[test]

@@ -125,50 +125,50 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + day_of_era - 719_468
 }
 
+/// `ms` as written by `layout`: each digit `n` stands for the next of year, month, day, hour,
+/// minute, second and millisecond, zero-padded to `n` digits; any other byte for itself.
+fn format_utc(ms: u64, layout: &[u8]) -> String {
+    let t = UtcDateTime::from_epoch_ms(ms);
+    let fields = [
+        t.year,
+        t.month,
+        t.day,
+        t.hour,
+        t.minute,
+        t.second,
+        t.millisecond,
+    ];
+    let mut out = String::with_capacity(24);
+    let mut field = 0;
+    for &byte in layout {
+        if byte.is_ascii_digit() {
+            push_padded(
+                &mut out,
+                u64::from(fields.get(field).copied().unwrap_or_default()),
+                usize::from(byte - b'0'),
+            );
+            field += 1;
+        } else {
+            out.push(char::from(byte));
+        }
+    }
+    out
+}
+
 /// `X-Amz-Date` for SigV4: `YYYYMMDDTHHMMSSZ`, sub-second part dropped.
 pub fn format_amz_date(ms: u64) -> String {
-    let t = UtcDateTime::from_epoch_ms(ms);
-    let mut out = date_stamp(&t);
-    out.push('T');
-    for value in [t.hour, t.minute, t.second] {
-        push_padded(&mut out, u64::from(value), 2);
-    }
-    out.push('Z');
-    out
+    format_utc(ms, b"422T222Z")
 }
 
 /// The SigV4 credential-scope date stamp: `YYYYMMDD`.
 pub fn format_date_stamp(ms: u64) -> String {
-    date_stamp(&UtcDateTime::from_epoch_ms(ms))
-}
-
-fn date_stamp(t: &UtcDateTime) -> String {
-    let mut out = String::with_capacity(24);
-    push_padded(&mut out, u64::from(t.year), 4);
-    push_padded(&mut out, u64::from(t.month), 2);
-    push_padded(&mut out, u64::from(t.day), 2);
-    out
+    format_utc(ms, b"422")
 }
 
 /// ISO-8601 / RFC 3339 in UTC with milliseconds, as JS `Date.prototype.toISOString` writes it:
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ`.
 pub fn format_iso8601(ms: u64) -> String {
-    let t = UtcDateTime::from_epoch_ms(ms);
-    let mut out = String::with_capacity(24);
-    push_padded(&mut out, u64::from(t.year), 4);
-    for (separator, value, width) in [
-        ('-', t.month, 2),
-        ('-', t.day, 2),
-        ('T', t.hour, 2),
-        (':', t.minute, 2),
-        (':', t.second, 2),
-        ('.', t.millisecond, 3),
-    ] {
-        out.push(separator);
-        push_padded(&mut out, u64::from(value), width);
-    }
-    out.push('Z');
-    out
+    format_utc(ms, b"4-2-2T2:2:2.3Z")
 }
 
 /// An HTTP IMF-fixdate (`Thu, 26 Nov 2026 13:44:37 GMT`) for `ms`, sub-second part dropped.

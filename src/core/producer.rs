@@ -268,21 +268,21 @@ impl Producer {
     /// id when `None`).
     fn admit(&mut self, record: Record, id: Option<EventId>, now_ms: u64) -> Result<String> {
         let size = record.payload_bytes();
-        for (name, cap) in [
-            ("maxBatchBytes", self.config.max_batch_bytes),
-            ("maxBufferedBytes", self.config.max_buffered_bytes),
-        ] {
-            if size > cap {
-                return Err(Error::new(
-                    ErrorCode::RecordTooLarge,
-                    text!(
-                        "partition key plus data is {} bytes; {} is {}",
-                        size,
-                        name,
-                        cap
-                    ),
-                ));
-            }
+        let (name, cap) = if size > self.config.max_batch_bytes {
+            ("maxBatchBytes", self.config.max_batch_bytes)
+        } else {
+            ("maxBufferedBytes", self.config.max_buffered_bytes)
+        };
+        if size > cap {
+            return Err(Error::new(
+                ErrorCode::RecordTooLarge,
+                text!(
+                    "partition key plus data is {} bytes; {} is {}",
+                    size,
+                    name,
+                    cap
+                ),
+            ));
         }
         self.make_room(size, now_ms)?;
         let put_at_ms = now_ms.max(self.last_put_ms);

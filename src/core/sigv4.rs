@@ -18,7 +18,7 @@ use crate::core::crypto::hex::{push_hex, to_hex};
 use crate::core::crypto::hmac::hmac_sha256;
 use crate::core::crypto::sha256::{sha256, DIGEST_BYTES};
 use crate::core::error::{quoted, Error, ErrorCode, Result};
-use crate::core::http_date::{format_amz_date, format_date_stamp};
+use crate::core::http_date::format_amz_date;
 
 /// The SigV4 algorithm name, first word of `Authorization`.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -134,7 +134,7 @@ pub fn signing_key(
     secret.extend_from_slice(b"AWS4");
     secret.extend_from_slice(secret_access_key.as_bytes());
     let mut key = hmac_sha256(&secret, date_stamp.as_bytes());
-    for part in [region, service, "aws4_request"] {
+    for part in &[region, service, "aws4_request"] {
         key = hmac_sha256(&key, part.as_bytes());
     }
     key
@@ -155,63 +155,52 @@ pub fn canonical_request(
     request: &SigningRequest<'_>,
     amz_date: &str,
 ) -> String {
-    let mut canonical = String::with_capacity(512);
-    canonical.push_str("POST\n/\n\n");
-    canonical.push_str("content-type:");
-    canonical.push_str(AMZ_JSON_CONTENT_TYPE);
-    canonical.push_str("\nhost:");
-    canonical.push_str(request.host);
-    canonical.push_str("\nx-amz-date:");
-    canonical.push_str(amz_date);
-    if let Some(token) = credentials.session_token() {
-        canonical.push_str("\nx-amz-security-token:");
-        canonical.push_str(token);
-    }
-    canonical.push_str("\nx-amz-target:");
-    canonical.push_str(request.target);
-    canonical.push_str("\n\n");
-    canonical.push_str(signed_header_names(credentials));
-    canonical.push('\n');
-    canonical.push_str(request.payload_sha256_hex);
-    canonical
+    let (token_name, token) = match credentials.session_token() {
+        Some(token) => ("\nx-amz-security-token:", token),
+        None => ("", ""),
+    };
+    text!(
+        "POST\n/\n\ncontent-type:{}\nhost:{}\nx-amz-date:{}{}{}\nx-amz-target:{}\n\n{}\n{}",
+        AMZ_JSON_CONTENT_TYPE,
+        request.host,
+        amz_date,
+        token_name,
+        token,
+        request.target,
+        signed_header_names(credentials),
+        request.payload_sha256_hex
+    )
 }
 
 /// Signs `request` with `credentials` and returns the headers to add.
 pub fn sign(credentials: &Credentials, request: &SigningRequest<'_>) -> SignedHeaders {
     let amz_date = format_amz_date(request.time_ms);
-    let date_stamp = format_date_stamp(request.time_ms);
-    let mut scope = String::with_capacity(64);
-    for part in [&date_stamp, request.region, request.service] {
-        scope.push_str(part);
-        scope.push('/');
-    }
-    scope.push_str("aws4_request");
+    // The date stamp is the `X-Amz-Date` without its `THHMMSSZ` (a year past 9999 has more digits).
+    let date_stamp = amz_date
+        .get(..amz_date.len().saturating_sub(8))
+        .unwrap_or_default();
+    let scope = text!(
+        "{}/{}/{}/aws4_request",
+        date_stamp,
+        request.region,
+        request.service
+    );
     let canonical = canonical_request(credentials, request, &amz_date);
-    let mut string_to_sign = String::with_capacity(160);
-    for part in [ALGORITHM, &amz_date, &scope] {
-        string_to_sign.push_str(part);
-        string_to_sign.push('\n');
-    }
+    let mut string_to_sign = text!("{}\n{}\n{}\n", ALGORITHM, amz_date, scope);
     push_hex(&sha256(canonical.as_bytes()), &mut string_to_sign);
     let key = signing_key(
         credentials.secret_access_key(),
-        &date_stamp,
+        date_stamp,
         request.region,
         request.service,
     );
-    let mut authorization = String::with_capacity(256);
-    for part in [
+    let mut authorization = text!(
+        "{} Credential={}/{}, SignedHeaders={}, Signature=",
         ALGORITHM,
-        " Credential=",
         credentials.access_key_id(),
-        "/",
-        &scope,
-        ", SignedHeaders=",
-        signed_header_names(credentials),
-        ", Signature=",
-    ] {
-        authorization.push_str(part);
-    }
+        scope,
+        signed_header_names(credentials)
+    );
     push_hex(
         &hmac_sha256(&key, string_to_sign.as_bytes()),
         &mut authorization,
@@ -302,6 +291,19 @@ mod tests {
 
     fn credentials(token: Option<&str>) -> Credentials {
         Credentials::new("ASIAEXAMPLE", "secret", token.map(str::to_owned), None, NOW).unwrap()
+    }
+
+    #[test]
+    fn the_scope_date_is_the_date_stamp_in_any_year() {
+        // 10000-01-01T00:00:00Z: the year takes five digits.
+        for time_ms in [NOW, 253_402_300_800_000] {
+            let request = SigningRequest::put_records("us-east-1", "h", "00", time_ms);
+            let signed = sign(&credentials(None), &request);
+            let stamp = crate::core::http_date::format_date_stamp(time_ms);
+            let scope = format!("/{stamp}/us-east-1/kinesis/aws4_request, ");
+            assert!(signed.authorization.contains(&scope), "{stamp}");
+            assert!(signed.amz_date.starts_with(&format!("{stamp}T")));
+        }
     }
 
     #[test]

@@ -156,7 +156,11 @@ pub fn join(template: &str, values: &[&dyn PushText]) -> String {
 /// The Unicode scalar values in `text`, what `text.chars().count()` returns.
 pub fn char_count(text: &str) -> usize {
     // Every character has exactly one byte that is not a UTF-8 continuation byte (0b10xx_xxxx).
-    text.bytes().filter(|&byte| (byte as i8) >= -0x40).count()
+    let mut count = 0;
+    for &byte in text.as_bytes() {
+        count += usize::from((byte as i8) >= -0x40);
+    }
+    count
 }
 
 /// `text` before and after the first `separator` byte, like `text.split_once(separator as char)`;

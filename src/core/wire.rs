@@ -42,8 +42,11 @@ where
         StreamTarget::Name(name) => (&b"\"StreamName\":\""[..], name.as_str()),
         StreamTarget::Arn(arn) => (&b"\"StreamARN\":\""[..], arn.as_str()),
     };
-    let hint: usize = records.clone().map(encoded_record_len_hint).sum();
-    out.reserve(hint + ENVELOPE_BYTES + stream_value.len());
+    let mut hint = ENVELOPE_BYTES + stream_value.len();
+    for record in records.clone() {
+        hint += encoded_record_len_hint(record);
+    }
+    out.reserve(hint);
     out.extend_from_slice(b"{\"Records\":[");
     for (index, record) in records.enumerate() {
         if index > 0 {

@@ -88,8 +88,8 @@ impl Sha256 {
         padding[end..end + 8].copy_from_slice(&bit_length.to_be_bytes());
         self.update(&padding[..end + 8]);
         let mut digest = [0u8; DIGEST_BYTES];
-        for (out, word) in digest.as_chunks_mut::<4>().0.iter_mut().zip(self.state) {
-            *out = word.to_be_bytes();
+        for index in 0..8 {
+            digest[index * 4..index * 4 + 4].copy_from_slice(&self.state[index].to_be_bytes());
         }
         digest
     }
@@ -144,8 +144,9 @@ fn compress(state: &mut [u32; 8], block: &[u8; BLOCK_BYTES]) {
         b = a;
         a = t1.wrapping_add(t2);
     }
-    for (word, add) in state.iter_mut().zip([a, b, c, d, e, f, g, h]) {
-        *word = word.wrapping_add(add);
+    let added = [a, b, c, d, e, f, g, h];
+    for index in 0..8 {
+        state[index] = state[index].wrapping_add(added[index]);
     }
 }
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Removes from the wasm-bindgen glue (before minifying) the code our package can never run. The glue is not
-// exported by the package: only pkg-config/{browser,node,workerd}.js call it, always with the object form of
-// `init` / `initSync` and always naming the module, and every runtime we support (Node 20, browsers with
-// WebAssembly reference types, workerd) has `TextEncoder.encodeInto`. (Not `FinalizationRegistry`: workerd
-// lacks it, so wasm-bindgen's fallback for it stays.)
+// exported by the package: only pkg-config/{browser,node,workerd}.js (and this repository's test pages) call
+// it, always with the object form of `init` / `initSync` or with no argument, and every runtime we support
+// (Node 20, browsers with WebAssembly reference types, workerd) has `TextEncoder.encodeInto`. (Not
+// `FinalizationRegistry`: workerd lacks it, so wasm-bindgen's fallback for it stays.)
 //
 //   node scripts/trim-glue.mjs <glue.js>   (rewrites the file in place)
 //
@@ -14,32 +14,24 @@ import { readFileSync, writeFileSync } from 'node:fs';
 /** [what, exact text, replacement] */
 const edits = [
   [
-    'deprecated-parameter branch of initSync (our entries pass { module })',
-    `    if (module !== undefined) {
-        if (Object.getPrototypeOf(module) === Object.prototype) {
+    'deprecated-parameter branch of initSync (our callers pass { module })',
+    `        if (Object.getPrototypeOf(module) === Object.prototype) {
             ({module} = module)
         } else {
             console.warn('using deprecated parameters for \`initSync()\`; pass a single object instead')
         }
-    }
 `,
-    '    ({module} = module);\n',
+    '        ({module} = module);\n',
   ],
   [
-    'deprecated-parameter branch and default URL of init (our browser entry passes { module_or_path })',
-    `    if (module_or_path !== undefined) {
-        if (Object.getPrototypeOf(module_or_path) === Object.prototype) {
+    'deprecated-parameter branch of init (our callers pass { module_or_path } or nothing)',
+    `        if (Object.getPrototypeOf(module_or_path) === Object.prototype) {
             ({module_or_path} = module_or_path)
         } else {
             console.warn('using deprecated parameters for the initialization function; pass a single object instead')
         }
-    }
-
-    if (module_or_path === undefined) {
-        module_or_path = new URL('kinesis_clickstream_bg.wasm', import.meta.url);
-    }
 `,
-    '    ({module_or_path} = module_or_path);\n',
+    '        ({module_or_path} = module_or_path);\n',
   ],
   [
     'the long MIME-type warning (the fallback stays)',

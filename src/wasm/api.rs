@@ -12,7 +12,7 @@ use crate::core::text::text;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{Object, Promise, Reflect, Uint8Array};
+use js_sys::{Object, Promise, Uint8Array};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -100,6 +100,12 @@ extern "C" {
     /// `ArrayBuffer`; else `JSON.stringify(data)` (a string or `undefined`); throws what that throws.
     #[wasm_bindgen(catch, js_name = putData)]
     fn put_data(data: &JsValue) -> std::result::Result<JsValue, JsValue>;
+
+    /// `which` 0: the first key of the options object other than `partitionKey` and
+    /// `explicitHashKey`, else `undefined`; 1: its `partitionKey`; 2: its `explicitHashKey`
+    /// (`undefined` when reading it throws). One call each, no property name made in wasm.
+    #[wasm_bindgen(js_name = putOption)]
+    fn put_option(options: &JsValue, which: u32) -> JsValue;
 }
 
 /// The bytes `put` stores for `data` (see the module docs): a string first (the common case), then
@@ -383,24 +389,18 @@ impl Producer {
             ));
         }
         if is_object {
-            // The interned names are borrowed, not cloned: no JS reference to make and drop.
-            let key = text::with_interned(|keys| -> Result<JsValue> {
-                for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
-                    if key != keys.partition_key && key != keys.explicit_hash_key {
-                        return Err(invalid_data(text!(
-                            "unknown put option {}; known: partitionKey, explicitHashKey",
-                            quoted(&key.as_string().unwrap_or_default())
-                        )));
-                    }
-                }
-                Ok(Reflect::get(options, &keys.partition_key).unwrap_or_default())
-            })?;
+            let unknown = put_option(options, 0);
+            if !unknown.is_undefined() {
+                return Err(invalid_data(text!(
+                    "unknown put option {}; known: partitionKey, explicitHashKey",
+                    quoted(&unknown.as_string().unwrap_or_default())
+                )));
+            }
+            let key = put_option(options, 1);
             if !key.is_undefined() {
                 partition_key = Some(read_partition_key(&key, "partitionKey")?);
             }
-            let hash = text::with_interned(|keys| {
-                Reflect::get(options, &keys.explicit_hash_key).unwrap_or_default()
-            });
+            let hash = put_option(options, 2);
             if !hash.is_undefined() {
                 explicit_hash_key = Some(read_explicit_hash_key(&hash)?);
             }

@@ -273,12 +273,13 @@ impl Producer {
         let core_config = producer_config(config);
         let mut random = Rng::new(random_seed());
         let core = CoreProducer::new(core_config, random.next_u64())?;
-        let source = CredentialSource::from_js(&config.credentials)?;
+        let mut source = CredentialSource::from_js(&config.credentials)?;
         let now = now_ms();
         let logger = Logger::new(config.log_level);
-        let (manager, fixed) = match &source {
+        let (manager, fixed) = match &mut source {
+            // Nothing reads static fields once they are credentials: taken, not copied.
             CredentialSource::Static(fields) => {
-                let credentials = fields.clone().into_credentials(now)?;
+                let credentials = std::mem::take(fields).into_credentials(now)?;
                 (
                     CredentialManager::fixed(credentials.clone()),
                     Some(credentials),

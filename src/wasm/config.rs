@@ -332,30 +332,28 @@ pub fn parse_endpoint(text: &str) -> Result<Endpoint> {
         ],
     )
     .map_err(|_| must_be("endpoint", "an absolute URL", &quoted(text)))?;
-    let part = |name: &str| {
-        super::dynamic::get(&url, name)
-            .as_string()
-            .unwrap_or_default()
-    };
-    let protocol = part("protocol");
+    let part = |name: &str| super::dynamic::get(&url, name);
+    // Compared as JS strings: no Rust copy of the parts that only need to be checked.
+    let is = |name: &str, value: &str| part(name) == JsValue::from_str(value);
+    let protocol = part("protocol").as_string().unwrap_or_default();
     if protocol != "http:" && protocol != "https:" {
         return Err(invalid(text!(
             "endpoint must use http: or https:, got {}",
             quoted(&protocol)
         )));
     }
-    if part("pathname") != "/" || !part("search").is_empty() || !part("hash").is_empty() {
+    if !is("pathname", "/") || !is("search", "") || !is("hash", "") {
         return Err(invalid(text!(
             "endpoint must have path \"/\" and no query or fragment, got {}",
             quoted(text)
         )));
     }
-    if !part("username").is_empty() || !part("password").is_empty() {
+    if !is("username", "") || !is("password", "") {
         return Err(invalid(
             "endpoint must not contain a user name or password".to_owned(),
         ));
     }
-    let host = part("host");
+    let host = part("host").as_string().unwrap_or_default();
     Ok(Endpoint {
         url: text!("{}//{}/", protocol, host),
         host,

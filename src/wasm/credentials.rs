@@ -30,7 +30,7 @@ use super::transport;
 const MAX_COGNITO_CALLS: usize = 4;
 
 /// Credential fields read from a JS object, not yet validated by the core.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct CredentialFields {
     /// `accessKeyId`.
     pub access_key_id: String,

@@ -228,6 +228,14 @@ fn stats_to_js(stats: &Stats, clock_offset_ms: i64) -> JsValue {
     object.into()
 }
 
+/// What `put` and `track` return: the event id as a JS string, or the JS error to throw.
+#[inline(never)]
+fn id_or_error(result: Result<String>) -> std::result::Result<JsValue, JsValue> {
+    result
+        .map(|id| text::js_string(&id))
+        .map_err(|error| to_js_error(&error))
+}
+
 /// The durable queue for `config`'s `persistence` in this runtime; memory in request-scoped runtimes.
 fn durable_queue(
     config: &EdgeConfig,
@@ -501,9 +509,7 @@ impl Producer {
             let options = self.put_options(&options, &data)?;
             self.put_bytes(bytes, options)
         };
-        run()
-            .map(|id| text::js_string(&id))
-            .map_err(|error| to_js_error(&error))
+        id_or_error(run())
     }
 
     /// Buffers a clickstream envelope `{id, ts, sessionId, seq, name, attributes, page?}` for the event
@@ -521,6 +527,13 @@ impl Producer {
             let seq = self.track_seq.get();
             let partition_key = self.default_partition_key(&attributes)?;
             let mut edge = self.shared.borrow_mut();
+            let durable = edge.durable.is_durable();
+            // As in `put`: the key is copied only for the durable copy.
+            let kept_key = if durable {
+                partition_key.clone()
+            } else {
+                String::new()
+            };
             let session_id = &self.session_id;
             let id = edge.core.put_with(
                 |id| {
@@ -536,20 +549,20 @@ impl Producer {
                     )
                 },
                 PutOptions {
-                    partition_key: partition_key.clone(),
+                    partition_key,
                     explicit_hash_key: None,
                 },
                 now,
             )?;
             drop(edge);
-            storage::record_put(&self.shared, &id, &partition_key);
+            if durable {
+                storage::record_put(&self.shared, &id, &kept_key);
+            }
             self.track_seq.set(seq + 1);
             driver::schedule_pump(&self.shared);
             Ok(id)
         };
-        run()
-            .map(|id| text::js_string(&id))
-            .map_err(|error| to_js_error(&error))
+        id_or_error(run())
     }
 
     /// Sends everything buffered so far; resolves with `{sent, failed, retried, dropped, pending}` once

@@ -18,7 +18,7 @@ use crate::core::decimal::Decimal;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::text::text;
 use crate::core::text::{char_count, split_once_ascii};
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::js_error::type_name;
@@ -259,9 +259,9 @@ fn choice_option(config: &JsValue, key: &str, names: &[&str], rule: &str) -> Res
     choice(&get(config, key)?, key, names, rule)
 }
 
-fn reject_unknown_keys(config: &Object) -> Result<()> {
-    for key in Object::keys(config).iter() {
-        let name = key.as_string().unwrap_or_default();
+fn reject_unknown_keys(config: &JsValue) -> Result<()> {
+    let mut index = 0;
+    while let Some(name) = super::dynamic::key_at(config, index) {
         if !KNOWN_OPTIONS.contains(&name.as_str()) {
             let mut message = text!("unknown option {}; known options: ", quoted(&name));
             for (index, option) in KNOWN_OPTIONS.iter().enumerate() {
@@ -272,6 +272,7 @@ fn reject_unknown_keys(config: &Object) -> Result<()> {
             }
             return Err(invalid(message));
         }
+        index += 1;
     }
     Ok(())
 }
@@ -476,7 +477,7 @@ impl EdgeConfig {
         if !config.is_object() {
             return Err(wrong_type("the config", "an object", config));
         }
-        reject_unknown_keys(config.unchecked_ref::<Object>())?;
+        reject_unknown_keys(config)?;
         let stream = parse_stream(config)?;
         let region = match (string_option(config, "region")?, &stream) {
             (Some(region), _) => region,

@@ -16,7 +16,7 @@ use crate::core::credentials::Credentials;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::text::split_once_ascii;
 use crate::core::text::text;
-use js_sys::{Array, Function, Object, Uint8Array};
+use js_sys::{Array, Function, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -198,8 +198,9 @@ fn parse_logins(value: &JsValue) -> Result<crate::core::cognito::Logins> {
             value,
         ));
     }
-    for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
-        let provider = key.as_string().unwrap_or_default();
+    let mut index = 0;
+    while let Some(provider) = super::dynamic::key_at(value, index) {
+        index += 1;
         let Some(token) = get(value, &provider).as_string() else {
             return Err(invalid(text!(
                 "credentials.logins[{}] must be a string token",

@@ -24,6 +24,9 @@ export function putOption(options, which) {
   for (const key of Object.keys(options)) if (key !== 'partitionKey' && key !== 'explicitHashKey') return key;
 }
 
+// The `index`th of `Object.keys(object)`; undefined past the last.
+export const keyAt = (object, index) => Object.keys(object)[index];
+
 const encoder = new TextEncoder();
 
 // Writes the UTF-8 of the string `text` into the Uint8Array `view` (which the caller sized for it)

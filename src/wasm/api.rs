@@ -389,7 +389,7 @@ impl Producer {
         let mut explicit_hash_key = None;
         // `is_object` first (false for `null`): one JS call for the usual options object.
         let is_object = options.is_object();
-        if !is_object && !options.is_undefined() && !options.is_null() {
+        if !is_object && !options.is_undefined() && !super::dynamic::is_null(options) {
             return Err(wrong_js_type(
                 ErrorCode::InvalidData,
                 "put options",

@@ -337,7 +337,7 @@ pub fn parse_endpoint(text: &str) -> Result<Endpoint> {
     // Compared as JS strings: no Rust copy of the parts that only need to be checked.
     let is = |name: &str, value: &str| part(name) == JsValue::from_str(value);
     let protocol = part("protocol").as_string().unwrap_or_default();
-    if protocol != "http:" && protocol != "https:" {
+    if !is("protocol", "http:") && !is("protocol", "https:") {
         return Err(invalid(text!(
             "endpoint must use http: or https:, got {}",
             quoted(&protocol)

@@ -95,7 +95,7 @@ fn required_string(object: &JsValue, key: &str) -> Result<String> {
 
 fn optional_string(object: &JsValue, key: &str) -> Result<Option<String>> {
     let value = get(object, key);
-    if value.is_undefined() || value.is_null() {
+    if value.is_undefined() || super::dynamic::is_null(&value) {
         return Ok(None);
     }
     required_string(object, key).map(Some)
@@ -103,7 +103,7 @@ fn optional_string(object: &JsValue, key: &str) -> Result<Option<String>> {
 
 /// Reads `expiration` (a `Date`, ms number or date string) as ms since the epoch.
 pub fn expiration_ms(value: &JsValue) -> Result<Option<u64>> {
-    if value.is_undefined() || value.is_null() {
+    if value.is_undefined() || super::dynamic::is_null(value) {
         return Ok(None);
     }
     let ms = if let Some(number) = value.as_f64() {

@@ -32,6 +32,11 @@ pub fn key_at(object: &JsValue, index: u32) -> Option<String> {
     key_at_js(object, index).as_string()
 }
 
+/// `value === null`, through the strict equality the edge binds anyway (no `is_null` binding).
+pub fn is_null(value: &JsValue) -> bool {
+    *value == JsValue::NULL
+}
+
 /// The global object.
 pub fn global_object() -> JsValue {
     GLOBAL_THIS.with(JsValue::clone)
@@ -70,10 +75,13 @@ pub fn js_array(values: &[&JsValue]) -> Array {
 
 /// Calls `target[method](...args)`; the thrown value on failure, or when it is not a function.
 pub fn call(target: &JsValue, method: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
-    let function = get(target, method)
-        .dyn_into::<Function>()
-        .map_err(|_| JsValue::from_str(&text!("{} is not a function", method)))?;
-    function.apply(target, &js_array(args))
+    let function = get(target, method);
+    if !function.is_function() {
+        return Err(JsValue::from_str(&text!("{} is not a function", method)));
+    }
+    function
+        .unchecked_ref::<Function>()
+        .apply(target, &js_array(args))
 }
 
 /// The `name` of a thrown value (`QuotaExceededError`, `AbortError`…), when it has one.

@@ -77,8 +77,8 @@ pub fn js_string(text: &str) -> JsValue {
     let Ok(c) = <&[u8; 36]>::try_from(text.as_bytes()) else {
         return JsValue::from_str(text);
     };
-    // 36 characters in 36 bytes are ASCII: the crate's character count instead of `str::is_ascii`.
-    if crate::core::text::char_count(text) != 36 {
+    // A byte loop: no word-at-a-time `str::is_ascii` in the `.wasm` for 36 bytes.
+    if !c.iter().all(|&byte| byte < 0x80) {
         return JsValue::from_str(text);
     }
     from_36_char_codes(

@@ -12,7 +12,7 @@ use crate::core::text::text;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{Object, Promise, Reflect, Uint8Array};
+use js_sys::{Object, Promise, Uint8Array};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -100,6 +100,12 @@ extern "C" {
     /// `ArrayBuffer`; else `JSON.stringify(data)` (a string or `undefined`); throws what that throws.
     #[wasm_bindgen(catch, js_name = putData)]
     fn put_data(data: &JsValue) -> std::result::Result<JsValue, JsValue>;
+
+    /// `which` 0: the first key of the options object other than `partitionKey` and
+    /// `explicitHashKey`, else `undefined`; 1: its `partitionKey`; 2: its `explicitHashKey`
+    /// (`undefined` when reading it throws). One call each, no property name made in wasm.
+    #[wasm_bindgen(js_name = putOption)]
+    fn put_option(options: &JsValue, which: u32) -> JsValue;
 }
 
 /// The bytes `put` stores for `data` (see the module docs): a string first (the common case), then
@@ -222,6 +228,14 @@ fn stats_to_js(stats: &Stats, clock_offset_ms: i64) -> JsValue {
     object.into()
 }
 
+/// What `put` and `track` return: the event id as a JS string, or the JS error to throw.
+#[inline(never)]
+fn id_or_error(result: Result<String>) -> std::result::Result<JsValue, JsValue> {
+    result
+        .map(|id| text::js_string(&id))
+        .map_err(|error| to_js_error(&error))
+}
+
 /// The durable queue for `config`'s `persistence` in this runtime; memory in request-scoped runtimes.
 fn durable_queue(
     config: &EdgeConfig,
@@ -267,12 +281,13 @@ impl Producer {
         let core_config = producer_config(config);
         let mut random = Rng::new(random_seed());
         let core = CoreProducer::new(core_config, random.next_u64())?;
-        let source = CredentialSource::from_js(&config.credentials)?;
+        let mut source = CredentialSource::from_js(&config.credentials)?;
         let now = now_ms();
         let logger = Logger::new(config.log_level);
-        let (manager, fixed) = match &source {
+        let (manager, fixed) = match &mut source {
+            // Nothing reads static fields once they are credentials: taken, not copied.
             CredentialSource::Static(fields) => {
-                let credentials = fields.clone().into_credentials(now)?;
+                let credentials = std::mem::take(fields).into_credentials(now)?;
                 (
                     CredentialManager::fixed(credentials.clone()),
                     Some(credentials),
@@ -374,7 +389,7 @@ impl Producer {
         let mut explicit_hash_key = None;
         // `is_object` first (false for `null`): one JS call for the usual options object.
         let is_object = options.is_object();
-        if !is_object && !options.is_undefined() && !options.is_null() {
+        if !is_object && !options.is_undefined() && !super::dynamic::is_null(options) {
             return Err(wrong_js_type(
                 ErrorCode::InvalidData,
                 "put options",
@@ -383,24 +398,18 @@ impl Producer {
             ));
         }
         if is_object {
-            // The interned names are borrowed, not cloned: no JS reference to make and drop.
-            let key = text::with_interned(|keys| -> Result<JsValue> {
-                for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
-                    if key != keys.partition_key && key != keys.explicit_hash_key {
-                        return Err(invalid_data(text!(
-                            "unknown put option {}; known: partitionKey, explicitHashKey",
-                            quoted(&key.as_string().unwrap_or_default())
-                        )));
-                    }
-                }
-                Ok(Reflect::get(options, &keys.partition_key).unwrap_or_default())
-            })?;
+            let unknown = put_option(options, 0);
+            if !unknown.is_undefined() {
+                return Err(invalid_data(text!(
+                    "unknown put option {}; known: partitionKey, explicitHashKey",
+                    quoted(&unknown.as_string().unwrap_or_default())
+                )));
+            }
+            let key = put_option(options, 1);
             if !key.is_undefined() {
                 partition_key = Some(read_partition_key(&key, "partitionKey")?);
             }
-            let hash = text::with_interned(|keys| {
-                Reflect::get(options, &keys.explicit_hash_key).unwrap_or_default()
-            });
+            let hash = put_option(options, 2);
             if !hash.is_undefined() {
                 explicit_hash_key = Some(read_explicit_hash_key(&hash)?);
             }
@@ -500,9 +509,7 @@ impl Producer {
             let options = self.put_options(&options, &data)?;
             self.put_bytes(bytes, options)
         };
-        run()
-            .map(|id| text::js_string(&id))
-            .map_err(|error| to_js_error(&error))
+        id_or_error(run())
     }
 
     /// Buffers a clickstream envelope `{id, ts, sessionId, seq, name, attributes, page?}` for the event
@@ -520,6 +527,13 @@ impl Producer {
             let seq = self.track_seq.get();
             let partition_key = self.default_partition_key(&attributes)?;
             let mut edge = self.shared.borrow_mut();
+            let durable = edge.durable.is_durable();
+            // As in `put`: the key is copied only for the durable copy.
+            let kept_key = if durable {
+                partition_key.clone()
+            } else {
+                String::new()
+            };
             let session_id = &self.session_id;
             let id = edge.core.put_with(
                 |id| {
@@ -535,20 +549,20 @@ impl Producer {
                     )
                 },
                 PutOptions {
-                    partition_key: partition_key.clone(),
+                    partition_key,
                     explicit_hash_key: None,
                 },
                 now,
             )?;
             drop(edge);
-            storage::record_put(&self.shared, &id, &partition_key);
+            if durable {
+                storage::record_put(&self.shared, &id, &kept_key);
+            }
             self.track_seq.set(seq + 1);
             driver::schedule_pump(&self.shared);
             Ok(id)
         };
-        run()
-            .map(|id| text::js_string(&id))
-            .map_err(|error| to_js_error(&error))
+        id_or_error(run())
     }
 
     /// Sends everything buffered so far; resolves with `{sent, failed, retried, dropped, pending}` once

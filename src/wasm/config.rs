@@ -18,7 +18,7 @@ use crate::core::decimal::Decimal;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::text::text;
 use crate::core::text::{char_count, split_once_ascii};
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::js_error::type_name;
@@ -80,7 +80,7 @@ pub enum StreamChoice {
 
 /// Where requests go: the URL to POST to and the `Host` header value it implies (with the port when
 /// it is not the scheme's default), which SigV4 signs.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Endpoint {
     /// `scheme://host[:port]/`.
     pub url: String,
@@ -169,34 +169,102 @@ pub fn wrong_type_of(code: ErrorCode, subject: &str, rule: &str, value: &JsValue
     super::js_error::must_be(code, subject, rule, &type_name(value))
 }
 
-/// `config[key]`; `undefined` when absent.
-fn get(object: &JsValue, key: &str) -> Result<JsValue> {
-    Reflect::get(object, &JsValue::from_str(key))
-        .map_err(|_| invalid(text!("{} could not be read from the config object", key)))
+/// Reads the options of one config object in order and keeps the first error: every read after it
+/// gives a default, and [`EdgeConfig::from_js`] returns that error (so no read needs a branch of its
+/// own to stop at).
+struct Reader<'a> {
+    config: &'a JsValue,
+    error: Option<Error>,
 }
 
-/// Reads an optional string option; present but not a string is `InvalidConfig`.
-fn string_option(config: &JsValue, key: &str) -> Result<Option<String>> {
-    let value = get(config, key)?;
-    if value.is_undefined() {
-        return Ok(None);
+impl Reader<'_> {
+    /// Keeps `error` unless an earlier one is kept.
+    #[inline(never)]
+    fn fail(&mut self, error: Error) {
+        if self.error.is_none() {
+            self.error = Some(error);
+        }
     }
-    value
-        .as_string()
-        .map(Some)
-        .ok_or_else(|| wrong_type(key, "a string", &value))
-}
 
-/// Reads an optional function option.
-fn function_option(config: &JsValue, key: &str) -> Result<Option<Function>> {
-    let value = get(config, key)?;
-    if value.is_undefined() {
-        return Ok(None);
+    /// Keeps the error of `result`, if any.
+    fn check(&mut self, result: Result<()>) {
+        if let Err(error) = result {
+            self.fail(error);
+        }
     }
-    if value.is_function() {
-        Ok(Some(value.unchecked_into()))
-    } else {
-        Err(wrong_type(key, "a function", &value))
+
+    /// `config[key]`; `undefined` when absent (or when reading it throws, which is the error).
+    fn get(&mut self, key: &str) -> JsValue {
+        match Reflect::get(self.config, &JsValue::from_str(key)) {
+            Ok(value) => value,
+            Err(_) => {
+                self.fail(invalid(text!(
+                    "{} could not be read from the config object",
+                    key
+                )));
+                JsValue::UNDEFINED
+            }
+        }
+    }
+
+    /// An optional string option; present but not a string is `InvalidConfig`.
+    fn string(&mut self, key: &str) -> Option<String> {
+        let value = self.get(key);
+        if value.is_undefined() {
+            return None;
+        }
+        let text = value.as_string();
+        if text.is_none() {
+            self.fail(wrong_type(key, "a string", &value));
+        }
+        text
+    }
+
+    /// An optional function option.
+    fn function(&mut self, key: &str) -> Option<Function> {
+        let value = self.get(key);
+        if value.is_undefined() {
+            return None;
+        }
+        if value.is_function() {
+            return Some(value.unchecked_into());
+        }
+        self.fail(wrong_type(key, "a function", &value));
+        None
+    }
+
+    /// The numeric option `bounds.name`: its default when absent, else a whole number in its range.
+    fn number(&mut self, bounds: &OptionBounds) -> u64 {
+        let value = self.get(bounds.name);
+        if value.is_undefined() {
+            return bounds.default;
+        }
+        let number = whole_number(bounds.name, &value)
+            .and_then(|number| bounds.check(number).map(|()| number));
+        number.unwrap_or_else(|error| {
+            self.fail(error);
+            bounds.default
+        })
+    }
+
+    /// [`choice`] of `value`.
+    fn choice_of(
+        &mut self,
+        value: &JsValue,
+        key: &str,
+        names: &[&str],
+        rule: &str,
+    ) -> Option<usize> {
+        choice(value, key, names, rule).unwrap_or_else(|error| {
+            self.fail(error);
+            None
+        })
+    }
+
+    /// The string option `key` as its position in `names` (see [`choice`]).
+    fn choice(&mut self, key: &str, names: &[&str], rule: &str) -> Option<usize> {
+        let value = self.get(key);
+        self.choice_of(&value, key, names, rule)
     }
 }
 
@@ -222,17 +290,6 @@ pub fn whole_number(key: &str, value: &JsValue) -> Result<u64> {
     Ok(number as u64)
 }
 
-/// Reads the numeric option `bounds.name`: its default when absent, else a whole number in its range.
-fn number_option(config: &JsValue, bounds: &OptionBounds) -> Result<u64> {
-    let value = get(config, bounds.name)?;
-    if value.is_undefined() {
-        return Ok(bounds.default);
-    }
-    let number = whole_number(bounds.name, &value)?;
-    bounds.check(number)?;
-    Ok(number)
-}
-
 /// The position of `value` (a string option's value) in `names`; `None` when it is `undefined`.
 /// Anything else is `InvalidConfig` naming `key`, `rule` and the value (a string quoted, else its
 /// type).
@@ -254,14 +311,9 @@ fn choice(value: &JsValue, key: &str, names: &[&str], rule: &str) -> Result<Opti
     Err(must_be(key, rule, &got))
 }
 
-/// Reads the string option `key` with [`choice`].
-fn choice_option(config: &JsValue, key: &str, names: &[&str], rule: &str) -> Result<Option<usize>> {
-    choice(&get(config, key)?, key, names, rule)
-}
-
-fn reject_unknown_keys(config: &Object) -> Result<()> {
-    for key in Object::keys(config).iter() {
-        let name = key.as_string().unwrap_or_default();
+fn reject_unknown_keys(config: &JsValue) -> Result<()> {
+    let mut index = 0;
+    while let Some(name) = super::dynamic::key_at(config, index) {
         if !KNOWN_OPTIONS.contains(&name.as_str()) {
             let mut message = text!("unknown option {}; known options: ", quoted(&name));
             for (index, option) in KNOWN_OPTIONS.iter().enumerate() {
@@ -272,6 +324,7 @@ fn reject_unknown_keys(config: &Object) -> Result<()> {
             }
             return Err(invalid(message));
         }
+        index += 1;
     }
     Ok(())
 }
@@ -332,144 +385,100 @@ pub fn parse_endpoint(text: &str) -> Result<Endpoint> {
         ],
     )
     .map_err(|_| must_be("endpoint", "an absolute URL", &quoted(text)))?;
-    let part = |name: &str| {
-        super::dynamic::get(&url, name)
-            .as_string()
-            .unwrap_or_default()
-    };
-    let protocol = part("protocol");
-    if protocol != "http:" && protocol != "https:" {
+    let part = |name: &str| super::dynamic::get(&url, name);
+    // Compared as JS strings: no Rust copy of the parts that only need to be checked.
+    let is = |name: &str, value: &str| part(name) == JsValue::from_str(value);
+    let protocol = part("protocol").as_string().unwrap_or_default();
+    if !is("protocol", "http:") && !is("protocol", "https:") {
         return Err(invalid(text!(
             "endpoint must use http: or https:, got {}",
             quoted(&protocol)
         )));
     }
-    if part("pathname") != "/" || !part("search").is_empty() || !part("hash").is_empty() {
+    if !is("pathname", "/") || !is("search", "") || !is("hash", "") {
         return Err(invalid(text!(
             "endpoint must have path \"/\" and no query or fragment, got {}",
             quoted(text)
         )));
     }
-    if !part("username").is_empty() || !part("password").is_empty() {
+    if !is("username", "") || !is("password", "") {
         return Err(invalid(
             "endpoint must not contain a user name or password".to_owned(),
         ));
     }
-    let host = part("host");
+    let host = part("host").as_string().unwrap_or_default();
     Ok(Endpoint {
         url: text!("{}//{}/", protocol, host),
         host,
     })
 }
 
-fn parse_stream(config: &JsValue) -> Result<StreamChoice> {
-    let name = string_option(config, "streamName")?;
-    let arn = string_option(config, "streamArn")?;
-    match (name, arn) {
-        (Some(_), Some(_)) => Err(invalid(
-            "give either streamName or streamArn, not both".to_owned(),
-        )),
-        (None, None) => Err(invalid("streamName or streamArn is required".to_owned())),
-        (Some(name), None) => {
-            let length = char_count(&name);
-            if !(1..=128).contains(&length) {
-                return Err(invalid(text!(
-                    "streamName must be 1..=128 characters, got {}",
-                    length
-                )));
+impl Reader<'_> {
+    /// `streamName` or `streamArn` (an empty name after an error).
+    fn stream(&mut self) -> StreamChoice {
+        let name = self.string("streamName");
+        let arn = self.string("streamArn");
+        let stream = match (name, arn) {
+            (Some(_), Some(_)) => Err(invalid(
+                "give either streamName or streamArn, not both".to_owned(),
+            )),
+            (None, None) => Err(invalid("streamName or streamArn is required".to_owned())),
+            (Some(name), None) => {
+                let length = char_count(&name);
+                if (1..=128).contains(&length) {
+                    Ok(StreamChoice::Name(name))
+                } else {
+                    Err(invalid(text!(
+                        "streamName must be 1..=128 characters, got {}",
+                        length
+                    )))
+                }
             }
-            Ok(StreamChoice::Name(name))
-        }
-        (None, Some(arn)) => {
-            if region_of_arn(&arn).is_none() || arn.len() > 2048 {
-                return Err(invalid(text!("streamArn must look like arn:aws:kinesis:<region>:<account>:stream/<name>, got {}", quoted(&arn))));
+            (None, Some(arn)) => {
+                if region_of_arn(&arn).is_none() || arn.len() > 2048 {
+                    Err(invalid(text!("streamArn must look like arn:aws:kinesis:<region>:<account>:stream/<name>, got {}", quoted(&arn))))
+                } else {
+                    Ok(StreamChoice::Arn(arn))
+                }
             }
-            Ok(StreamChoice::Arn(arn))
+        };
+        stream.unwrap_or_else(|error| {
+            self.fail(error);
+            StreamChoice::Name(String::new())
+        })
+    }
+
+    /// `partitionKey`.
+    fn partition_key(&mut self) -> PartitionKeyMode {
+        let value = self.get("partitionKey");
+        if value.is_function() {
+            return PartitionKeyMode::Function(value.unchecked_into());
+        }
+        let mode = self.choice_of(
+            &value,
+            "partitionKey",
+            &["session", "random"],
+            "\"session\", \"random\" or a function",
+        );
+        match mode {
+            Some(1) => PartitionKeyMode::Random,
+            _ => PartitionKeyMode::Session,
         }
     }
-}
 
-fn parse_partition_key(config: &JsValue) -> Result<PartitionKeyMode> {
-    let value = get(config, "partitionKey")?;
-    if value.is_function() {
-        return Ok(PartitionKeyMode::Function(value.unchecked_into()));
+    /// `credentials` as given (`undefined` after an error).
+    fn credentials(&mut self) -> JsValue {
+        let value = self.get("credentials");
+        if value.is_undefined() {
+            self.fail(invalid(
+                "credentials is required: an object, an async function or { cognitoIdentityPoolId }"
+                    .to_owned(),
+            ));
+        } else if !(value.is_function() || value.is_object()) {
+            self.fail(wrong_type("credentials", "an object or a function", &value));
+        }
+        value
     }
-    let mode = choice(
-        &value,
-        "partitionKey",
-        &["session", "random"],
-        "\"session\", \"random\" or a function",
-    )?;
-    Ok(match mode {
-        Some(1) => PartitionKeyMode::Random,
-        _ => PartitionKeyMode::Session,
-    })
-}
-
-fn parse_credentials(config: &JsValue) -> Result<JsValue> {
-    let value = get(config, "credentials")?;
-    if value.is_undefined() {
-        return Err(invalid(
-            "credentials is required: an object, an async function or { cognitoIdentityPoolId }"
-                .to_owned(),
-        ));
-    }
-    if value.is_function() || value.is_object() {
-        Ok(value)
-    } else {
-        Err(wrong_type("credentials", "an object or a function", &value))
-    }
-}
-
-/// Reads the options after the endpoint into `parsed`, in the order their errors take precedence;
-/// on a failure the caller drops `parsed` whole.
-fn read_later_options(config: &JsValue, parsed: &mut EdgeConfig) -> Result<()> {
-    parsed.credentials = parse_credentials(config)?;
-    for (number, bounds) in parsed.numbers.iter_mut().zip(&OPTION_TABLE) {
-        *number = number_option(config, bounds)?;
-    }
-    parsed.overflow = choice_option(
-        config,
-        "overflow",
-        &["rejectNew", "dropOldest"],
-        "\"rejectNew\" or \"dropOldest\"",
-    )?
-    .map(|index| [OverflowChoice::RejectNew, OverflowChoice::DropOldest][index]);
-    // At most 600 000 after the range check.
-    parsed.request_timeout_ms = number_option(config, &REQUEST_TIMEOUT)? as u32;
-    parsed.partition_key = parse_partition_key(config)?;
-    parsed.log_level = choice_option(
-        config,
-        "logLevel",
-        &["silent", "error", "warn", "info", "debug"],
-        "one of \"silent\", \"error\", \"warn\", \"info\", \"debug\"",
-    )?
-    .map_or(LogLevel::DEFAULT, |index| {
-        [
-            LogLevel::Silent,
-            LogLevel::Error,
-            LogLevel::Warn,
-            LogLevel::Info,
-            LogLevel::Debug,
-        ][index]
-    });
-    parsed.on_error = function_option(config, "onError")?;
-    parsed.on_flush = function_option(config, "onFlush")?;
-    parsed.persistence = choice_option(
-        config,
-        "persistence",
-        &["memory", "auto", "indexeddb", "localstorage"],
-        "\"auto\", \"indexeddb\", \"localstorage\" or \"memory\"",
-    )?
-    .map_or(Persistence::Memory, |index| {
-        [
-            Persistence::Memory,
-            Persistence::Auto,
-            Persistence::IndexedDb,
-            Persistence::LocalStorage,
-        ][index]
-    });
-    Ok(())
 }
 
 impl EdgeConfig {
@@ -478,35 +487,85 @@ impl EdgeConfig {
         if !config.is_object() {
             return Err(wrong_type("the config", "an object", config));
         }
-        reject_unknown_keys(config.unchecked_ref::<Object>())?;
-        let stream = parse_stream(config)?;
-        let region = match (string_option(config, "region")?, &stream) {
+        reject_unknown_keys(config)?;
+        let mut reader = Reader {
+            config,
+            error: None,
+        };
+        let stream = reader.stream();
+        let region = match (reader.string("region"), &stream) {
             (Some(region), _) => region,
             (None, StreamChoice::Arn(arn)) => region_of_arn(arn).unwrap_or_default().to_owned(),
             (None, StreamChoice::Name(_)) => {
-                return Err(invalid("region is required".to_owned()));
+                reader.fail(invalid("region is required".to_owned()));
+                String::new()
             }
         };
-        check_region(&region)?;
-        let endpoint = match string_option(config, "endpoint")? {
-            Some(text) => parse_endpoint(&text)?,
+        reader.check(check_region(&region));
+        let endpoint = match reader.string("endpoint") {
+            Some(text) => parse_endpoint(&text).unwrap_or_else(|error| {
+                reader.fail(error);
+                Endpoint::default()
+            }),
             None => default_endpoint(&region),
         };
-        let mut parsed = EdgeConfig {
+        let credentials = reader.credentials();
+        let mut numbers = [0; OPTION_TABLE.len()];
+        for (number, bounds) in numbers.iter_mut().zip(&OPTION_TABLE) {
+            *number = reader.number(bounds);
+        }
+        // Fields in the order their errors take precedence.
+        let parsed = EdgeConfig {
             stream,
             region,
             endpoint,
-            credentials: JsValue::UNDEFINED,
-            numbers: [0; OPTION_TABLE.len()],
-            overflow: None,
-            request_timeout_ms: 0,
-            partition_key: PartitionKeyMode::Session,
-            log_level: LogLevel::DEFAULT,
-            on_error: None,
-            on_flush: None,
-            persistence: Persistence::Memory,
+            credentials,
+            numbers,
+            overflow: reader
+                .choice(
+                    "overflow",
+                    &["rejectNew", "dropOldest"],
+                    "\"rejectNew\" or \"dropOldest\"",
+                )
+                .map(|index| [OverflowChoice::RejectNew, OverflowChoice::DropOldest][index]),
+            // At most 600 000 after the range check.
+            request_timeout_ms: reader.number(&REQUEST_TIMEOUT) as u32,
+            partition_key: reader.partition_key(),
+            log_level: reader
+                .choice(
+                    "logLevel",
+                    &["silent", "error", "warn", "info", "debug"],
+                    "one of \"silent\", \"error\", \"warn\", \"info\", \"debug\"",
+                )
+                .map_or(LogLevel::DEFAULT, |index| {
+                    [
+                        LogLevel::Silent,
+                        LogLevel::Error,
+                        LogLevel::Warn,
+                        LogLevel::Info,
+                        LogLevel::Debug,
+                    ][index]
+                }),
+            on_error: reader.function("onError"),
+            on_flush: reader.function("onFlush"),
+            persistence: reader
+                .choice(
+                    "persistence",
+                    &["memory", "auto", "indexeddb", "localstorage"],
+                    "\"auto\", \"indexeddb\", \"localstorage\" or \"memory\"",
+                )
+                .map_or(Persistence::Memory, |index| {
+                    [
+                        Persistence::Memory,
+                        Persistence::Auto,
+                        Persistence::IndexedDb,
+                        Persistence::LocalStorage,
+                    ][index]
+                }),
         };
-        read_later_options(config, &mut parsed)?;
-        Ok(parsed)
+        match reader.error {
+            None => Ok(parsed),
+            Some(error) => Err(error),
+        }
     }
 }

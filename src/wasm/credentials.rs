@@ -16,7 +16,7 @@ use crate::core::credentials::Credentials;
 use crate::core::error::{quoted, Error, ErrorCode, Result};
 use crate::core::text::split_once_ascii;
 use crate::core::text::text;
-use js_sys::{Array, Function, Object, Uint8Array};
+use js_sys::{Array, Function, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -30,7 +30,7 @@ use super::transport;
 const MAX_COGNITO_CALLS: usize = 4;
 
 /// Credential fields read from a JS object, not yet validated by the core.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct CredentialFields {
     /// `accessKeyId`.
     pub access_key_id: String,
@@ -95,7 +95,7 @@ fn required_string(object: &JsValue, key: &str) -> Result<String> {
 
 fn optional_string(object: &JsValue, key: &str) -> Result<Option<String>> {
     let value = get(object, key);
-    if value.is_undefined() || value.is_null() {
+    if value.is_undefined() || super::dynamic::is_null(&value) {
         return Ok(None);
     }
     required_string(object, key).map(Some)
@@ -103,7 +103,7 @@ fn optional_string(object: &JsValue, key: &str) -> Result<Option<String>> {
 
 /// Reads `expiration` (a `Date`, ms number or date string) as ms since the epoch.
 pub fn expiration_ms(value: &JsValue) -> Result<Option<u64>> {
-    if value.is_undefined() || value.is_null() {
+    if value.is_undefined() || super::dynamic::is_null(value) {
         return Ok(None);
     }
     let ms = if let Some(number) = value.as_f64() {
@@ -198,8 +198,9 @@ fn parse_logins(value: &JsValue) -> Result<crate::core::cognito::Logins> {
             value,
         ));
     }
-    for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
-        let provider = key.as_string().unwrap_or_default();
+    let mut index = 0;
+    while let Some(provider) = super::dynamic::key_at(value, index) {
+        index += 1;
         let Some(token) = get(value, &provider).as_string() else {
             return Err(invalid(text!(
                 "credentials.logins[{}] must be a string token",

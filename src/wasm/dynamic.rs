@@ -6,6 +6,13 @@ use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
+#[wasm_bindgen(module = "/src/wasm/js/binary.js")]
+extern "C" {
+    /// `Object.keys(object)[index]`.
+    #[wasm_bindgen(js_name = keyAt)]
+    fn key_at_js(object: &JsValue, index: u32) -> JsValue;
+}
+
 #[wasm_bindgen]
 extern "C" {
     /// `globalThis`, present in every runtime this package supports: one import, where
@@ -17,6 +24,17 @@ extern "C" {
 /// `target[key]`, `undefined` when absent or when reading throws.
 pub fn get(target: &JsValue, key: &str) -> JsValue {
     Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// The `index`th own enumerable string key of `object` (in `Object.keys` order), `None` past the
+/// last: a walk over the keys without binding `Object.keys` and the array accessors.
+pub fn key_at(object: &JsValue, index: u32) -> Option<String> {
+    key_at_js(object, index).as_string()
+}
+
+/// `value === null`, through the strict equality the edge binds anyway (no `is_null` binding).
+pub fn is_null(value: &JsValue) -> bool {
+    *value == JsValue::NULL
 }
 
 /// The global object.
@@ -57,10 +75,13 @@ pub fn js_array(values: &[&JsValue]) -> Array {
 
 /// Calls `target[method](...args)`; the thrown value on failure, or when it is not a function.
 pub fn call(target: &JsValue, method: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
-    let function = get(target, method)
-        .dyn_into::<Function>()
-        .map_err(|_| JsValue::from_str(&text!("{} is not a function", method)))?;
-    function.apply(target, &js_array(args))
+    let function = get(target, method);
+    if !function.is_function() {
+        return Err(JsValue::from_str(&text!("{} is not a function", method)));
+    }
+    function
+        .unchecked_ref::<Function>()
+        .apply(target, &js_array(args))
 }
 
 /// The `name` of a thrown value (`QuotaExceededError`, `AbortError`…), when it has one.

@@ -7,14 +7,14 @@
 //! `seq` counts the session's tracked events from 0. `page` is present only where a global `document`
 //! exists (pages, not workers or edge runtimes); it is read through the global object, never `window`.
 //! The object, with the page context, is shaped and stringified by the snippet
-//! `src/wasm/js/envelope.js` (an object literal, so the key order above is fixed); the name and the
-//! attributes are checked and the timestamp written here.
+//! `src/wasm/js/envelope.js` (an object literal, so the key order above is fixed), which also tells
+//! wrong attributes apart; the name is checked and the timestamp written here.
 
 use super::js_error::{must_be, type_of};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::http_date::format_iso8601;
 use crate::core::text::text;
-use js_sys::{JsString, Object};
+use js_sys::JsString;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -41,7 +41,9 @@ fn invalid_data(message: String) -> Error {
 #[wasm_bindgen(module = "/src/wasm/js/envelope.js")]
 extern "C" {
     /// `JSON.stringify({id, ts, sessionId, seq, name, attributes, page?})` with the page context of
-    /// the global `document`, if any; throws what `JSON.stringify` throws.
+    /// the global `document`, if any (`attributes` `undefined` as `{}`); `undefined` when
+    /// `attributes` is neither `undefined` nor a non-array object; throws what `JSON.stringify`
+    /// throws.
     #[wasm_bindgen(catch, js_name = envelopeJson)]
     fn envelope_json(
         id: &str,
@@ -50,7 +52,7 @@ extern "C" {
         seq: f64,
         name: &str,
         attributes: &JsValue,
-    ) -> std::result::Result<JsString, JsValue>;
+    ) -> std::result::Result<JsValue, JsValue>;
 }
 
 /// Checks an event name: a string of 1..=256 characters.
@@ -77,18 +79,6 @@ pub fn check_name(name: &JsValue) -> Result<String> {
 /// The envelope as UTF-8 JSON. `attributes` must be `undefined` (becomes `{}`) or a JSON-serialisable
 /// object; anything else, or a value `JSON.stringify` rejects (cycles, BigInt), is `InvalidData`.
 pub fn encode(header: EnvelopeHeader<'_>, name: &str, attributes: &JsValue) -> Result<Vec<u8>> {
-    let attributes = if attributes.is_undefined() {
-        Object::new().into()
-    } else if attributes.is_object() && !js_sys::Array::is_array(attributes) {
-        attributes.clone()
-    } else {
-        return Err(must_be(
-            ErrorCode::InvalidData,
-            "track attributes",
-            "an object",
-            &type_of(attributes),
-        ));
-    };
     // `Date.prototype.toISOString`'s format, written here: no `Date` binding in the glue.
     let ts = format_iso8601(header.time_ms as u64);
     // Sequence numbers stay far below 2^53, so the f64 is exact.
@@ -98,7 +88,7 @@ pub fn encode(header: EnvelopeHeader<'_>, name: &str, attributes: &JsValue) -> R
         header.session_id,
         header.seq as f64,
         name,
-        &attributes,
+        attributes,
     )
     .map_err(|thrown| {
         super::js_error::from_js_value(
@@ -107,5 +97,15 @@ pub fn encode(header: EnvelopeHeader<'_>, name: &str, attributes: &JsValue) -> R
             &thrown,
         )
     })?;
-    Ok(super::text::utf8_bytes(&text))
+    // The snippet checks the attributes (no `Array.isArray` binding here) and gives `undefined` for
+    // anything but a non-array object or `undefined`.
+    match text.dyn_ref::<JsString>() {
+        Some(text) => Ok(super::text::utf8_bytes(text)),
+        None => Err(must_be(
+            ErrorCode::InvalidData,
+            "track attributes",
+            "an object",
+            &type_of(attributes),
+        )),
+    }
 }

@@ -41,7 +41,7 @@ pub fn must_be(code: ErrorCode, subject: &str, rule: &str, got: &str) -> Error {
 /// `typeof value`, but `"null"` for `null`: how option and credential errors name a wrong type.
 #[inline(never)]
 pub fn type_name(value: &JsValue) -> String {
-    if value.is_null() {
+    if super::dynamic::is_null(value) {
         "null".to_owned()
     } else {
         type_of(value)

@@ -1,6 +1,6 @@
 //! The string conversions of the put path: JS strings into UTF-8 bytes through
 //! `TextEncoder.encodeInto` into a buffer in wasm memory for all but short strings, event ids back
-//! into JS strings without a `TextDecoder` call, and the property names `put` reads, made once.
+//! into JS strings without a `TextDecoder` call.
 //!
 //! wasm-bindgen's own string passing walks the string in a JS loop first; for the few hundred bytes
 //! of a typical event `encodeInto` is cheaper (in Node several times). Lone surrogates become U+FFFD
@@ -77,7 +77,8 @@ pub fn js_string(text: &str) -> JsValue {
     let Ok(c) = <&[u8; 36]>::try_from(text.as_bytes()) else {
         return JsValue::from_str(text);
     };
-    if !text.is_ascii() {
+    // A byte loop: no word-at-a-time `str::is_ascii` in the `.wasm` for 36 bytes.
+    if !c.iter().all(|&byte| byte < 0x80) {
         return JsValue::from_str(text);
     }
     from_36_char_codes(
@@ -86,26 +87,6 @@ pub fn js_string(text: &str) -> JsValue {
         c[27], c[28], c[29], c[30], c[31], c[32], c[33], c[34], c[35],
     )
     .into()
-}
-
-/// JS strings made once per thread.
-pub struct Interned {
-    /// `"partitionKey"`.
-    pub partition_key: JsValue,
-    /// `"explicitHashKey"`.
-    pub explicit_hash_key: JsValue,
-}
-
-thread_local! {
-    static INTERNED: Interned = Interned {
-        partition_key: JsValue::from_str("partitionKey"),
-        explicit_hash_key: JsValue::from_str("explicitHashKey"),
-    };
-}
-
-/// Runs `f` with this thread's interned strings.
-pub fn with_interned<R>(f: impl FnOnce(&Interned) -> R) -> R {
-    INTERNED.with(f)
 }
 
 /// The UTF-8 bytes of `text`.

@@ -11,6 +11,22 @@ export function putData(data) {
   return JSON.stringify(data);
 }
 
+// One of `put`'s options read in one call: `which` 0 gives the first own key other than partitionKey
+// and explicitHashKey (undefined when there is none), 1 `options.partitionKey`, 2
+// `options.explicitHashKey` (undefined when reading it throws).
+export function putOption(options, which) {
+  if (which) {
+    try {
+      return which === 1 ? options.partitionKey : options.explicitHashKey;
+    } catch {}
+    return;
+  }
+  for (const key of Object.keys(options)) if (key !== 'partitionKey' && key !== 'explicitHashKey') return key;
+}
+
+// The `index`th of `Object.keys(object)`; undefined past the last.
+export const keyAt = (object, index) => Object.keys(object)[index];
+
 const encoder = new TextEncoder();
 
 // Writes the UTF-8 of the string `text` into the Uint8Array `view` (which the caller sized for it)

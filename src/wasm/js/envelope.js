@@ -1,6 +1,9 @@
 // The clickstream envelope `track` puts, as JSON text, in its documented key order; `page` only where
-// a global `document` exists. Throws what JSON.stringify throws (cycles, BigInt).
+// a global `document` exists. `attributes` undefined becomes `{}`; undefined is returned when it is
+// anything but an object that is not an array. Throws what JSON.stringify throws (cycles, BigInt).
 export function envelopeJson(id, ts, sessionId, seq, name, attributes) {
+  if (attributes === undefined) attributes = {};
+  else if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) return;
   const envelope = { id, ts, sessionId, seq, name, attributes };
   const page = pageContext();
   if (page) envelope.page = page;

@@ -31,10 +31,28 @@ pub fn read(store: &LocalStore, scope: &str) -> IdSet {
 /// The ids of a space-separated list.
 pub fn id_set(text: &str) -> IdSet {
     let mut set = IdSet::new();
-    for id in text.split_whitespace() {
+    let mut rest = text;
+    while let Some(id) = next_listed(&mut rest) {
         set.insert(id, 0);
     }
     set
+}
+
+/// The next word of `rest` (as `str::split_whitespace` cuts them), and `rest` moved past it; `None`
+/// when only whitespace is left. A plain char loop instead of the generic splitting iterator.
+pub fn next_listed<'a>(rest: &mut &'a str) -> Option<&'a str> {
+    let text = *rest;
+    let mut start = None;
+    for (at, char) in text.char_indices() {
+        if !char.is_whitespace() {
+            start = start.or(Some(at));
+        } else if let Some(from) = start {
+            *rest = &text[at..];
+            return Some(&text[from..at]);
+        }
+    }
+    *rest = "";
+    Some(&text[start?..])
 }
 
 /// Adds the space-separated `ids` to the list of stream `scope` in `localStorage`; `false` when

@@ -148,9 +148,12 @@ fn read_book(store: &LocalStore, scope: &str) -> LeaseBook {
     let items = js_items(&heartbeat_prefix(scope))
         .as_string()
         .unwrap_or_default();
-    let mut words = items.split_whitespace();
-    while let (Some(tab), Some(at)) = (words.next(), words.next()) {
-        if let Ok(at) = at.parse() {
+    let mut rest = items.as_str();
+    while let (Some(tab), Some(at)) = (
+        handoff::next_listed(&mut rest),
+        handoff::next_listed(&mut rest),
+    ) {
+        if let Some(at) = parse_ms(at) {
             book.heartbeat(tab, at);
         }
     }
@@ -158,11 +161,28 @@ fn read_book(store: &LocalStore, scope: &str) -> LeaseBook {
         let (tab, expires) = split_once_ascii(&text, b' ')?;
         Some(DrainLease {
             tab: tab.to_owned(),
-            expires_ms: expires.parse().ok()?,
+            expires_ms: parse_ms(expires)?,
         })
     });
     book.set_drain(drain);
     book
+}
+
+/// `text` as `u64::from_str` reads it (decimal digits after an optional `+`, no overflow), without
+/// the generic integer parser.
+fn parse_ms(text: &str) -> Option<u64> {
+    let digits = text.strip_prefix('+').unwrap_or(text).as_bytes();
+    if digits.is_empty() {
+        return None;
+    }
+    let mut value: u64 = 0;
+    for &byte in digits {
+        if !byte.is_ascii_digit() {
+            return None;
+        }
+        value = value.checked_mul(10)?.checked_add(u64::from(byte - b'0'))?;
+    }
+    Some(value)
 }
 
 /// Writes this tab's heartbeat; returns the book with it, and whether this tab was still taken for

@@ -7,9 +7,6 @@ use super::dynamic::{get, global};
 use super::now_ms;
 use wasm_bindgen::JsValue;
 
-/// The global events that report a change of network state.
-pub const EVENTS: [&str; 2] = ["online", "offline"];
-
 /// `navigator.onLine`, when the runtime reports it (a boolean).
 pub fn navigator_online() -> Option<bool> {
     // Compared with `true` / `false` (the equality binding the edge has anyway) instead of a

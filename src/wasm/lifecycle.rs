@@ -10,31 +10,34 @@
 //! Network: the global `online` / `offline` events where the runtime reports `navigator.onLine`
 //! (pages and workers), handled by [`super::connectivity`].
 //!
-//! One closure serves every event (one listener object, one registration list); the listeners are
-//! removed when the producer is closed (or dropped).
+//! One closure serves every event; `js/page.js` registers it where the runtime has these events and
+//! passes it each event as a number. The listeners are removed when the producer is closed (or
+//! dropped).
 
 use std::rc::Weak;
 
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsValue;
 
 use super::connectivity;
 use super::driver::{self, Edge};
-use super::dynamic::{call, get, global};
 use super::now_ms;
+
+#[wasm_bindgen(module = "/src/wasm/js/page.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = pageEvents)]
+    fn page_events(listener: &JsValue, registered: &JsValue, add: bool) -> JsValue;
+}
+
+/// The number `js/page.js` passes for `pagehide`; 3 is `visibilitychange` to hidden, 2 to visible,
+/// 1 `online`, 0 `offline`.
+const PAGEHIDE: u8 = 4;
 
 /// The producer's event listener and where it is registered; removed on drop.
 pub struct PageLifecycle {
-    registrations: Vec<(JsValue, &'static str)>,
+    registered: JsValue,
     listener: Closure<dyn FnMut(JsValue)>,
-}
-
-fn is_hidden(document: &JsValue) -> bool {
-    get(document, "visibilityState").as_string().as_deref() == Some("hidden")
-}
-
-fn listens(target: &JsValue) -> bool {
-    get(target, "addEventListener").is_function()
 }
 
 impl PageLifecycle {
@@ -42,69 +45,39 @@ impl PageLifecycle {
     /// and for `online` / `offline` on the global object where `navigator.onLine` exists; `None`
     /// when the runtime has none of these.
     pub fn attach(edge: Weak<std::cell::RefCell<Edge>>) -> Option<PageLifecycle> {
-        let global_object = super::dynamic::global_object();
-        let mut registrations = Vec::new();
-        let document = global("document").filter(listens);
-        if let Some(document) = &document {
-            registrations.push((document.clone(), "visibilitychange"));
-            registrations.push((document.clone(), "pagehide"));
-            if listens(&global_object) {
-                registrations.push((global_object.clone(), "pagehide"));
-            }
-        }
-        if listens(&global_object) && connectivity::navigator_online().is_some() {
-            for event in connectivity::EVENTS {
-                registrations.push((global_object.clone(), event));
-            }
-        }
-        if registrations.is_empty() {
-            return None;
-        }
         let listener: Box<dyn FnMut(JsValue)> = Box::new(move |event: JsValue| {
-            let kind = get(&event, "type").as_string();
             let Some(shared) = edge.upgrade() else {
                 return;
             };
-            if let Some(kind @ ("online" | "offline")) = kind.as_deref() {
-                connectivity::on_network_change(&shared, kind == "online");
+            let event = event.as_f64().unwrap_or(0.0) as u8;
+            if event < 2 {
+                connectivity::on_network_change(&shared, event == 1);
                 return;
             }
-            let pagehide = kind.as_deref() == Some("pagehide");
-            let leaving = pagehide || document.as_ref().is_some_and(is_hidden);
+            let leaving = event > 2;
             shared.borrow_mut().urgent = leaving;
             let durable = shared.borrow().durable.is_durable();
             if leaving && durable {
-                super::page_exit::on_page_exit(&shared, pagehide);
+                super::page_exit::on_page_exit(&shared, event == PAGEHIDE);
             } else if leaving {
                 shared.borrow_mut().core.flush(now_ms());
                 driver::pump(&shared);
             }
         });
-        let lifecycle = PageLifecycle {
-            registrations,
-            listener: Closure::wrap(listener),
-        };
-        lifecycle.each("addEventListener");
-        Some(lifecycle)
-    }
-
-    /// Calls `target[method](event, listener)` for every registration.
-    fn each(&self, method: &str) {
-        for (target, event) in &self.registrations {
-            let _ = call(
-                target,
-                method,
-                &[
-                    &JsValue::from_str(event),
-                    self.listener.as_ref().unchecked_ref(),
-                ],
-            );
+        let listener = Closure::wrap(listener);
+        let registered = page_events(listener.as_ref(), &JsValue::UNDEFINED, true);
+        if registered.is_undefined() {
+            return None;
         }
+        Some(PageLifecycle {
+            registered,
+            listener,
+        })
     }
 }
 
 impl Drop for PageLifecycle {
     fn drop(&mut self) {
-        self.each("removeEventListener");
+        page_events(self.listener.as_ref(), &self.registered, false);
     }
 }

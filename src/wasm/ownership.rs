@@ -224,17 +224,19 @@ fn release_drain_lease(store: &LocalStore, scope: &str, tab: &str) {
 /// Claims the backlog of gone tabs once, unless a claim of this tab is running or another tab holds
 /// the drain lock.
 pub fn claim(shared: &Shared) {
-    let scope = {
+    let (drain, prefix) = {
         let mut edge = shared.borrow_mut();
-        if !edge.durable.is_durable() || !edge.durable.is_ready() || edge.durable.claiming {
+        let durable = &mut edge.durable;
+        if !durable.is_durable() || !durable.is_ready() || durable.claiming {
             return;
         }
-        edge.durable.claiming = true;
-        edge.durable.scope.clone()
+        durable.claiming = true;
+        if !has_web_locks() {
+            drop(edge);
+            return claim_with_lease(shared);
+        }
+        (drain_key(&durable.scope), lock_prefix(&durable.scope))
     };
-    if !has_web_locks() {
-        return claim_with_lease(shared);
-    }
     let shared = Rc::clone(shared);
     // Under the granted drain lock: `grant` lists the live tabs; the claim takes the records of the
     // others written before the listing.
@@ -253,11 +255,7 @@ pub fn claim(shared: &Shared) {
             },
         );
     });
-    js_drain(
-        &drain_key(&scope),
-        &lock_prefix(&scope),
-        Closure::once_into_js(run),
-    );
+    js_drain(&drain, &prefix, Closure::once_into_js(run));
 }
 
 /// Ends a claim: lets the next one run and sends what it restored.
@@ -273,38 +271,39 @@ fn end_claim(shared: &Shared, claimed: usize) {
 }
 
 fn claim_with_lease(shared: &Shared) {
-    let (store, scope, tab) = {
+    // Decided under a shared borrow: nothing here borrows `shared` mutably.
+    let live = {
         let edge = shared.borrow();
-        match edge.durable.local() {
-            Some(store) => (
-                store.clone(),
-                edge.durable.scope.clone(),
-                edge.durable.tab_id.clone(),
-            ),
-            None => return end_claim(shared, 0),
-        }
+        let durable = &edge.durable;
+        durable.local().and_then(|store| {
+            let (scope, tab) = (&durable.scope, &durable.tab_id);
+            let (mut book, alive) = heartbeat(store, scope, tab);
+            if !alive {
+                edge.logger.warn(
+                    "this tab was frozen longer than the lease expiry; another tab may send its events too",
+                );
+            }
+            let now = now_ms();
+            if !book.try_acquire_drain(tab, now) {
+                return None;
+            }
+            if let Some(lease) = book.drain() {
+                store.set_item(
+                    &drain_key(scope),
+                    &text!("{} {}", lease.tab, Decimal::from(lease.expires_ms)),
+                );
+            }
+            Some(book.alive_tabs(now))
+        })
     };
-    let (mut book, alive) = heartbeat(&store, &scope, &tab);
-    if !alive {
-        shared.borrow().logger.warn(
-            "this tab was frozen longer than the lease expiry; another tab may send its events too",
-        );
-    }
-    let now = now_ms();
-    if !book.try_acquire_drain(&tab, now) {
+    let Some(live) = live else {
         return end_claim(shared, 0);
-    }
-    if let Some(lease) = book.drain() {
-        store.set_item(
-            &drain_key(&scope),
-            &text!("{} {}", lease.tab, Decimal::from(lease.expires_ms)),
-        );
-    }
+    };
     // Under the drain lease, every record of a tab the book takes for dead is claimable.
     claim_records(
         shared,
         Claimant {
-            live: book.alive_tabs(now),
+            live,
             listed_at_ms: f64::INFINITY,
             grant: JsValue::UNDEFINED,
         },

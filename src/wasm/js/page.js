@@ -5,28 +5,25 @@
 // the global object where it has addEventListener and `navigator.onLine` is a boolean. The
 // listener gets each event as a number: 0 offline, 1 online, 2 visible, 3 hidden, 4 pagehide.
 
+const CODES = { offline: 0, online: 1, pagehide: 4 };
+
 const listens = (target) => typeof target?.addEventListener == 'function';
 
 // With `add`, registers `listener` for the events above and returns the registrations (undefined
-// when there are none); without, removes the `registered` ones.
+// when there are none); without, removes the `registered` ones. A target that refuses (a global
+// object without addEventListener) is skipped.
 export function pageEvents(listener, registered, add) {
-  let method = 'removeEventListener';
   if (add) {
     const { document, navigator } = globalThis;
-    const events = [];
-    const page = listens(document);
-    if (page) events.push(document, 'visibilitychange', document, 'pagehide');
-    if (page && listens(globalThis)) events.push(globalThis, 'pagehide');
-    if (listens(globalThis) && typeof navigator?.onLine == 'boolean') events.push(globalThis, 'online', globalThis, 'offline');
-    if (!events.length) return;
-    const code = { offline: 0, online: 1, pagehide: 4 };
-    registered = { events, handle: (event) => listener(code[event.type] ?? (document.visibilityState == 'hidden' ? 3 : 2)) };
-    method = 'addEventListener';
+    registered = [];
+    if (listens(document)) registered.push(document, 'visibilitychange', document, 'pagehide', globalThis, 'pagehide');
+    if (listens(globalThis) && typeof navigator?.onLine == 'boolean') registered.push(globalThis, 'online', globalThis, 'offline');
+    if (!registered.length) return;
+    registered.handle = (event) => listener(CODES[event.type] ?? (document.visibilityState == 'hidden' ? 3 : 2));
   }
-  const { events, handle } = registered;
-  for (let i = 0; i < events.length; i += 2) {
+  for (let i = 0; i < registered.length; i += 2) {
     try {
-      events[i][method](events[i + 1], handle);
+      registered[i][add ? 'addEventListener' : 'removeEventListener'](registered[i + 1], registered.handle);
     } catch {}
   }
   return registered;

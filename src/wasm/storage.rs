@@ -25,7 +25,6 @@ use crate::core::error::{Error, ErrorCode};
 use crate::core::event_id::EventId;
 use crate::core::events::ProducerEvent;
 use crate::core::name_map::NameMap;
-use crate::core::persisted::PersistedRecord;
 use crate::core::producer::RequestId;
 
 use super::driver::Shared;
@@ -153,14 +152,15 @@ impl DurableQueue {
         self.local.as_ref()
     }
 
-    /// Queues the persisted copy of a record just put.
-    pub fn on_put(&mut self, record: &PersistedRecord) {
+    /// Queues the persisted copy (`encoded`, `None` when it did not encode) of the record `id` just
+    /// put.
+    pub fn on_put(&mut self, id: &str, encoded: Option<Vec<u8>>) {
         if !self.is_durable() {
             return;
         }
-        match record.to_bytes() {
+        match encoded {
             Some(bytes) => {
-                self.next.puts.push((record.id.to_text(), bytes));
+                self.next.puts.push((id.to_owned(), bytes));
                 self.write_wanted = true;
             }
             None => self.count_fallback("encode"),
@@ -318,9 +318,9 @@ pub fn record_put(shared: &Shared, id: &str, partition_key: &str) {
         if !edge.durable.is_durable() {
             return;
         }
-        let copy = edge.core.persisted_copy_of(id, partition_key);
+        let copy = edge.core.persisted_bytes_of(id, partition_key);
         match copy {
-            Some(copy) => edge.durable.on_put(&copy),
+            Some(encoded) => edge.durable.on_put(id, encoded),
             None => edge.durable.count_fallback("copy"),
         }
         edge.durable.wants_write()

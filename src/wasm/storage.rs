@@ -152,19 +152,20 @@ impl DurableQueue {
         self.local.as_ref()
     }
 
-    /// Queues the persisted copy (`encoded`, `None` when it did not encode) of the record `id` just
-    /// put.
-    pub fn on_put(&mut self, id: &str, encoded: Option<Vec<u8>>) {
-        if !self.is_durable() {
-            return;
-        }
-        match encoded {
-            Some(bytes) => {
+    /// Queues the persisted copy of the record `id` just put, as
+    /// [`crate::core::producer::Producer::persisted_bytes_of`] returned it, while
+    /// [`DurableQueue::is_durable`]; counts the fallback `copy` or `encode` when there is none.
+    pub fn on_put(&mut self, id: &str, copy: Option<Option<Vec<u8>>>) {
+        let reason = match copy {
+            Some(Some(bytes)) => {
                 self.next.puts.push((id.to_owned(), bytes));
                 self.write_wanted = true;
+                return;
             }
-            None => self.count_fallback("encode"),
-        }
+            Some(None) => "encode",
+            None => "copy",
+        };
+        self.count_fallback(reason);
     }
 
     /// Queues removal of records that will not be sent again (acknowledged, failed or dropped).
@@ -313,21 +314,15 @@ pub fn resolve_mode(requested: Option<Mode>, auto: bool) -> (Mode, Option<&'stat
 
 /// Persists the copy of the event `id` just put under `partition_key`, in this turn's write.
 pub fn record_put(shared: &Shared, id: &str, partition_key: &str) {
-    let wants = {
+    {
         let mut edge = shared.borrow_mut();
         if !edge.durable.is_durable() {
             return;
         }
         let copy = edge.core.persisted_bytes_of(id, partition_key);
-        match copy {
-            Some(encoded) => edge.durable.on_put(id, encoded),
-            None => edge.durable.count_fallback("copy"),
-        }
-        edge.durable.wants_write()
-    };
-    if wants {
-        schedule_write(shared);
+        edge.durable.on_put(id, copy);
     }
+    schedule_write(shared);
 }
 
 /// Starts the next write in a microtask when one is wanted (once per turn however often asked).
@@ -387,8 +382,7 @@ fn written(shared: &Shared, batch: Batch, result: Result<(), JsValue>) {
                 durable.remove_stored(&batch.deletes);
             }
             Err(thrown) => {
-                let name = error_name(&thrown).unwrap_or_default();
-                let reason = if name == "QuotaExceededError" {
+                let reason = if error_name(&thrown).as_deref() == Some("QuotaExceededError") {
                     "quota"
                 } else {
                     "error"

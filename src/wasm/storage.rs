@@ -139,7 +139,7 @@ impl DurableQueue {
 
     /// The IndexedDB database name for this stream.
     pub fn database_name(&self) -> String {
-        text!("{}{}", super::local_cache::KEY_PREFIX, self.scope)
+        String::from(super::local_cache::KEY_PREFIX) + &self.scope
     }
 
     /// Where the records are, once storage is ready.

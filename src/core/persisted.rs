@@ -76,20 +76,13 @@ impl PersistedRecord {
 
     /// What [`PersistedRecord::encode`] returns, `None` where it errs (without its message).
     pub fn to_bytes(&self) -> Option<Vec<u8>> {
-        let key = self.partition_key.as_bytes();
-        let hash = self.explicit_hash_key.as_deref().unwrap_or("").as_bytes();
-        let key_len = u16::try_from(key.len()).ok()?;
-        let hash_len = u8::try_from(hash.len()).ok()?;
-        let mut out = Vec::with_capacity(self.encoded_len());
-        out.push(FORMAT_VERSION);
-        out.extend_from_slice(&self.id.0.to_be_bytes());
-        out.extend_from_slice(&self.put_at_ms.to_be_bytes());
-        out.extend_from_slice(&key_len.to_be_bytes());
-        out.extend_from_slice(key);
-        out.push(hash_len);
-        out.extend_from_slice(hash);
-        out.extend_from_slice(&self.data);
-        Some(out)
+        encode_fields(
+            self.id,
+            self.put_at_ms,
+            &self.partition_key,
+            self.explicit_hash_key.as_deref(),
+            &self.data,
+        )
     }
 
     /// Reads bytes written by [`PersistedRecord::encode`]. Errors (`InvalidData`) name the field
@@ -157,6 +150,41 @@ impl PersistedRecord {
             },
         )
     }
+}
+
+/// The bytes [`PersistedRecord::to_bytes`] returns for the copy [`PersistedRecord::new`] makes of
+/// event `id` put at `put_at_ms` as `record`, without making the copy.
+pub fn encode_record(id: EventId, put_at_ms: u64, record: &Record) -> Option<Vec<u8>> {
+    encode_fields(
+        id,
+        put_at_ms,
+        record.partition_key(),
+        record.explicit_hash_key(),
+        record.data(),
+    )
+}
+
+fn encode_fields(
+    id: EventId,
+    put_at_ms: u64,
+    key: &str,
+    hash: Option<&str>,
+    data: &[u8],
+) -> Option<Vec<u8>> {
+    let key = key.as_bytes();
+    let hash = hash.unwrap_or("").as_bytes();
+    let key_len = u16::try_from(key.len()).ok()?;
+    let hash_len = u8::try_from(hash.len()).ok()?;
+    let mut out = Vec::with_capacity(FIXED_BYTES + key.len() + hash.len() + data.len());
+    out.push(FORMAT_VERSION);
+    out.extend_from_slice(&id.0.to_be_bytes());
+    out.extend_from_slice(&put_at_ms.to_be_bytes());
+    out.extend_from_slice(&key_len.to_be_bytes());
+    out.extend_from_slice(key);
+    out.push(hash_len);
+    out.extend_from_slice(hash);
+    out.extend_from_slice(data);
+    Some(out)
 }
 
 /// Why bytes are not a record [`PersistedRecord::encode`] wrote.
@@ -320,6 +348,27 @@ mod tests {
         bytes[0] = 2;
         let error = PersistedRecord::decode(&bytes).unwrap_err();
         assert!(error.message().contains("version is 2"), "{error}");
+    }
+
+    #[test]
+    fn encode_record_is_to_bytes_of_the_copy() {
+        for hash in [None, Some("42")] {
+            let record = Record::new(
+                b"xyz".to_vec(),
+                PutOptions {
+                    partition_key: "session-\u{e9}".into(),
+                    explicit_hash_key: hash.map(str::to_owned),
+                },
+            )
+            .unwrap();
+            let id = EventId(0x0190_1234_5678_7abc_8def_0123_4567_89ab);
+            let bytes = encode_record(id, 1_764_165_600_123, &record);
+            assert_eq!(
+                bytes,
+                PersistedRecord::new(id, 1_764_165_600_123, &record).to_bytes()
+            );
+            assert_eq!(bytes.unwrap()[0], FORMAT_VERSION);
+        }
     }
 
     #[test]

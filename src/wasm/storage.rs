@@ -25,7 +25,6 @@ use crate::core::error::{Error, ErrorCode};
 use crate::core::event_id::EventId;
 use crate::core::events::ProducerEvent;
 use crate::core::name_map::NameMap;
-use crate::core::persisted::PersistedRecord;
 use crate::core::producer::RequestId;
 
 use super::driver::Shared;
@@ -140,7 +139,7 @@ impl DurableQueue {
 
     /// The IndexedDB database name for this stream.
     pub fn database_name(&self) -> String {
-        text!("{}{}", super::local_cache::KEY_PREFIX, self.scope)
+        String::from(super::local_cache::KEY_PREFIX) + &self.scope
     }
 
     /// Where the records are, once storage is ready.
@@ -153,18 +152,20 @@ impl DurableQueue {
         self.local.as_ref()
     }
 
-    /// Queues the persisted copy of a record just put.
-    pub fn on_put(&mut self, record: &PersistedRecord) {
-        if !self.is_durable() {
-            return;
-        }
-        match record.to_bytes() {
-            Some(bytes) => {
-                self.next.puts.push((record.id.to_text(), bytes));
+    /// Queues the persisted copy of the record `id` just put, as
+    /// [`crate::core::producer::Producer::persisted_bytes_of`] returned it, while
+    /// [`DurableQueue::is_durable`]; counts the fallback `copy` or `encode` when there is none.
+    pub fn on_put(&mut self, id: &str, copy: Option<Option<Vec<u8>>>) {
+        let reason = match copy {
+            Some(Some(bytes)) => {
+                self.next.puts.push((id.to_owned(), bytes));
                 self.write_wanted = true;
+                return;
             }
-            None => self.count_fallback("encode"),
-        }
+            Some(None) => "encode",
+            None => "copy",
+        };
+        self.count_fallback(reason);
     }
 
     /// Queues removal of records that will not be sent again (acknowledged, failed or dropped).
@@ -313,21 +314,15 @@ pub fn resolve_mode(requested: Option<Mode>, auto: bool) -> (Mode, Option<&'stat
 
 /// Persists the copy of the event `id` just put under `partition_key`, in this turn's write.
 pub fn record_put(shared: &Shared, id: &str, partition_key: &str) {
-    let wants = {
+    {
         let mut edge = shared.borrow_mut();
         if !edge.durable.is_durable() {
             return;
         }
-        let copy = edge.core.persisted_copy_of(id, partition_key);
-        match copy {
-            Some(copy) => edge.durable.on_put(&copy),
-            None => edge.durable.count_fallback("copy"),
-        }
-        edge.durable.wants_write()
-    };
-    if wants {
-        schedule_write(shared);
+        let copy = edge.core.persisted_bytes_of(id, partition_key);
+        edge.durable.on_put(id, copy);
     }
+    schedule_write(shared);
 }
 
 /// Starts the next write in a microtask when one is wanted (once per turn however often asked).
@@ -387,8 +382,7 @@ fn written(shared: &Shared, batch: Batch, result: Result<(), JsValue>) {
                 durable.remove_stored(&batch.deletes);
             }
             Err(thrown) => {
-                let name = error_name(&thrown).unwrap_or_default();
-                let reason = if name == "QuotaExceededError" {
+                let reason = if error_name(&thrown).as_deref() == Some("QuotaExceededError") {
                     "quota"
                 } else {
                     "error"

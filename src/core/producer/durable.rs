@@ -8,7 +8,7 @@ use super::{OutgoingRequest, Producer, QueuedRecord, RequestId};
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::event_id::EventId;
 use crate::core::keepalive::{record_body_len, request_overhead};
-use crate::core::persisted::PersistedRecord;
+use crate::core::persisted::{encode_record, PersistedRecord};
 use crate::core::queue::key_hash;
 
 impl Producer {
@@ -93,6 +93,14 @@ impl Producer {
         let queued = self.queue.newest_of_key(key_hash(partition_key))?;
         (queued.id.to_text() == id)
             .then(|| PersistedRecord::new(queued.id, queued.put_at_ms, &queued.record))
+    }
+
+    /// The encoding of [`Producer::persisted_copy_of`]'s copy, without making the copy: `None` when
+    /// there is no copy, `Some(None)` when it does not encode.
+    pub fn persisted_bytes_of(&self, id: &str, partition_key: &str) -> Option<Option<Vec<u8>>> {
+        let queued = self.queue.newest_of_key(key_hash(partition_key))?;
+        (queued.id.to_text() == id)
+            .then(|| encode_record(queued.id, queued.put_at_ms, &queued.record))
     }
 
     /// The event ids request `id` carries while it is in flight, in request order.

@@ -160,3 +160,14 @@ export function editList(key, add, remove) {
     return false;
   }
 }
+
+// The localStorage item `key`: its value when `value` is undefined, else removed (`value` null) or
+// set to `value`, then true; undefined when localStorage throws (a refused write).
+export function item(key, value) {
+  try {
+    if (value === undefined) return localStorage.getItem(key);
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+    return true;
+  } catch {}
+}

@@ -320,9 +320,14 @@ console.log(JSON.stringify(await producer.close()));
   assertSameRecords(expected, await readAllRecords({ endpoint: standins.kinesaliteUrl, streamName }));
 });
 
-test('a Cloudflare-style Worker bundled with the workerd conditions runs in miniflare; ctx.waitUntil(flush()) delivers, with fixed and with Cognito credentials', async () => {
+/**
+ * Bundles a Worker that imports `specifier` the way Wrangler does and returns the bundle's path: resolved with
+ * the conditions workerd, worker, browser; .wasm imports kept as modules of their own (Wrangler's default
+ * CompiledWasm rule, given to miniflare in runWorker).
+ */
+async function bundleWorker(specifier) {
   write('worker-app/src/index.js', `
-import { Producer } from 'kinesis-clickstream';
+import { Producer } from '${specifier}';
 let producer;
 export default {
   async fetch(request, env, ctx) {
@@ -340,8 +345,6 @@ export default {
   },
 };
 `);
-  // What Wrangler does: resolve with the conditions workerd, worker, browser; keep .wasm imports as
-  // modules of their own (Wrangler's default CompiledWasm rule, given to miniflare below).
   write('worker-app/vite.config.js', `
 export default {
   ssr: { target: 'webworker', noExternal: true, resolve: { conditions: ['workerd', 'worker', 'browser'], externalConditions: ['workerd', 'worker'] } },
@@ -352,7 +355,12 @@ export default {
   await run(process.execPath, [VITE, 'build', '--logLevel', 'warn'], { cwd: workerDir, timeout: 90000 });
   const bundle = path.join(workerDir, 'dist/index.js');
   assert.ok(existsSync(bundle));
-  assert.match(readFileSync(bundle, 'utf8'), /^import \w+ from "[^"]*\/kinesis_clickstream_bg\.wasm";$/m, 'the workerd entry imports the .wasm as a module');
+  return bundle;
+}
+
+test('a Cloudflare-style Worker bundled with the workerd conditions runs in miniflare; ctx.waitUntil(flush()) delivers, with fixed and with Cognito credentials, and from the lite entry', async () => {
+  let bundle = await bundleWorker('kinesis-clickstream');
+  assert.match(readFileSync(bundle, 'utf8'), /^import \w+ from "[^"]*\/kinesis-clickstream\/kinesis_clickstream_bg\.wasm";$/m, 'the workerd entry imports the .wasm as a module');
   await runWorker(bundle, credentials, await freshStream());
   // The README's form: credentials from a Cognito identity pool (moto's), fetched inside workerd.
   const moto = await startMoto();
@@ -362,6 +370,9 @@ export default {
   } finally {
     await moto.stop();
   }
+  bundle = await bundleWorker('kinesis-clickstream/lite');
+  assert.match(readFileSync(bundle, 'utf8'), /^import \w+ from "[^"]*\/kinesis-clickstream\/lite\/kinesis_clickstream_bg\.wasm";$/m, 'the lite workerd entry imports its own .wasm');
+  await runWorker(bundle, credentials, await freshStream());
 });
 
 /** Sends 12 requests to the bundled Worker in miniflare; each puts one record and waitUntil's a flush. */

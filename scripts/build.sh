@@ -43,12 +43,12 @@ command -v wasm-opt >/dev/null || { echo "build: wasm-opt missing (npm ci instal
 # (scripts/bootstrap.sh) provides std's source. Only this release build uses them: tests and clippy run the
 # ordinary toolchain. The wasm carries no `{:?}` output (`fmt-debug=none`): no message the package shows
 # uses Debug formatting.
-# MIR inlining, which rustc leaves off at opt-level "z", is turned on: small functions (up to 100 MIR cost units;
-# those marked #[inline] up to 50) are inlined before LLVM sees them, so the many one-use helpers and
-# std's thin wrappers vanish instead of becoming calls (lite .wasm 51,121 -> 49,773 B gzip -9; thresholds between
-# 50 and 200 all land within 0.3 KiB of that, rustc's defaults of 50 and 100 about 0.5 KiB above it). With
-# `cross-crate-inline-threshold=always` std's functions are candidates too (another -1.0 KiB). Speed measured
-# level or better (bench/ab.mjs, Node and Chromium).
+# MIR inlining, which rustc leaves off at opt-level "z", is turned on: small functions (up to 100 MIR cost
+# units; those marked #[inline] up to 50) are inlined before LLVM sees them, so the many one-use helpers and
+# std's thin wrappers vanish instead of becoming calls (lite .wasm 51,121 -> 49,773 B gzip -9; thresholds
+# between 50 and 200 all land within 0.3 KiB of that, rustc's defaults of 50 and 100 about 0.5 KiB above
+# it). With `cross-crate-inline-threshold=always` std's functions are candidates too (another -1.0 KiB).
+# Speed measured level or better (bench/ab.mjs, Node and Chromium).
 [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library/std" ] ||
   { echo "build: rust-src missing (scripts/bootstrap.sh installs it)" >&2; exit 1; }
 mir_inlining="-Zinline-mir=yes -Zinline-mir-threshold=100 -Zinline-mir-hint-threshold=50 -Zcross-crate-inline-threshold=always"
@@ -63,7 +63,7 @@ build_into() {
   rm -f "$dir/.gitignore"
   # Function bodies reordered so that similar ones sit together (-1.2 KiB gzip; see the script).
   node scripts/order-functions.mjs "$dir/kinesis_clickstream_bg.wasm" "$dir/kinesis_clickstream_bg.wasm"
-  # Glue code our entries never run (deprecated init forms, polyfills) removed first (see the script).
+  # Glue code our entries never run (deprecated-parameter warnings, a polyfill) removed first (see the script).
   node scripts/trim-glue.mjs "$dir/kinesis_clickstream.js"
   # The glue ships minified (rolldown, a pinned dev dependency): 29 -> 12 KiB raw, 6.4 -> 4.0 KiB gzip.
   # Its exports (Producer, default init, initSync) keep their names.

@@ -38,10 +38,10 @@ export const DEFAULT_ROUTES = [
 
 /**
  * Serves files under each route's `dir` at its URL `prefix` (first matching prefix wins; a directory
- * serves its index.html; a route's `types`, by extension, override MIME_TYPES) on 127.0.0.1:`port` (0 = free port). `config`, when given, is answered as
- * `/config.json`. `api(pathname, searchParams)`, when given, answers GETs under `/api/` with
- * `{status, body}` (sent as JSON) or undefined (404). Never serves a path outside a route's directory.
- * Resolves `{url, port, stop()}`.
+ * serves its index.html; a route's `types`, by extension, override MIME_TYPES) on 127.0.0.1:`port`
+ * (0 = free port). `config`, when given, is answered as `/config.json`. `api(pathname, searchParams)`,
+ * when given, answers GETs under `/api/` with `{status, body}` (sent as JSON) or undefined (404). Never
+ * serves a path outside a route's directory. Resolves `{url, port, stop()}`.
  */
 export async function startStaticServer({ routes = DEFAULT_ROUTES, config, api, port = 0 } = {}) {
   const server = http.createServer((req, res) => {

@@ -54,7 +54,7 @@ const edits = [
     '',
   ],
   [
-    'string passing without realloc (every call passes __wbindgen_realloc)',
+    'string passing without realloc (every call passes one)',
     `    if (realloc === undefined) {
         const buf = cachedTextEncoder.encode(arg);
         const ptr = malloc(buf.length, 1) >>> 0;

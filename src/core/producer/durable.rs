@@ -90,17 +90,25 @@ impl Producer {
 
     /// [`Producer::persisted_copy`] for the event id as the text `put` returned it.
     pub fn persisted_copy_of(&self, id: &str, partition_key: &str) -> Option<PersistedRecord> {
-        let queued = self.queue.newest_of_key(key_hash(partition_key))?;
-        (queued.id.to_text() == id)
-            .then(|| PersistedRecord::new(queued.id, queued.put_at_ms, &queued.record))
+        let queued = self.newest_put(id, partition_key)?;
+        Some(PersistedRecord::new(
+            queued.id,
+            queued.put_at_ms,
+            &queued.record,
+        ))
     }
 
     /// The encoding of [`Producer::persisted_copy_of`]'s copy, without making the copy: `None` when
     /// there is no copy, `Some(None)` when it does not encode.
     pub fn persisted_bytes_of(&self, id: &str, partition_key: &str) -> Option<Option<Vec<u8>>> {
+        let queued = self.newest_put(id, partition_key)?;
+        Some(encode_record(queued.id, queued.put_at_ms, &queued.record))
+    }
+
+    /// The newest buffered record of `partition_key`, when it is the event `id` (as text).
+    fn newest_put(&self, id: &str, partition_key: &str) -> Option<&QueuedRecord> {
         let queued = self.queue.newest_of_key(key_hash(partition_key))?;
-        (queued.id.to_text() == id)
-            .then(|| encode_record(queued.id, queued.put_at_ms, &queued.record))
+        (queued.id.to_text() == id).then_some(queued)
     }
 
     /// The event ids request `id` carries while it is in flight, in request order.

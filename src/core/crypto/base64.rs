@@ -18,6 +18,7 @@ pub struct Encoder {
 
 impl Encoder {
     /// An encoder with its pair table built.
+    #[inline(never)]
     pub fn new() -> Encoder {
         let mut pairs = [0u16; 4096];
         let mut index = 0;
@@ -33,36 +34,33 @@ impl Encoder {
     /// Written for the size-optimised build: fixed-size chunks indexed in a `while` loop, because
     /// slice ranges, `try_into` and iterator adapters stay out-of-line calls there (3.5× slower in
     /// wasm).
+    #[inline(never)]
     pub fn encode_into(&self, data: &[u8], out: &mut Vec<u8>) {
         let start = out.len();
         extend_zeroed(out, encoded_len(data.len()));
-        // Six bytes to eight symbols per step, stored as one word, then at most five bytes.
         let (sextets, rest) = data.as_chunks::<6>();
         let (octets, _) = out[start..].as_chunks_mut::<8>();
         let mut index = 0;
         while index < sextets.len() && index < octets.len() {
-            let [a, b, c, d, e, f] = sextets[index];
-            let word = u64::from(self.quad([a, b, c])) | u64::from(self.quad([d, e, f])) << 32;
-            octets[index] = word.to_le_bytes();
+            octets[index] = self.octet(sextets[index]);
             index += 1;
         }
-        let (groups, remainder) = rest.as_chunks::<3>();
-        let (quads, _) = out[start + 8 * sextets.len()..].as_chunks_mut::<4>();
-        let mut index = 0;
-        while index < groups.len() && index < quads.len() {
-            quads[index] = self.quad(groups[index]).to_le_bytes();
-            index += 1;
+        if !rest.is_empty() {
+            // The last one to five bytes, zero-padded to six: the symbols that carry their bits,
+            // then `=` up to the four or eight symbols left.
+            let mut last = [0u8; 6];
+            last[..rest.len()].copy_from_slice(rest);
+            let symbols = self.octet(last);
+            let tail = &mut out[start + 8 * sextets.len()..];
+            tail.copy_from_slice(&symbols[..tail.len()]);
+            tail[(4 * rest.len()).div_ceil(3)..].fill(b'=');
         }
-        if index < quads.len() {
-            let (bytes, padding) = match *remainder {
-                [a] => ([a, 0, 0], 2),
-                [a, b] => ([a, b, 0], 1),
-                _ => return,
-            };
-            let mut last = self.quad(bytes).to_le_bytes();
-            last[4 - padding..].fill(b'=');
-            quads[index] = last;
-        }
+    }
+
+    /// The eight base64 digits of six bytes.
+    #[inline(always)]
+    fn octet(&self, [a, b, c, d, e, f]: [u8; 6]) -> [u8; 8] {
+        (u64::from(self.quad([a, b, c])) | u64::from(self.quad([d, e, f])) << 32).to_le_bytes()
     }
 
     /// The four base64 digits of the 24-bit group `bytes`, the first in the low byte.

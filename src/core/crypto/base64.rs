@@ -92,10 +92,15 @@ fn extend_zeroed(out: &mut Vec<u8>, mut count: usize) {
     }
 }
 
+/// Appends the padded base64 of `data` to `out`, through a new [`Encoder`] (for many inputs, keep one).
+pub fn encode_into(data: &[u8], out: &mut Vec<u8>) {
+    Encoder::new().encode_into(data, out);
+}
+
 /// The padded base64 of `data` as text.
 pub fn encode(data: &[u8]) -> String {
     let mut out = Vec::new();
-    Encoder::new().encode_into(data, &mut out);
+    encode_into(data, &mut out);
     // Only ASCII symbols were written, so this never falls back to the empty default.
     String::from_utf8(out).unwrap_or_default()
 }

@@ -306,7 +306,8 @@ impl<'a> Reader<'a> {
         let mut owned: Option<String> = None;
         let mut clean_from = self.at;
         loop {
-            let Some(byte) = self.peek() else {
+            // Not `peek`: the size-optimised build keeps that a call, and this loop reads every byte.
+            let Some(&byte) = bytes.get(self.at) else {
                 return self.failed("unterminated string");
             };
             match byte {

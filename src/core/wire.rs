@@ -47,12 +47,13 @@ where
         hint += encoded_record_len_hint(record);
     }
     out.reserve(hint);
+    let encoder = base64::Encoder::new();
     out.extend_from_slice(b"{\"Records\":[");
     for (index, record) in records.enumerate() {
         if index > 0 {
             out.push(b',');
         }
-        encode_record(record, out);
+        encode_record(&encoder, record, out);
     }
     out.extend_from_slice(b"],");
     out.extend_from_slice(stream_key);
@@ -60,9 +61,9 @@ where
     out.extend_from_slice(b"\"}");
 }
 
-fn encode_record(record: &Record, out: &mut Vec<u8>) {
+fn encode_record(encoder: &base64::Encoder, record: &Record, out: &mut Vec<u8>) {
     out.extend_from_slice(b"{\"Data\":\"");
-    base64::encode_into(record.data(), out);
+    encoder.encode_into(record.data(), out);
     if let Some(explicit) = record.explicit_hash_key() {
         // Validated as decimal digits: nothing to escape.
         out.extend_from_slice(b"\",\"ExplicitHashKey\":\"");

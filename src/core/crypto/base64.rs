@@ -8,40 +8,73 @@ pub fn encoded_len(n: usize) -> usize {
     n.div_ceil(3) * 4
 }
 
-/// Appends the padded base64 of `data` to `out`.
-///
-/// Written for the size-optimised build: fixed-size chunks indexed in a `while` loop, because slice
-/// ranges, `try_into` and iterator adapters stay out-of-line calls there (3.5× slower in wasm).
-pub fn encode_into(data: &[u8], out: &mut Vec<u8>) {
-    let start = out.len();
-    extend_zeroed(out, encoded_len(data.len()));
-    // Six bytes to eight symbols per step (15% faster than three to four), then at most five bytes.
-    let (pairs, rest) = data.as_chunks::<6>();
-    let (octets, _) = out[start..].as_chunks_mut::<8>();
-    let mut index = 0;
-    while index < pairs.len() && index < octets.len() {
-        let [a, b, c, d, e, f] = pairs[index];
-        let [s0, s1, s2, s3] = quad([a, b, c]);
-        let [s4, s5, s6, s7] = quad([d, e, f]);
-        octets[index] = [s0, s1, s2, s3, s4, s5, s6, s7];
-        index += 1;
+/// A base64 encoder: a table of every two-symbol pair, so that each 24-bit group takes two
+/// lookups instead of four (20% faster in wasm for 10 kB records). Building it costs about as much
+/// as encoding 3 kB: make one per request body, not per record.
+pub struct Encoder {
+    /// The symbols of each 12-bit value, the first in the low byte.
+    pairs: [u16; 4096],
+}
+
+impl Encoder {
+    /// An encoder with its pair table built.
+    #[inline(never)]
+    pub fn new() -> Encoder {
+        let mut pairs = [0u16; 4096];
+        let mut index = 0;
+        while index < pairs.len() {
+            pairs[index] = u16::from(ALPHABET[index >> 6]) | u16::from(ALPHABET[index & 63]) << 8;
+            index += 1;
+        }
+        Encoder { pairs }
     }
-    let (groups, remainder) = rest.as_chunks::<3>();
-    let (quads, _) = out[start + 8 * pairs.len()..].as_chunks_mut::<4>();
-    let mut index = 0;
-    while index < groups.len() && index < quads.len() {
-        quads[index] = quad(groups[index]);
-        index += 1;
+
+    /// Appends the padded base64 of `data` to `out`.
+    ///
+    /// Written for the size-optimised build: fixed-size chunks indexed in a `while` loop, because
+    /// slice ranges, `try_into` and iterator adapters stay out-of-line calls there (3.5× slower in
+    /// wasm).
+    #[inline(never)]
+    pub fn encode_into(&self, data: &[u8], out: &mut Vec<u8>) {
+        let start = out.len();
+        extend_zeroed(out, encoded_len(data.len()));
+        let (sextets, rest) = data.as_chunks::<6>();
+        let (octets, _) = out[start..].as_chunks_mut::<8>();
+        let mut index = 0;
+        while index < sextets.len() && index < octets.len() {
+            octets[index] = self.octet(sextets[index]);
+            index += 1;
+        }
+        if !rest.is_empty() {
+            // The last one to five bytes, zero-padded to six: the symbols that carry their bits,
+            // then `=` up to the four or eight symbols left.
+            let mut last = [0u8; 6];
+            last[..rest.len()].copy_from_slice(rest);
+            let symbols = self.octet(last);
+            let tail = &mut out[start + 8 * sextets.len()..];
+            tail.copy_from_slice(&symbols[..tail.len()]);
+            tail[(4 * rest.len()).div_ceil(3)..].fill(b'=');
+        }
     }
-    if index < quads.len() {
-        let (bytes, padding) = match *remainder {
-            [a] => ([a, 0, 0], 2),
-            [a, b] => ([a, b, 0], 1),
-            _ => return,
-        };
-        let mut last = quad(bytes);
-        last[4 - padding..].fill(b'=');
-        quads[index] = last;
+
+    /// The eight base64 digits of six bytes.
+    #[inline(always)]
+    fn octet(&self, [a, b, c, d, e, f]: [u8; 6]) -> [u8; 8] {
+        (u64::from(self.quad([a, b, c])) | u64::from(self.quad([d, e, f])) << 32).to_le_bytes()
+    }
+
+    /// The four base64 digits of the 24-bit group `bytes`, the first in the low byte.
+    #[inline(always)]
+    fn quad(&self, bytes: [u8; 3]) -> u32 {
+        let group = u32::from(bytes[0]) << 16 | u32::from(bytes[1]) << 8 | u32::from(bytes[2]);
+        u32::from(self.pairs[(group >> 12) as usize & 4095])
+            | u32::from(self.pairs[group as usize & 4095]) << 16
+    }
+}
+
+impl Default for Encoder {
+    fn default() -> Self {
+        Encoder::new()
     }
 }
 
@@ -59,16 +92,9 @@ fn extend_zeroed(out: &mut Vec<u8>, mut count: usize) {
     }
 }
 
-/// The four base64 digits of the 24-bit group `bytes`.
-#[inline(always)]
-fn quad(bytes: [u8; 3]) -> [u8; 4] {
-    let group = u32::from(bytes[0]) << 16 | u32::from(bytes[1]) << 8 | u32::from(bytes[2]);
-    [
-        ALPHABET[(group >> 18) as usize & 63],
-        ALPHABET[(group >> 12) as usize & 63],
-        ALPHABET[(group >> 6) as usize & 63],
-        ALPHABET[group as usize & 63],
-    ]
+/// Appends the padded base64 of `data` to `out`, through a new [`Encoder`] (for many inputs, keep one).
+pub fn encode_into(data: &[u8], out: &mut Vec<u8>) {
+    Encoder::new().encode_into(data, out);
 }
 
 /// The padded base64 of `data` as text.
@@ -144,6 +170,33 @@ mod tests {
             assert_eq!(encoded_len(plain.len()), encoded.len());
             assert_eq!(decode(encoded.as_bytes()).unwrap(), plain.as_bytes());
         }
+    }
+
+    #[test]
+    fn every_length_and_byte_round_trips() {
+        let data: Vec<u8> = (0..=255u8).chain((0..=255u8).rev()).collect();
+        let encoder = Encoder::new();
+        for length in 0..40 {
+            for start in [0, 1, 2, 100, 470] {
+                let plain = &data[start..start + length];
+                let mut out = b"prefix".to_vec();
+                encoder.encode_into(plain, &mut out);
+                assert_eq!(&out[..6], b"prefix");
+                assert_eq!(out.len(), 6 + encoded_len(length));
+                assert_eq!(
+                    decode(&out[6..]).as_deref(),
+                    Some(plain),
+                    "{length} from {start}"
+                );
+            }
+        }
+        assert_eq!(
+            encode(&data[..]),
+            concat!(
+                "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+P0BBQkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWltcXV5fYGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AgYKDhIWGh4iJiouMjY6PkJGSk5SVlpeYmZqbnJ2en6ChoqOkpaanqKmqq6ytrq+wsbKztLW2t7i5uru8vb6/wMHCw8TFxsfIycrLzM3Oz9DR0tPU1dbX2Nna29zd3t/g4eLj5OXm5+jp6uvs7e7v8PHy8/T19vf4+fr7/P3+//",
+                "/+/fz7+vn49/b19PPy8fDv7u3s6+rp6Ofm5eTj4uHg397d3Nva2djX1tXU09LR0M/OzczLysnIx8bFxMPCwcC/vr28u7q5uLe2tbSzsrGwr66trKuqqainpqWko6KhoJ+enZybmpmYl5aVlJOSkZCPjo2Mi4qJiIeGhYSDgoGAf359fHt6eXh3dnV0c3JxcG9ubWxramloZ2ZlZGNiYWBfXl1cW1pZWFdWVVRTUlFQT05NTEtKSUhHRkVEQ0JBQD8+PTw7Ojk4NzY1NDMyMTAvLi0sKyopKCcmJSQjIiEgHx4dHBsaGRgXFhUUExIREA8ODQwLCgkIBwYFBAMCAQA="
+            )
+        );
     }
 
     #[test]

@@ -25,21 +25,39 @@ impl EventId {
 }
 
 impl EventId {
-    /// The canonical lowercase UUID text (`8-4-4-4-12` hex digits), as `Display` writes it.
-    pub fn to_text(self) -> String {
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    /// The canonical lowercase UUID text (`8-4-4-4-12` hex digits) as ASCII bytes, built on the
+    /// stack.
+    pub fn to_ascii(self) -> [u8; 36] {
+        let (high, low) = ((self.0 >> 64) as u64, self.0 as u64);
+        let [a, b, c, d] = [high >> 32, high, low >> 32, low].map(|word| hex_digits(word as u32));
         let mut text = [b'-'; 36];
-        let mut value = self.0;
-        for at in (0..36).rev() {
-            if matches!(at, 8 | 13 | 18 | 23) {
-                continue;
-            }
-            text[at] = DIGITS[(value & 0xf) as usize];
-            value >>= 4;
-        }
-        // Hex digits and dashes only: always UTF-8.
-        std::str::from_utf8(&text).unwrap_or_default().to_owned()
+        text[..8].copy_from_slice(&a);
+        text[9..13].copy_from_slice(&b[..4]);
+        text[14..18].copy_from_slice(&b[4..]);
+        text[19..23].copy_from_slice(&c[..4]);
+        text[24..28].copy_from_slice(&c[4..]);
+        text[28..].copy_from_slice(&d);
+        text
     }
+
+    /// The canonical lowercase UUID text, as `Display` writes it.
+    pub fn to_text(self) -> String {
+        // Hex digits and dashes only: always UTF-8.
+        String::from_utf8(self.to_ascii().to_vec()).unwrap_or_default()
+    }
+}
+
+/// The 8 lowercase hex digits of `value`, most significant first, computed together in one `u64`:
+/// each nibble moved into its own byte (the first digit into the lowest byte), then `'0'` added, plus
+/// `'a' - '0' - 10` where the nibble is 10 or more.
+#[inline(never)]
+fn hex_digits(value: u32) -> [u8; 8] {
+    let x = u64::from(value);
+    let x = (x >> 16) | ((x & 0xffff) << 32);
+    let x = ((x >> 8) & 0x0000_00ff_0000_00ff) | ((x & 0x0000_00ff_0000_00ff) << 16);
+    let x = ((x >> 4) & 0x000f_000f_000f_000f) | ((x & 0x000f_000f_000f_000f) << 8);
+    let letters = ((x + 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101;
+    (x + 0x3030_3030_3030_3030 + letters * u64::from(b'a' - b'0' - 10)).to_le_bytes()
 }
 
 impl PushText for EventId {
@@ -125,5 +143,28 @@ impl FromStr for EventId {
             value = (value << 4) | u128::from(digit);
         }
         Ok(EventId(value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EventId;
+
+    #[test]
+    fn the_ascii_is_the_hex_of_each_half_in_8_4_4_4_12_groups() {
+        let id = EventId(0x0190_1234_5678_7abc_8def_0123_4567_89ab);
+        assert_eq!(&id.to_ascii(), b"01901234-5678-7abc-8def-0123456789ab");
+        assert_eq!(
+            &EventId(u128::MAX).to_ascii(),
+            b"ffffffff-ffff-ffff-ffff-ffffffffffff"
+        );
+        assert_eq!(
+            &EventId(1 << 64).to_ascii(),
+            b"00000000-0000-0001-0000-000000000000"
+        );
+        assert_eq!(
+            &EventId((1 << 64) - 1).to_ascii(),
+            b"00000000-0000-0000-ffff-ffffffffffff"
+        );
     }
 }

@@ -28,15 +28,21 @@ impl EventId {
     /// The canonical lowercase UUID text (`8-4-4-4-12` hex digits) as ASCII bytes, built on the
     /// stack.
     pub fn to_ascii(self) -> [u8; 36] {
-        let (high, low) = ((self.0 >> 64) as u64, self.0 as u64);
-        let [a, b, c, d] = [high >> 32, high, low >> 32, low].map(|word| hex_digits(word as u32));
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
         let mut text = [b'-'; 36];
-        text[..8].copy_from_slice(&a);
-        text[9..13].copy_from_slice(&b[..4]);
-        text[14..18].copy_from_slice(&b[4..]);
-        text[19..23].copy_from_slice(&c[..4]);
-        text[24..28].copy_from_slice(&c[4..]);
-        text[28..].copy_from_slice(&d);
+        let mut at = text.len();
+        // From the last digit back, the lower half first: 64-bit shifts, not 128-bit ones.
+        for half in [self.0 as u64, (self.0 >> 64) as u64] {
+            let mut value = half;
+            for _ in 0..16 {
+                at -= 1;
+                if matches!(at, 8 | 13 | 18 | 23) {
+                    at -= 1;
+                }
+                text[at] = DIGITS[(value & 0xf) as usize];
+                value >>= 4;
+            }
+        }
         text
     }
 
@@ -45,19 +51,6 @@ impl EventId {
         // Hex digits and dashes only: always UTF-8.
         String::from_utf8(self.to_ascii().to_vec()).unwrap_or_default()
     }
-}
-
-/// The 8 lowercase hex digits of `value`, most significant first, computed together in one `u64`:
-/// each nibble moved into its own byte (the first digit into the lowest byte), then `'0'` added, plus
-/// `'a' - '0' - 10` where the nibble is 10 or more.
-#[inline(never)]
-fn hex_digits(value: u32) -> [u8; 8] {
-    let x = u64::from(value);
-    let x = (x >> 16) | ((x & 0xffff) << 32);
-    let x = ((x >> 8) & 0x0000_00ff_0000_00ff) | ((x & 0x0000_00ff_0000_00ff) << 16);
-    let x = ((x >> 4) & 0x000f_000f_000f_000f) | ((x & 0x000f_000f_000f_000f) << 8);
-    let letters = ((x + 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101;
-    (x + 0x3030_3030_3030_3030 + letters * u64::from(b'a' - b'0' - 10)).to_le_bytes()
 }
 
 impl PushText for EventId {

@@ -260,8 +260,10 @@ impl Producer {
         self.ensure_open()?;
         let put_at_ms = now_ms.max(self.last_put_ms);
         let id = self.ids.next_id(put_at_ms, &mut self.rng);
-        let record = Record::new(make_data(&id.to_text())?, options)?;
-        self.admit(record, Some(id), now_ms).map(EventId::to_text)
+        let text = id.to_text();
+        let record = Record::new(make_data(&text)?, options)?;
+        self.admit(record, Some(id), now_ms)?;
+        Ok(text)
     }
 
     fn ensure_open(&self) -> Result<()> {

@@ -247,12 +247,6 @@ fn durable_queue(
 }
 
 impl Producer {
-    /// `put` for Rust callers: the same checks and result.
-    pub fn put(&self, data: JsValue, options: JsValue) -> std::result::Result<JsValue, JsValue> {
-        let given = !options.is_undefined() && !super::dynamic::is_null(&options);
-        self.put_from_js(data, given.then_some(options))
-    }
-
     /// `Producer.create` for Rust callers: the same checks, resolved or rejected alike.
     pub async fn create(config: JsValue) -> std::result::Result<Producer, JsValue> {
         Producer::build(&config).map_err(|error| to_js_error(&error))
@@ -370,20 +364,21 @@ impl Producer {
         }
     }
 
-    /// `options` is `None` for `undefined` and `null`: no options.
     #[inline(never)]
-    fn put_options(&self, options: Option<&JsValue>, data: &JsValue) -> Result<PutOptions> {
+    fn put_options(&self, options: &JsValue, data: &JsValue) -> Result<PutOptions> {
         let mut partition_key = None;
         let mut explicit_hash_key = None;
-        if let Some(options) = options {
-            if !options.is_object() {
-                return Err(wrong_js_type(
-                    ErrorCode::InvalidData,
-                    "put options",
-                    "an object",
-                    options,
-                ));
-            }
+        // `is_object` first (false for `null`): one JS call for the usual options object.
+        let is_object = options.is_object();
+        if !is_object && !options.is_undefined() && !super::dynamic::is_null(options) {
+            return Err(wrong_js_type(
+                ErrorCode::InvalidData,
+                "put options",
+                "an object",
+                options,
+            ));
+        }
+        if is_object {
             let unknown = put_option(options, 0);
             if !unknown.is_undefined() {
                 return Err(invalid_data(text!(
@@ -481,19 +476,18 @@ impl Producer {
     /// Buffers one event and returns its id (a UUIDv7). Throws `InvalidData`, `InvalidPartitionKey`,
     /// `InvalidExplicitHashKey`, `RecordTooLarge`, `BufferFull` or `Closed`; a thrown put buffers
     /// nothing.
-    #[wasm_bindgen(js_name = put, skip_jsdoc, unchecked_return_type = "string")]
-    pub fn put_from_js(
+    #[wasm_bindgen(skip_jsdoc, unchecked_return_type = "string")]
+    pub fn put(
         &self,
         #[wasm_bindgen(
             unchecked_param_type = "string | Uint8Array | ArrayBuffer | ArrayBufferView | unknown"
         )]
         data: JsValue,
-        // `None` for `undefined` and `null`, told apart in the glue without a call back into JS.
-        #[wasm_bindgen(unchecked_optional_param_type = "PutOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "PutOptions")] options: JsValue,
     ) -> std::result::Result<JsValue, JsValue> {
         let run = || -> Result<EventId> {
             let bytes = data_bytes(&data)?;
-            let options = self.put_options(options.as_ref(), &data)?;
+            let options = self.put_options(&options, &data)?;
             self.put_bytes(bytes, options)
         };
         id_or_error(run().map(text::js_event_id))

@@ -23,12 +23,11 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = encodeData)]
     fn encode_data(data: &JsValue, destination: &Uint8Array) -> Result<i32, JsValue>;
 
-    /// Writes what the last `encodeData` kept into `destination` (sized for it); returns the bytes
-    /// written. Never `None`: the `Option` gives the import a glue adapter, so that it is imported
-    /// through the glue like every other (references and a plain number alone would import the
-    /// snippet module directly).
-    #[wasm_bindgen(js_name = encodeKept)]
-    fn encode_kept(destination: &Uint8Array) -> Option<u32>;
+    /// The `Uint8Array` the last `encodeData` kept. Never throws: `catch` gives the import a glue
+    /// adapter, so that it is imported through the glue like every other (a reference alone would
+    /// import the snippet module directly).
+    #[wasm_bindgen(catch, js_name = keptBytes)]
+    fn kept_bytes() -> Result<Uint8Array, JsValue>;
 
     /// A `Uint8Array` over `bytes` in the current wasm memory buffer (the glue's own view of them).
     #[wasm_bindgen(js_name = memoryView)]
@@ -113,11 +112,13 @@ pub fn utf8_bytes(text: &JsString) -> Vec<u8> {
 
 /// `encodeData`'s result when `JSON.stringify` gives no text (`undefined`, a function, a symbol).
 const NO_JSON: i32 = -1;
-/// `encodeData`'s result when it kept what needs a buffer of `n` bytes is `KEPT - n`.
-const KEPT: i32 = -2;
+/// `encodeData`'s result when it kept the UTF-8 of text for `keptBytes` because the scratch view was
+/// detached by the memory growing (-2 when it kept bytes for other reasons: binary data, text too
+/// long for the [`Scratch`]).
+const KEPT_VIEW_DETACHED: i32 = -3;
 
-/// Text up to this many UTF-16 units (and binary data up to three times as many bytes) is written into
-/// the kept [`Scratch`]; more into a buffer of its own.
+/// Text up to this many UTF-16 units is written into the kept [`Scratch`]; longer text and binary
+/// data are copied into a buffer of their own.
 const SCRATCH_UNITS: usize = 1024;
 
 /// A buffer with room for the UTF-8 of [`SCRATCH_UNITS`] UTF-16 units (three bytes each at most) and
@@ -137,6 +138,21 @@ impl Scratch {
         let view = view_of(&bytes);
         Scratch { bytes, view }
     }
+
+    /// [`data_bytes`] through this buffer.
+    fn write(&mut self, data: &JsValue) -> Result<Option<Vec<u8>>, JsValue> {
+        Ok(match encode_data(data, &self.view)? {
+            NO_JSON => None,
+            written if written >= 0 => Some(self.bytes[..written as usize].to_vec()),
+            // -2 or `KEPT_VIEW_DETACHED`: the bytes are kept in JS.
+            kept => {
+                if kept == KEPT_VIEW_DETACHED {
+                    self.view = view_of(&self.bytes);
+                }
+                Some(kept_bytes()?.to_vec())
+            }
+        })
+    }
 }
 
 thread_local! {
@@ -149,28 +165,7 @@ thread_local! {
 /// JSON text; `None` when JSON has no text for it. `Err` holds what `JSON.stringify` threw.
 pub fn data_bytes(data: &JsValue) -> Result<Option<Vec<u8>>, JsValue> {
     let mut scratch = SCRATCH.with(Cell::take).unwrap_or_else(Scratch::new);
-    let outcome = encode_data(data, &scratch.view);
-    let bytes = match outcome {
-        Ok(written) if written >= 0 => Some(scratch.bytes[..written as usize].to_vec()),
-        Ok(NO_JSON) | Err(_) => None,
-        Ok(kept) => Some(kept_bytes((KEPT - kept) as usize, &mut scratch)),
-    };
+    let bytes = scratch.write(data);
     SCRATCH.with(|cell| cell.set(Some(scratch)));
-    outcome.map(|_| bytes)
-}
-
-/// What `encodeData` kept, needing `size` bytes of room: more than the scratch buffer holds, or it
-/// would have fitted but growing the memory detached the scratch view.
-fn kept_bytes(size: usize, scratch: &mut Scratch) -> Vec<u8> {
-    if size <= scratch.bytes.len() {
-        scratch.view = view_of(&scratch.bytes);
-        let written = encode_kept(&scratch.view).unwrap_or_default() as usize;
-        return scratch.bytes[..written].to_vec();
-    }
-    let mut bytes = vec![0u8; size];
-    // Nothing allocates between making the view and the call: the view stays attached.
-    let written = encode_kept(&view_of(&bytes)).unwrap_or_default() as usize;
-    bytes.truncate(written);
-    bytes.shrink_to_fit();
     bytes
 }

@@ -1,45 +1,38 @@
 const encoder = new TextEncoder();
-// What `encodeData` left for the next `encodeKept`: a string or a Uint8Array.
+// The Uint8Array `encodeData` left for the next `keptBytes`.
 let kept;
 
-// Writes `value` (a string as UTF-8, or a Uint8Array) into the Uint8Array `view`, which has room for
-// it; returns the bytes written.
-const write = (value, view) =>
-  typeof value === 'string' ? encoder.encodeInto(value, view).written : (view.set(value), value.length);
-
-// What `put` stores for `data`, written into `view` (a kept view of wasm memory, empty once its
-// buffer is detached) in one call: a string's UTF-8; the bytes of a Uint8Array, of any other
-// ArrayBuffer view (the bytes it views) or of an ArrayBuffer (the type checks count as false when
-// they throw, as for a Proxy whose prototype lookup throws); else the UTF-8 of its JSON text. Returns
-// the bytes written; -1 when JSON has no text for `data`; -2 - n when `view` may be too small for
-// them: they are kept for encodeKept() into a view of n bytes. Throws what JSON.stringify throws
-// (cycles, BigInt).
+// What `put` stores for `data`, in one call: a string's UTF-8, written into `view` (a kept view of
+// wasm memory, empty once its buffer is detached) when it surely fits, the count returned; -1 when
+// JSON has no text for `data`; else the bytes are kept for keptBytes() and -2 returned (-3 when
+// `view` was detached): those of a Uint8Array, of any other ArrayBuffer view (the bytes it views) or
+// of an ArrayBuffer (the type checks count as false when they throw, as for a Proxy whose prototype
+// lookup throws), or the UTF-8 of text that may not fit `view`. Anything else is stored as its JSON
+// text. Throws what JSON.stringify throws (cycles, BigInt).
 export function encodeData(data, view) {
-  let value = data;
   if (typeof data !== 'string') {
-    value = undefined;
     try {
-      if (data instanceof Uint8Array) value = data;
-      else if (ArrayBuffer.isView(data)) value = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      else if (data instanceof ArrayBuffer) value = new Uint8Array(data);
+      kept =
+        data instanceof Uint8Array ? data
+        : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+        : data instanceof ArrayBuffer ? new Uint8Array(data)
+        : undefined;
     } catch {}
-    value ??= JSON.stringify(data);
-    if (value === undefined) return -1;
+    if (kept) return -2;
+    data = JSON.stringify(data);
+    if (data === undefined) return -1;
   }
   // Up to three UTF-8 bytes per UTF-16 unit.
-  const size = typeof value === 'string' ? 3 * value.length : value.length;
-  if (size > view.length) {
-    kept = value;
-    return -2 - size;
-  }
-  return write(value, view);
+  if (3 * data.length <= view.length) return encoder.encodeInto(data, view).written;
+  kept = encoder.encode(data);
+  return view.length ? -2 : -3;
 }
 
-// Writes what encodeData kept into `view` and returns the bytes written.
-export function encodeKept(view) {
-  const written = write(kept, view);
+// The Uint8Array encodeData kept.
+export function keptBytes() {
+  const bytes = kept;
   kept = undefined;
-  return written;
+  return bytes;
 }
 
 // One of `put`'s options read in one call: `which` 0 gives the first own key other than partitionKey

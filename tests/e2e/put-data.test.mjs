@@ -1,7 +1,7 @@
-// put()'s data conversion through the built package (pkg/ in Node): every kind of data and every size
-// path (strings up to 64, up to 1024 and over 1024 UTF-16 units; binary data up to 3072 bytes and over)
-// stored byte for byte, a toJSON that calls put() itself, wasm memory growing while data is converted,
-// and the errors for data JSON cannot represent. Requests are answered by a fetch stub in this process
+// put()'s data conversion through the built package (pkg/ in Node): every kind of data of several
+// sizes (strings and JSON text up to and over the 1024 UTF-16 units the kept scratch buffer takes,
+// binary data small and large) stored byte for byte, a toJSON that calls put() itself, wasm memory
+// growing while data is converted, and the errors for data JSON cannot represent. Requests are answered by a fetch stub in this process
 // (no network): each record's Data is decoded from the request body and compared.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -35,6 +35,10 @@ export function keptBytes() {
   return bytes;
 }
 
+// What `put`'s options are, in one call: 0 none (undefined or null), 1 an object, 2 anything else.
+export const optionsKind = (options) =>
+  options === undefined || options === null ? 0 : typeof options === 'object' ? 1 : 2;
+
 // One of `put`'s options read in one call: `which` 0 gives the first own key other than partitionKey
 // and explicitHashKey (undefined when there is none), 1 `options.partitionKey`, 2
 // `options.explicitHashKey` (undefined when reading it throws).

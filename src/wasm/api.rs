@@ -102,13 +102,6 @@ extern "C" {
     /// (`undefined` when reading it throws). One call each, no property name made in wasm.
     #[wasm_bindgen(js_name = putOption)]
     fn put_option(options: &JsValue, which: u32) -> JsValue;
-
-    /// 0: no options (`undefined` or `null`); 1: an object; 2: anything else. One call where
-    /// `is_object`, `is_undefined` and an `is_null` check take up to three. Never `None`: the
-    /// `Option` gives the import a glue adapter, so that it is imported through the glue like every
-    /// other (a reference and a plain number alone would import the snippet module directly).
-    #[wasm_bindgen(js_name = optionsKind)]
-    fn options_kind(options: &JsValue) -> Option<u32>;
 }
 
 /// The bytes `put` stores for `data` (see the module docs), from one call into JS.
@@ -375,9 +368,9 @@ impl Producer {
     fn put_options(&self, options: &JsValue, data: &JsValue) -> Result<PutOptions> {
         let mut partition_key = None;
         let mut explicit_hash_key = None;
-        let kind = options_kind(options);
-        let is_object = kind == Some(1);
-        if !is_object && kind != Some(0) {
+        // `is_object` first (false for `null`): one JS call for the usual options object.
+        let is_object = options.is_object();
+        if !is_object && !options.is_undefined() && !super::dynamic::is_null(options) {
             return Err(wrong_js_type(
                 ErrorCode::InvalidData,
                 "put options",

@@ -13,21 +13,23 @@ use crate::core::event_id::EventId;
 
 use js_sys::{JsString, Uint8Array};
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 #[wasm_bindgen(module = "/src/wasm/js/binary.js")]
 extern "C" {
     /// `data` as `put` stores it (see the snippet): the UTF-8 byte count written into `destination`
-    /// (a view the caller keeps, see [`Scratch`]), or a negative marker. Throws what
-    /// `JSON.stringify` throws.
-    #[wasm_bindgen(catch, js_name = encodeData)]
-    fn encode_data(data: &JsValue, destination: &Uint8Array) -> Result<i32, JsValue>;
+    /// (a view the caller keeps, see [`Scratch`]), or a negative marker. Never throws, never
+    /// `None`: the `Option` gives the import a glue adapter, so that it is imported through the glue
+    /// like every other (references and a plain number alone would import the snippet module
+    /// directly).
+    #[wasm_bindgen(js_name = encodeData)]
+    fn encode_data(data: &JsValue, destination: &Uint8Array) -> Option<i32>;
 
-    /// The `Uint8Array` the last `encodeData` kept. Never throws: `catch` gives the import a glue
-    /// adapter, so that it is imported through the glue like every other (a reference alone would
-    /// import the snippet module directly).
-    #[wasm_bindgen(catch, js_name = keptBytes)]
-    fn kept_bytes() -> Result<Uint8Array, JsValue>;
+    /// What the last `encodeData` kept: a `Uint8Array`, or what `JSON.stringify` threw. Never
+    /// throws: `catch` gives the import a glue adapter, so that it is imported through the glue like
+    /// every other (a reference alone would import the snippet module directly).
+    #[wasm_bindgen(catch, js_name = takeKept)]
+    fn take_kept() -> Result<JsValue, JsValue>;
 
     /// A `Uint8Array` over `bytes` in the current wasm memory buffer (the glue's own view of them).
     #[wasm_bindgen(js_name = memoryView)]
@@ -116,9 +118,11 @@ const NO_JSON: i32 = -1;
 /// detached by the memory growing (-2 when it kept bytes for other reasons: binary data, text too
 /// long for the [`Scratch`]).
 const KEPT_VIEW_DETACHED: i32 = -3;
+/// `encodeData`'s result when `JSON.stringify` threw; what it threw is kept for `takeKept`.
+const THREW: i32 = -4;
 
-/// Text up to this many UTF-16 units is written into the kept [`Scratch`]; longer text and binary
-/// data are copied into a buffer of their own.
+/// Text shorter than this many UTF-16 units is written into the kept [`Scratch`]; longer text and
+/// binary data are copied into a buffer of their own.
 const SCRATCH_UNITS: usize = 1024;
 
 /// A buffer with room for the UTF-8 of [`SCRATCH_UNITS`] UTF-16 units (three bytes each at most) and
@@ -141,17 +145,22 @@ impl Scratch {
 
     /// [`data_bytes`] through this buffer.
     fn write(&mut self, data: &JsValue) -> Result<Option<Vec<u8>>, JsValue> {
-        Ok(match encode_data(data, &self.view)? {
-            NO_JSON => None,
-            written if written >= 0 => Some(self.bytes[..written as usize].to_vec()),
-            // -2 or `KEPT_VIEW_DETACHED`: the bytes are kept in JS.
-            kept => {
-                if kept == KEPT_VIEW_DETACHED {
-                    self.view = view_of(&self.bytes);
-                }
-                Some(kept_bytes()?.to_vec())
-            }
-        })
+        let outcome = encode_data(data, &self.view).unwrap_or(NO_JSON);
+        if outcome >= 0 {
+            return Ok(Some(self.bytes[..outcome as usize].to_vec()));
+        }
+        if outcome == NO_JSON {
+            return Ok(None);
+        }
+        if outcome == KEPT_VIEW_DETACHED {
+            self.view = view_of(&self.bytes);
+        }
+        // -2, `KEPT_VIEW_DETACHED` or `THREW`: the bytes, or what was thrown, are kept in JS.
+        let kept = take_kept()?;
+        if outcome == THREW {
+            return Err(kept);
+        }
+        Ok(Some(kept.unchecked_into::<Uint8Array>().to_vec()))
     }
 }
 

@@ -168,6 +168,12 @@ test('data JSON cannot represent throws InvalidData with JSON.stringify`s reason
     assert.match(error.message, /^data cannot be serialised to JSON/);
     assert.ok(error.message.includes(reason), `${error.message} names ${reason}`);
   }
+  // Thrown values that are not Errors, falsy ones too, are described as they are.
+  for (const [value, text] of [['plain string', 'plain string'], [undefined, 'undefined'], [0, '0']]) {
+    const error = thrown({ toJSON() { throw value; } });
+    assert.equal(error.code, 'InvalidData');
+    assert.equal(error.message, `data cannot be serialised to JSON: ${text}`);
+  }
   for (const data of [undefined, () => 1, Symbol('s')]) {
     const error = thrown(data);
     assert.equal(error.code, 'InvalidData');

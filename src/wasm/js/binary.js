@@ -1,14 +1,15 @@
 const encoder = new TextEncoder();
-// The Uint8Array `encodeData` left for the next `keptBytes`.
+// What `encodeData` left for the next `takeKept`: a Uint8Array, or what JSON.stringify threw.
 let kept;
 
 // What `put` stores for `data`, in one call: a string's UTF-8, written into `view` (a kept view of
 // wasm memory, empty once its buffer is detached) when it surely fits, the count returned; -1 when
-// JSON has no text for `data`; else the bytes are kept for keptBytes() and -2 returned (-3 when
+// JSON has no text for `data`; else the bytes are kept for takeKept() and -2 returned (-3 when
 // `view` was detached): those of a Uint8Array, of any other ArrayBuffer view (the bytes it views) or
 // of an ArrayBuffer (the type checks count as false when they throw, as for a Proxy whose prototype
 // lookup throws), or the UTF-8 of text that may not fit `view`. Anything else is stored as its JSON
-// text. Throws what JSON.stringify throws (cycles, BigInt).
+// text; -4 when JSON.stringify threw (cycles, BigInt): what it threw is kept (caught here, not by a
+// glue wrapper around every call).
 export function encodeData(data, view) {
   if (typeof data !== 'string') {
     try {
@@ -19,25 +20,26 @@ export function encodeData(data, view) {
         : undefined;
     } catch {}
     if (kept) return -2;
-    data = JSON.stringify(data);
+    try {
+      data = JSON.stringify(data);
+    } catch (thrown) {
+      kept = thrown;
+      return -4;
+    }
     if (data === undefined) return -1;
   }
-  // Up to three UTF-8 bytes per UTF-16 unit.
-  if (3 * data.length <= view.length) return encoder.encodeInto(data, view).written;
+  // Up to three UTF-8 bytes per UTF-16 unit; `<` so that a detached (empty) view is never written to.
+  if (3 * data.length < view.length) return encoder.encodeInto(data, view).written;
   kept = encoder.encode(data);
   return view.length ? -2 : -3;
 }
 
-// The Uint8Array encodeData kept.
-export function keptBytes() {
-  const bytes = kept;
+// What encodeData kept.
+export function takeKept() {
+  const value = kept;
   kept = undefined;
-  return bytes;
+  return value;
 }
-
-// What `put`'s options are, in one call: 0 none (undefined or null), 1 an object, 2 anything else.
-export const optionsKind = (options) =>
-  options === undefined || options === null ? 0 : typeof options === 'object' ? 1 : 2;
 
 // One of `put`'s options read in one call: `which` 0 gives the first own key other than partitionKey
 // and explicitHashKey (undefined when there is none), 1 `options.partitionKey`, 2

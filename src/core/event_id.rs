@@ -25,20 +25,31 @@ impl EventId {
 }
 
 impl EventId {
-    /// The canonical lowercase UUID text (`8-4-4-4-12` hex digits), as `Display` writes it.
-    pub fn to_text(self) -> String {
+    /// The canonical lowercase UUID text (`8-4-4-4-12` hex digits) as ASCII bytes, built on the
+    /// stack.
+    pub fn to_ascii(self) -> [u8; 36] {
         const DIGITS: &[u8; 16] = b"0123456789abcdef";
         let mut text = [b'-'; 36];
-        let mut value = self.0;
-        for at in (0..36).rev() {
-            if matches!(at, 8 | 13 | 18 | 23) {
-                continue;
+        let mut at = text.len();
+        // From the last digit back, the lower half first: 64-bit shifts, not 128-bit ones.
+        for half in [self.0 as u64, (self.0 >> 64) as u64] {
+            let mut value = half;
+            for _ in 0..16 {
+                at -= 1;
+                if matches!(at, 8 | 13 | 18 | 23) {
+                    at -= 1;
+                }
+                text[at] = DIGITS[(value & 0xf) as usize];
+                value >>= 4;
             }
-            text[at] = DIGITS[(value & 0xf) as usize];
-            value >>= 4;
         }
+        text
+    }
+
+    /// The canonical lowercase UUID text, as `Display` writes it.
+    pub fn to_text(self) -> String {
         // Hex digits and dashes only: always UTF-8.
-        std::str::from_utf8(&text).unwrap_or_default().to_owned()
+        String::from_utf8(self.to_ascii().to_vec()).unwrap_or_default()
     }
 }
 
@@ -125,5 +136,28 @@ impl FromStr for EventId {
             value = (value << 4) | u128::from(digit);
         }
         Ok(EventId(value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EventId;
+
+    #[test]
+    fn the_ascii_is_the_hex_of_each_half_in_8_4_4_4_12_groups() {
+        let id = EventId(0x0190_1234_5678_7abc_8def_0123_4567_89ab);
+        assert_eq!(&id.to_ascii(), b"01901234-5678-7abc-8def-0123456789ab");
+        assert_eq!(
+            &EventId(u128::MAX).to_ascii(),
+            b"ffffffff-ffff-ffff-ffff-ffffffffffff"
+        );
+        assert_eq!(
+            &EventId(1 << 64).to_ascii(),
+            b"00000000-0000-0001-0000-000000000000"
+        );
+        assert_eq!(
+            &EventId((1 << 64) - 1).to_ascii(),
+            b"00000000-0000-0000-ffff-ffffffffffff"
+        );
     }
 }

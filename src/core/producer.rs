@@ -233,6 +233,16 @@ impl Producer {
     /// `RecordTooLarge` (over 1 MiB, or over `maxBatchBytes`/`maxBufferedBytes`); `BufferFull` when the
     /// buffer is at a bound and the overflow policy cannot make room.
     pub fn put(&mut self, data: Vec<u8>, options: PutOptions, now_ms: u64) -> Result<String> {
+        self.put_event(data, options, now_ms).map(EventId::to_text)
+    }
+
+    /// [`Producer::put`] returning the id itself, for callers that format it their own way.
+    pub fn put_event(
+        &mut self,
+        data: Vec<u8>,
+        options: PutOptions,
+        now_ms: u64,
+    ) -> Result<EventId> {
         self.ensure_open()?;
         let record = Record::new(data, options)?;
         self.admit(record, None, now_ms)
@@ -250,8 +260,10 @@ impl Producer {
         self.ensure_open()?;
         let put_at_ms = now_ms.max(self.last_put_ms);
         let id = self.ids.next_id(put_at_ms, &mut self.rng);
-        let record = Record::new(make_data(&id.to_text())?, options)?;
-        self.admit(record, Some(id), now_ms)
+        let text = id.to_text();
+        let record = Record::new(make_data(&text)?, options)?;
+        self.admit(record, Some(id), now_ms)?;
+        Ok(text)
     }
 
     fn ensure_open(&self) -> Result<()> {
@@ -266,7 +278,7 @@ impl Producer {
 
     /// Checks the record against the caps and the buffer bounds, then queues it under `id` (a new
     /// id when `None`).
-    fn admit(&mut self, record: Record, id: Option<EventId>, now_ms: u64) -> Result<String> {
+    fn admit(&mut self, record: Record, id: Option<EventId>, now_ms: u64) -> Result<EventId> {
         let size = record.payload_bytes();
         let (name, cap) = if size > self.config.max_batch_bytes {
             ("maxBatchBytes", self.config.max_batch_bytes)
@@ -304,7 +316,7 @@ impl Producer {
             },
             now_ms,
         );
-        Ok(id.to_text())
+        Ok(id)
     }
 
     fn held_records(&self) -> usize {

@@ -12,7 +12,7 @@ use crate::core::text::text;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{Object, Promise, Uint8Array};
+use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -21,6 +21,7 @@ use crate::core::cognito_flow::CognitoFlow;
 use crate::core::config::{OverflowPolicy, ProducerConfig, StreamTarget};
 use crate::core::credential_refresh::{CredentialManager, RefreshPolicy};
 use crate::core::error::{quoted, Error, ErrorCode, Result};
+use crate::core::event_id::EventId;
 use crate::core::flush::FlushReport;
 use crate::core::producer::Producer as CoreProducer;
 use crate::core::record::PutOptions;
@@ -96,11 +97,6 @@ fn invalid_data(message: String) -> Error {
 
 #[wasm_bindgen(module = "/src/wasm/js/binary.js")]
 extern "C" {
-    /// A `Uint8Array` of `data`'s bytes when it is a `Uint8Array`, another `ArrayBuffer` view or an
-    /// `ArrayBuffer`; else `JSON.stringify(data)` (a string or `undefined`); throws what that throws.
-    #[wasm_bindgen(catch, js_name = putData)]
-    fn put_data(data: &JsValue) -> std::result::Result<JsValue, JsValue>;
-
     /// `which` 0: the first key of the options object other than `partitionKey` and
     /// `explicitHashKey`, else `undefined`; 1: its `partitionKey`; 2: its `explicitHashKey`
     /// (`undefined` when reading it throws). One call each, no property name made in wasm.
@@ -108,36 +104,23 @@ extern "C" {
     fn put_option(options: &JsValue, which: u32) -> JsValue;
 }
 
-/// The bytes `put` stores for `data` (see the module docs): a string first (the common case), then
-/// binary data, else its JSON text.
+/// The bytes `put` stores for `data` (see the module docs), from one call into JS.
 pub fn data_bytes(data: &JsValue) -> Result<Vec<u8>> {
-    if let Some(text) = data.dyn_ref::<js_sys::JsString>() {
-        return Ok(text::utf8_bytes(text));
-    }
-    // The common binary case without a call into the snippet.
-    if let Some(bytes) = data.dyn_ref::<Uint8Array>() {
-        return Ok(bytes.to_vec());
-    }
-    let shaped = put_data(data).map_err(|thrown| {
+    let bytes = text::data_bytes(data).map_err(|thrown| {
         from_js_value(
             ErrorCode::InvalidData,
             "data cannot be serialised to JSON",
             &thrown,
         )
     })?;
-    if let Some(text) = shaped.dyn_ref::<js_sys::JsString>() {
-        return Ok(text::utf8_bytes(text));
-    }
-    if shaped.is_undefined() {
-        return Err(wrong_js_type(
+    bytes.ok_or_else(|| {
+        wrong_js_type(
             ErrorCode::InvalidData,
             "data",
             "a string, a Uint8Array, an ArrayBuffer or a JSON-serialisable value",
             data,
-        ));
-    }
-    // Neither a string nor undefined: the Uint8Array of binary data.
-    Ok(shaped.unchecked_into::<Uint8Array>().to_vec())
+        )
+    })
 }
 
 /// A partition key string. One with a lone surrogate is refused: converting it to UTF-8 would
@@ -228,12 +211,10 @@ fn stats_to_js(stats: &Stats, clock_offset_ms: i64) -> JsValue {
     object.into()
 }
 
-/// What `put` and `track` return: the event id as a JS string, or the JS error to throw.
+/// What `put` and `track` return: the event id (already a JS string), or the JS error to throw.
 #[inline(never)]
-fn id_or_error(result: Result<String>) -> std::result::Result<JsValue, JsValue> {
-    result
-        .map(|id| text::js_string(&id))
-        .map_err(|error| to_js_error(&error))
+fn id_or_error(result: Result<JsValue>) -> std::result::Result<JsValue, JsValue> {
+    result.map_err(|error| to_js_error(&error))
 }
 
 /// The durable queue for `config`'s `persistence` in this runtime; memory in request-scoped runtimes.
@@ -424,7 +405,7 @@ impl Producer {
         })
     }
 
-    fn put_bytes(&self, bytes: Vec<u8>, options: PutOptions) -> Result<String> {
+    fn put_bytes(&self, bytes: Vec<u8>, options: PutOptions) -> Result<EventId> {
         let mut edge = self.shared.borrow_mut();
         let durable = edge.durable.is_durable();
         // The key is copied only for the durable copy; an empty String allocates nothing.
@@ -433,10 +414,10 @@ impl Producer {
         } else {
             String::new()
         };
-        let id = edge.core.put(bytes, options, now_ms())?;
+        let id = edge.core.put_event(bytes, options, now_ms())?;
         drop(edge);
         if durable {
-            storage::record_put(&self.shared, &id, &partition_key);
+            storage::record_put(&self.shared, &id.to_text(), &partition_key);
         }
         driver::schedule_pump(&self.shared);
         Ok(id)
@@ -504,12 +485,12 @@ impl Producer {
         data: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "PutOptions")] options: JsValue,
     ) -> std::result::Result<JsValue, JsValue> {
-        let run = || -> Result<String> {
+        let run = || -> Result<EventId> {
             let bytes = data_bytes(&data)?;
             let options = self.put_options(&options, &data)?;
             self.put_bytes(bytes, options)
         };
-        id_or_error(run())
+        id_or_error(run().map(text::js_event_id))
     }
 
     /// Buffers a clickstream envelope `{id, ts, sessionId, seq, name, attributes, page?}` for the event
@@ -562,7 +543,7 @@ impl Producer {
             driver::schedule_pump(&self.shared);
             Ok(id)
         };
-        id_or_error(run())
+        id_or_error(run().map(|id| text::js_string(&id)))
     }
 
     /// Sends everything buffered so far; resolves with `{sent, failed, retried, dropped, pending}` once

@@ -1,25 +1,35 @@
-//! The string conversions of the put path: JS strings into UTF-8 bytes through
-//! `TextEncoder.encodeInto` into a buffer in wasm memory for all but short strings, event ids back
-//! into JS strings without a `TextDecoder` call.
+//! The string conversions of the put path: `put`'s data (a string, or the JSON text of a value that
+//! is not binary) into UTF-8 bytes in one call into JS, which writes them with
+//! `TextEncoder.encodeInto` into a buffer in wasm memory; event ids back into JS strings without a
+//! `TextDecoder` call.
 //!
 //! wasm-bindgen's own string passing walks the string in a JS loop first; for the few hundred bytes
 //! of a typical event `encodeInto` is cheaper (in Node several times). Lone surrogates become U+FFFD
 //! either way.
 
-use std::cell::RefCell;
+use std::cell::Cell;
+
+use crate::core::event_id::EventId;
 
 use js_sys::{JsString, Uint8Array};
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 #[wasm_bindgen(module = "/src/wasm/js/binary.js")]
 extern "C" {
-    /// Writes the UTF-8 of `source` into `destination` (a view the caller keeps, see [`Scratch`])
-    /// with the snippet's `TextEncoder`; returns the bytes written. Never `None`: the `Option`
-    /// gives the import a glue adapter, so that it is imported through the glue like every other
-    /// (references and a plain number alone would import the snippet module directly).
-    #[wasm_bindgen(js_name = encodeInto)]
-    fn encode_into(source: &JsString, destination: &Uint8Array) -> Option<u32>;
+    /// `data` as `put` stores it (see the snippet): the UTF-8 byte count written into `destination`
+    /// (a view the caller keeps, see [`Scratch`]), or a negative marker. Never throws, never
+    /// `None`: the `Option` gives the import a glue adapter, so that it is imported through the glue
+    /// like every other (references and a plain number alone would import the snippet module
+    /// directly).
+    #[wasm_bindgen(js_name = encodeData)]
+    fn encode_data(data: &JsValue, destination: &Uint8Array) -> Option<i32>;
+
+    /// What the last `encodeData` kept: a `Uint8Array`, or what `JSON.stringify` threw. Never
+    /// throws: `catch` gives the import a glue adapter, so that it is imported through the glue like
+    /// every other (a reference alone would import the snippet module directly).
+    #[wasm_bindgen(catch, js_name = takeKept)]
+    fn take_kept() -> Result<JsValue, JsValue>;
 
     /// A `Uint8Array` over `bytes` in the current wasm memory buffer (the glue's own view of them).
     #[wasm_bindgen(js_name = memoryView)]
@@ -74,13 +84,20 @@ extern "C" {
 
 /// A JS string of `text`; an event id's 36 ASCII characters go through `String.fromCharCode`.
 pub fn js_string(text: &str) -> JsValue {
-    let Ok(c) = <&[u8; 36]>::try_from(text.as_bytes()) else {
-        return JsValue::from_str(text);
-    };
-    // A byte loop: no word-at-a-time `str::is_ascii` in the `.wasm` for 36 bytes.
-    if !c.iter().all(|&byte| byte < 0x80) {
-        return JsValue::from_str(text);
+    match <&[u8; 36]>::try_from(text.as_bytes()) {
+        // A byte loop: no word-at-a-time `str::is_ascii` in the `.wasm` for 36 bytes.
+        Ok(ascii) if ascii.iter().all(|&byte| byte < 0x80) => from_ascii(ascii),
+        _ => JsValue::from_str(text),
     }
+}
+
+/// The JS string of an event id, made from its text on the stack.
+pub fn js_event_id(id: EventId) -> JsValue {
+    from_ascii(&id.to_ascii())
+}
+
+#[inline(never)]
+fn from_ascii(c: &[u8; 36]) -> JsValue {
     from_36_char_codes(
         c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13],
         c[14], c[15], c[16], c[17], c[18], c[19], c[20], c[21], c[22], c[23], c[24], c[25], c[26],
@@ -91,21 +108,27 @@ pub fn js_string(text: &str) -> JsValue {
 
 /// The UTF-8 bytes of `text`.
 pub fn utf8_bytes(text: &JsString) -> Vec<u8> {
-    encode(text)
+    // A string is always stored as its UTF-8; encoding it never throws.
+    data_bytes(text).ok().flatten().unwrap_or_default()
 }
 
-/// Strings up to this many UTF-16 units are copied by wasm-bindgen's own conversion, cheaper than an
-/// `encodeInto` call at that size (partition keys).
-const SHORT_UNITS: usize = 64;
+/// `encodeData`'s result when `JSON.stringify` gives no text (`undefined`, a function, a symbol).
+const NO_JSON: i32 = -1;
+/// `encodeData`'s result when it kept the UTF-8 of text for `keptBytes` because the scratch view was
+/// detached by the memory growing (-2 when it kept bytes for other reasons: binary data, text too
+/// long for the [`Scratch`]).
+const KEPT_VIEW_DETACHED: i32 = -3;
+/// `encodeData`'s result when `JSON.stringify` threw; what it threw is kept for `takeKept`.
+const THREW: i32 = -4;
 
-/// Strings up to this many UTF-16 units are encoded into the kept [`Scratch`]; longer ones into one
-/// of their own.
+/// Text shorter than this many UTF-16 units is written into the kept [`Scratch`]; longer text and
+/// binary data are copied into a buffer of their own.
 const SCRATCH_UNITS: usize = 1024;
 
-/// A buffer with room for the UTF-8 of a string (three bytes per UTF-16 unit at most) and a view of it
-/// for `encodeInto`. One is kept for strings up to [`SCRATCH_UNITS`] units and its view reused: a
-/// fresh view of wasm memory per call (what a `&mut [u8]` argument makes) costs more than copying the
-/// result out (about 100 ns per call in Node, 200 ns in Chromium, for a 322-byte event).
+/// A buffer with room for the UTF-8 of [`SCRATCH_UNITS`] UTF-16 units (three bytes each at most) and
+/// a view of it for `encodeInto`, kept and reused: a fresh view of wasm memory per call (what a
+/// `&mut [u8]` argument makes) costs more than copying the result out (about 100 ns per call in
+/// Node, 200 ns in Chromium, for a 322-byte event).
 struct Scratch {
     /// Allocated once: its address never changes.
     bytes: Box<[u8]>,
@@ -114,46 +137,44 @@ struct Scratch {
 }
 
 impl Scratch {
-    fn for_units(units: usize) -> Scratch {
-        let bytes = vec![0u8; 3 * units].into_boxed_slice();
+    fn new() -> Scratch {
+        let bytes = vec![0u8; 3 * SCRATCH_UNITS].into_boxed_slice();
         let view = view_of(&bytes);
         Scratch { bytes, view }
     }
 
-    /// Encodes `text` (at most a third of the buffer's length in UTF-16 units, and not empty) into
-    /// the buffer; returns the bytes written.
-    fn encode(&mut self, text: &JsString) -> usize {
-        let written = encode_into(text, &self.view).unwrap_or_default();
-        if written > 0 {
-            return written as usize;
+    /// [`data_bytes`] through this buffer.
+    fn write(&mut self, data: &JsValue) -> Result<Option<Vec<u8>>, JsValue> {
+        let outcome = encode_data(data, &self.view).unwrap_or(NO_JSON);
+        if outcome >= 0 {
+            return Ok(Some(self.bytes[..outcome as usize].to_vec()));
         }
-        // A non-empty string wrote nothing: growing the memory detached the view's buffer.
-        self.view = view_of(&self.bytes);
-        encode_into(text, &self.view).unwrap_or_default() as usize
+        if outcome == NO_JSON {
+            return Ok(None);
+        }
+        if outcome == KEPT_VIEW_DETACHED {
+            self.view = view_of(&self.bytes);
+        }
+        // -2, `KEPT_VIEW_DETACHED` or `THREW`: the bytes, or what was thrown, are kept in JS.
+        let kept = take_kept()?;
+        if outcome == THREW {
+            return Err(kept);
+        }
+        Ok(Some(kept.unchecked_into::<Uint8Array>().to_vec()))
     }
 }
 
 thread_local! {
-    static SCRATCH: RefCell<Option<Scratch>> = const { RefCell::new(None) };
+    /// Taken out while in use: JS code run meanwhile (a `toJSON` calling `put`) finds it empty and
+    /// makes its own.
+    static SCRATCH: Cell<Option<Scratch>> = const { Cell::new(None) };
 }
 
-fn encode(text: &JsString) -> Vec<u8> {
-    let units = text.length() as usize;
-    if units <= SHORT_UNITS {
-        return String::from(text).into_bytes();
-    }
-    if units > SCRATCH_UNITS {
-        let mut scratch = Scratch::for_units(units);
-        let written = scratch.encode(text);
-        let mut bytes = scratch.bytes.into_vec();
-        bytes.truncate(written);
-        bytes.shrink_to_fit();
-        return bytes;
-    }
-    SCRATCH.with(|cell| {
-        let mut kept = cell.borrow_mut();
-        let scratch = kept.get_or_insert_with(|| Scratch::for_units(SCRATCH_UNITS));
-        let written = scratch.encode(text);
-        scratch.bytes[..written].to_vec()
-    })
+/// The bytes `put` stores for `data`: a string's UTF-8, binary data's bytes, else the UTF-8 of its
+/// JSON text; `None` when JSON has no text for it. `Err` holds what `JSON.stringify` threw.
+pub fn data_bytes(data: &JsValue) -> Result<Option<Vec<u8>>, JsValue> {
+    let mut scratch = SCRATCH.with(Cell::take).unwrap_or_else(Scratch::new);
+    let bytes = scratch.write(data);
+    SCRATCH.with(|cell| cell.set(Some(scratch)));
+    bytes
 }

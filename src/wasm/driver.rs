@@ -501,7 +501,7 @@ fn collect_events(edge: &mut Edge, deferred: &mut Deferred) {
 fn ids_to_js(ids: &[crate::core::event_id::EventId]) -> js_sys::Array {
     let list = js_sys::Array::new();
     for id in ids {
-        list.push(&super::text::js_string(&id.to_text()));
+        list.push(&super::text::js_event_id(*id));
     }
     list
 }

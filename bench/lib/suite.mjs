@@ -4,9 +4,6 @@ import { BATCH_SHAPES, batchDataBytes, makeBatch, makeEvents } from './workload.
 import { percentile, rotation, timeRuns } from './measure.mjs';
 import { benchProducerConfig } from '../variants/ours.mjs';
 
-/** Events per chunk of the interleaved enqueue loops (milliseconds each, far above the timer's resolution). */
-export const ENQUEUE_CHUNK = 1000;
-
 /**
  * `factories`: {name: (env) => Promise<{run, close?}>}; `env`: {endpoint, glue?}; `nowNs`: a clock in ns.
  * Returns the suite with `throughput(shape, rounds)` and `enqueue(rounds, count)`.
@@ -47,10 +44,7 @@ export function createSuite({ factories, env, nowNs, timerResolutionNs }) {
 
   /**
    * put() of `count` clickstream events against JSON.stringify + push, per round: ns/event of the whole
-   * loop, and the p99 of individually timed calls (limited by `timerResolutionNs`). The whole-loop
-   * figures of the floor and ours are taken in alternating chunks of `ENQUEUE_CHUNK` events (which of
-   * the two goes first alternates too), so that a garbage collection or a load change during a round
-   * falls on both alike rather than on whichever loop happened to run then.
+   * loop, and the p99 of individually timed calls (limited by `timerResolutionNs`).
    */
   async function enqueue(rounds, count) {
     const events = makeEvents(count);
@@ -61,30 +55,14 @@ export function createSuite({ factories, env, nowNs, timerResolutionNs }) {
         benchProducerConfig(env.endpoint, { maxBufferedRecords: count * 2, maxBufferedBytes: 64 * 1024 * 1024 }),
       );
     }
-    const chunk = {
-      floor: (queue, from, to) => {
-        const t0 = nowNs();
-        for (let i = from; i < to; i++) queue.push(JSON.stringify(events[i]));
-        return nowNs() - t0;
-      },
-      ours: (_queue, from, to) => {
-        const t0 = nowNs();
-        for (let i = from; i < to; i++) producer.put(events[i]);
-        return nowNs() - t0;
-      },
-    };
-    /** ns/event of each of `names` over all events, their chunks interleaved. */
-    const wholeLoops = (names) => {
-      const totals = Object.fromEntries(names.map((name) => [name, 0]));
-      const queue = [];
-      for (let from = 0, k = 0; from < events.length; from += ENQUEUE_CHUNK, k++) {
-        const to = Math.min(from + ENQUEUE_CHUNK, events.length);
-        for (const name of rotation(names, k)) totals[name] += chunk[name](queue, from, to);
-      }
-      return Object.fromEntries(names.map((name) => [name, totals[name] / events.length]));
-    };
-    const each = {
+    const loops = {
       floor: () => {
+        const queue = [];
+        const t0 = nowNs();
+        for (let i = 0; i < events.length; i++) queue.push(JSON.stringify(events[i]));
+        return (nowNs() - t0) / events.length;
+      },
+      floorEach: () => {
         const queue = [];
         const lat = new Float64Array(events.length);
         for (let i = 0; i < events.length; i++) {
@@ -95,6 +73,11 @@ export function createSuite({ factories, env, nowNs, timerResolutionNs }) {
         return percentile(lat, 99);
       },
       ours: () => {
+        const t0 = nowNs();
+        for (let i = 0; i < events.length; i++) producer.put(events[i]);
+        return (nowNs() - t0) / events.length;
+      },
+      oursEach: () => {
         const lat = new Float64Array(events.length);
         for (let i = 0; i < events.length; i++) {
           const t0 = nowNs();
@@ -105,16 +88,16 @@ export function createSuite({ factories, env, nowNs, timerResolutionNs }) {
       },
     };
     const names = producer ? ['floor', 'ours'] : ['floor'];
-    // Untimed warm-up of both loops.
-    wholeLoops(names);
-    if (producer) await producer.flush();
+    for (const name of names) {
+      loops[name]();
+      if (producer) await producer.flush();
+    }
     for (let round = 0; round < rounds; round++) {
       const row = {};
-      const whole = wholeLoops(rotation(names, round));
-      if (producer) await producer.flush();
       for (const name of rotation(names, round)) {
-        row[`${name}NsPerEvent`] = whole[name];
-        row[`${name}P99Ns`] = each[name]();
+        row[`${name}NsPerEvent`] = loops[name]();
+        if (producer) await producer.flush();
+        row[`${name}P99Ns`] = loops[`${name}Each`]();
         if (producer) await producer.flush();
       }
       perRound.push(row);

@@ -1,6 +1,5 @@
 // bench/RESULTS.md from one run's results: machine, targets, then one table per section.
 import { num, range } from '../lib/stats.mjs';
-import { ENQUEUE_CHUNK } from '../lib/suite.mjs';
 import { deriveEndToEnd, deriveEnqueue, deriveMainThread, deriveThroughput } from './derive.mjs';
 
 const kib = (bytes) => (bytes / 1024).toFixed(1);
@@ -173,8 +172,7 @@ export function renderResults(r) {
       '**aws4fetch**: `JSON.stringify` with base64 data, then `AwsClient.sign()`. ' +
       '**native floor**: Node: the body written into one Buffer, SHA-256/HMAC by node:crypto; Chromium: the body hand-built in one Uint8Array, SHA-256/HMAC by WebCrypto; the signing key derived once per day in both. ' +
       '**ours**: the public API, `put()` of each record then `await flush()`, endpoint a 127.0.0.1 server that answers at once, so each call includes one loopback `fetch` (the **floor + 127.0.0.1 fetch** row costs that same fetch to the floor). ' +
-      '**ours (fetch answered without network)**: the same calls with the global `fetch` replaced during the call by one that answers at once, as the SDK\'s handler does (the success reply for the batch\'s record count, the body not read). MB/s counts record data bytes. ' +
-      '**Enqueue**: the whole-loop figures of the floor and of `put()` are taken in alternating chunks of ' + ENQUEUE_CHUNK.toLocaleString('en-US') + ' events (the first of the two alternates), so a garbage collection or a load change falls on both alike; the p99 loops time each call alone.\n');
+      '**ours (fetch answered without network)**: the same calls with the global `fetch` replaced during the call by one that answers at once, as the SDK\'s handler does (the success reply for the batch\'s record count, the body not read). MB/s counts record data bytes.\n');
     if (r.sections.node) lines.push(throughputSection('Node ' + m.node, r.sections.node));
     if (r.sections.chromium) {
       lines.push(`Chromium page cross-origin isolated: ${r.sections.chromium.crossOriginIsolated} (performance.now() resolution ${r.sections.chromium.crossOriginIsolated ? '5 µs' : '100 µs'}).\n`);

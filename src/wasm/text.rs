@@ -114,7 +114,7 @@ pub fn utf8_bytes(text: &JsString) -> Vec<u8> {
 
 /// `encodeData`'s result when `JSON.stringify` gives no text (`undefined`, a function, a symbol).
 const NO_JSON: i32 = -1;
-/// `encodeData`'s result when it kept the UTF-8 of text for `keptBytes` because the scratch view was
+/// `encodeData`'s result when it kept the UTF-8 of text for `takeKept` because the scratch view was
 /// detached by the memory growing (-2 when it kept bytes for other reasons: binary data, text too
 /// long for the [`Scratch`]).
 const KEPT_VIEW_DETACHED: i32 = -3;

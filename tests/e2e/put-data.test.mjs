@@ -1,63 +1,64 @@
 // put()'s data conversion through the built package (pkg/ in Node): every kind of data of several
 // sizes (strings and JSON text up to and over the 1024 UTF-16 units the kept scratch buffer takes,
 // binary data small and large) stored byte for byte, a toJSON that calls put() itself, wasm memory
-// growing while data is converted, and the errors for data JSON cannot represent. Requests are answered by a fetch stub in this process
-// (no network): each record's Data is decoded from the request body and compared.
+// growing while data is converted, and the errors for data JSON cannot represent. Each test sends to
+// its own kinesalite stream and reads every record back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { startStandins } from '../support/standins.mjs';
+import { readAllRecords } from '../support/readback.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const credentials = { accessKeyId: 'ASIALOCALTEST', secretAccessKey: 'local-secret', sessionToken: 'local-token' };
 const encoder = new TextEncoder();
-const realFetch = globalThis.fetch;
 let Producer;
-/** Every record the stub received: {partitionKey, data (Buffer)}. */
-const received = [];
+let standins;
 
 before(async () => {
   execFileSync('bash', ['scripts/build.sh', '--if-stale'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   const glue = await import(new URL('../../pkg/kinesis_clickstream.js', import.meta.url));
   glue.initSync({ module: readFileSync(new URL('../../pkg/kinesis_clickstream_bg.wasm', import.meta.url)) });
   Producer = glue.Producer;
-  globalThis.fetch = async (_url, init) => {
-    const body = JSON.parse(typeof init.body === 'string' ? init.body : new TextDecoder().decode(init.body));
-    for (const record of body.Records) {
-      received.push({ partitionKey: record.PartitionKey, data: Buffer.from(record.Data, 'base64') });
-    }
-    const records = body.Records.map((_, i) => ({ SequenceNumber: String(1000 + i), ShardId: 'shardId-000000000000' }));
-    return new Response(JSON.stringify({ FailedRecordCount: 0, Records: records }), {
-      status: 200,
-      headers: { 'content-type': 'application/x-amz-json-1.1', date: new Date().toUTCString() },
-    });
-  };
+  standins = await startStandins({ shards: 2, streams: ['put-data'] });
 });
 
-after(() => {
-  globalThis.fetch = realFetch;
+after(async () => {
+  await standins?.stop();
 });
 
+let streamCount = 0;
+
+/** A producer sending to a fresh kinesalite stream (`producer.streamName` names it). */
 async function create() {
-  return Producer.create({
+  const streamName = `put-data-${++streamCount}`;
+  await standins.kinesalite.createStream(streamName, 2);
+  const producer = await Producer.create({
     maxBufferedBytes: 64 << 20,
-    streamName: 'put-data',
+    streamName,
     region: 'us-east-1',
-    endpoint: 'http://127.0.0.1:9',
+    endpoint: standins.kinesaliteUrl,
     credentials,
     logLevel: 'silent',
     flushIntervalMs: 60000,
   });
+  return Object.assign(producer, { streamName });
 }
 
-/** Flushes `producer`, closes it and returns the data received for each partition key, in put order. */
+/**
+ * Closes `producer` (flushing what it holds) and reads its stream back: the data stored under each
+ * partition key, in put order (one key lives on one shard, read in sequence order).
+ */
 async function sentData(producer) {
-  received.length = 0;
   const report = await producer.close();
   assert.equal(report.failed, 0);
+  assert.equal(report.pending, 0);
   const byKey = new Map();
-  for (const { partitionKey, data } of received) byKey.set(partitionKey, [...(byKey.get(partitionKey) ?? []), data]);
+  for (const { partitionKey, data } of await readAllRecords({ endpoint: standins.kinesaliteUrl, streamName: producer.streamName })) {
+    byKey.set(partitionKey, [...(byKey.get(partitionKey) ?? []), Buffer.from(data)]);
+  }
   return byKey;
 }
 

@@ -43,7 +43,8 @@ export function createSuite({ factories, env, nowNs, timerResolutionNs }) {
   }
 
   /**
-   * put() of `count` clickstream events against JSON.stringify + push, per round: ns/event of the whole
+   * put() of `count` clickstream events against JSON.stringify + push (the floor) and JSON.stringify +
+   * TextEncoder.encodeInto into one buffer (copy), per round: ns/event of the whole
    * loop, and the p99 of individually timed calls (limited by `timerResolutionNs`).
    */
   async function enqueue(rounds, count) {
@@ -55,7 +56,27 @@ export function createSuite({ factories, env, nowNs, timerResolutionNs }) {
         benchProducerConfig(env.endpoint, { maxBufferedRecords: count * 2, maxBufferedBytes: 64 * 1024 * 1024 }),
       );
     }
+    // What any producer that keeps events in wasm memory does at least: the JSON text, then its UTF-8
+    // copied into one buffer (the length is what is kept).
+    const encoder = new TextEncoder();
+    const scratch = new Uint8Array(64 * 1024);
     const loops = {
+      copy: () => {
+        const queue = [];
+        const t0 = nowNs();
+        for (let i = 0; i < events.length; i++) queue.push(encoder.encodeInto(JSON.stringify(events[i]), scratch).written);
+        return (nowNs() - t0) / events.length;
+      },
+      copyEach: () => {
+        const queue = [];
+        const lat = new Float64Array(events.length);
+        for (let i = 0; i < events.length; i++) {
+          const t0 = nowNs();
+          queue.push(encoder.encodeInto(JSON.stringify(events[i]), scratch).written);
+          lat[i] = nowNs() - t0;
+        }
+        return percentile(lat, 99);
+      },
       floor: () => {
         const queue = [];
         const t0 = nowNs();
@@ -87,7 +108,7 @@ export function createSuite({ factories, env, nowNs, timerResolutionNs }) {
         return percentile(lat, 99);
       },
     };
-    const names = producer ? ['floor', 'ours'] : ['floor'];
+    const names = producer ? ['floor', 'copy', 'ours'] : ['floor', 'copy'];
     for (const name of names) {
       loops[name]();
       if (producer) await producer.flush();

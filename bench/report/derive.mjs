@@ -27,13 +27,16 @@ export function deriveThroughput(t) {
   return out;
 }
 
-/** Enqueue: ns/event and p99 of floor and ours, and ours/floor per round. */
+/** Enqueue: ns/event and p99 of floor, copy and ours, and ours/floor and copy/floor per round. */
 export function deriveEnqueue(e) {
   const rows = e.perRound;
   return {
     floorNs: perRound(rows, (r) => r.floorNsPerEvent),
     oursNs: perRound(rows, (r) => r.oursNsPerEvent),
     ratio: perRound(rows, (r) => r.oursNsPerEvent / r.floorNsPerEvent),
+    copyNs: perRound(rows, (r) => r.copyNsPerEvent),
+    copyRatio: perRound(rows, (r) => r.copyNsPerEvent / r.floorNsPerEvent),
+    copyP99: perRound(rows, (r) => r.copyP99Ns),
     floorP99: perRound(rows, (r) => r.floorP99Ns),
     oursP99: perRound(rows, (r) => r.oursP99Ns),
   };

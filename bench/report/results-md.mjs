@@ -62,7 +62,7 @@ export function targetRows(r) {
     }
     if (sec.enqueue) {
       const e = deriveEnqueue(sec.enqueue);
-      rows.push([`${label}: put() ns/event / floor`, '≤ 1.5', range(e.ratio), verdict(e.ratio, (x) => x <= 1.5), '']);
+      rows.push([`${label}: put() ns/event / floor`, '≤ 1.5', range(e.ratio), verdict(e.ratio, (x) => x <= 1.5), e.copyNs.n ? `JSON.stringify + encodeInto alone: ${range(e.copyRatio, '×')}` : '']);
     }
   }
   if (r.sections.e2e) {
@@ -112,7 +112,9 @@ function throughputSection(label, sec) {
         ['variant', 'ns / event (whole loop)', `p99 of one call (timer resolution ${res >= 1000 ? res / 1000 + ' µs' : res + ' ns'})`],
         [
           ['JSON.stringify + array.push (floor)', range(e.floorNs), range(e.floorP99, ' ns')],
+          ['JSON.stringify + TextEncoder.encodeInto into one buffer (the bytes any wasm producer copies in)', range(e.copyNs), range(e.copyP99, ' ns')],
           ['ours: producer.put(event)', range(e.oursNs), range(e.oursP99, ' ns')],
+          ['copy / floor', range(e.copyRatio, '×'), ''],
           ['ours / floor', range(e.ratio, '×'), ''],
         ],
       ),
